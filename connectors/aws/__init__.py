@@ -1,0 +1,1 @@
+"""AWS collectors: one boto3 session per account, cached clients, adaptive retries."""

@@ -1,0 +1,82 @@
+"""What every collector declares (source, permissions, version) and how its failures are recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import ClassVar, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from connectors.aws.session import AwsSessions
+from socready.errors import CollectionError, SocreadyError
+from socready.evidence import CollectionFailure, RunRecorder
+from socready.scope import Scope
+from socready.window import Window
+
+
+@dataclass
+class CollectContext:
+    scope: Scope
+    window: Window
+    recorder: RunRecorder
+    progress: Callable[[str], None] = field(default=lambda message: None)
+
+    @cached_property
+    def aws(self) -> AwsSessions:
+        if self.scope.aws is None:
+            raise CollectionError("the scope has no `aws` section; add accounts and regions to collect AWS evidence")
+        return AwsSessions(self.scope.aws)
+
+    @contextmanager
+    def guard(
+        self,
+        source: str,
+        query: str,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        permission: str | None = None,
+    ) -> Iterator[None]:
+        """Turns a failed read into a recorded CollectionFailure so the control shows no_evidence."""
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "ClientError")
+            denied = code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403")
+            self._record(
+                source, query, code, error.get("Message", str(exc)), account, region, permission if denied else None
+            )
+        except (BotoCoreError, CollectionError, OSError, SocreadyError) as exc:
+            missing = getattr(exc, "missing_permission", None) or None
+            self._record(source, query, type(exc).__name__, str(exc), account, region, missing)
+
+    def not_configured(self, source: str, message: str) -> None:
+        self._record(source, "scope", "NotConfigured", message, None, None, None)
+
+    def _record(self, source, query, error, message, account, region, permission) -> None:
+        self.recorder.fail(
+            CollectionFailure(
+                source=source,
+                query=query,
+                error=error,
+                message=message[:500],
+                missing_permission=permission,
+                account=account,
+                region=region,
+                at=datetime.now(UTC),
+            )
+        )
+        self.progress(f"! {source}: {error} on {query}")
+
+
+class Collector(Protocol):
+    source: ClassVar[str]
+    version: ClassVar[str]
+    permissions: ClassVar[tuple[str, ...]]
+
+    def collect(self, ctx: CollectContext) -> None: ...

@@ -1,0 +1,109 @@
+"""ENG-ACC-03: every leaver's AWS access (console password, access keys) removed within the SLA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.credential_report import SOURCE as CREDENTIAL_REPORT
+from expectations.credential_report import credential_users, has_active_credentials
+from expectations.dataset import Row, frame
+from expectations.runner import expect
+from expectations.tables import load_table, parse_moment
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-ACC-03"
+METRICS = {"hours_to_removal": "Float64"}
+ROSTER = "file.hr_roster"
+COLUMNS = ["employee_id", "termination_date", "iam_user"]
+CONSOLE_REMOVAL = ("DeleteLoginProfile", "DeleteUser")
+KEY_REMOVAL = ("DeleteAccessKey", "DeleteUser")
+# Removal done in the week before the last day (pre-emptive offboarding) counts for that termination.
+LOOKBACK = timedelta(days=7)
+
+
+def _removals(events: list[TrailEvent], user: str, since: datetime) -> tuple[list[TrailEvent], list[TrailEvent]]:
+    mine = [e for e in events if e.parameters.get("userName") == user and e.time >= since]
+    console = [e for e in mine if e.name in CONSOLE_REMOVAL]
+    keys = [
+        e
+        for e in mine
+        if e.name in KEY_REMOVAL or (e.name == "UpdateAccessKey" and e.parameters.get("status") == "Inactive")
+    ]
+    return console, keys
+
+
+@dataclass(frozen=True)
+class Removal:
+    at: datetime | None  # None while a credential is still active
+    seen: str
+    evidence: tuple[str, ...] = ()
+
+
+def removal(user: str, terminated: datetime, view: EvidenceView) -> Removal:
+    """When the user's last credential was removed, what was seen, and the evidence that shows it."""
+    events = cloudtrail_logs(view).named(*CONSOLE_REMOVAL, *KEY_REMOVAL, "UpdateAccessKey")
+    console, keys = _removals(events, user, terminated - LOOKBACK)
+    report = credential_users(view).get(user)
+    reports = tuple(e.sha256 for e in view.entries(CREDENTIAL_REPORT))
+    if report and has_active_credentials(report):
+        return Removal(None, f"IAM user {user} still has active credentials in account {report['account']}", reports)
+    removed = console[:1] + keys[-1:]
+    if not removed:
+        seen = f"no active credentials for IAM user {user}" if report else f"no IAM user {user} in any account"
+        return Removal(terminated, seen, reports)
+    last = max(removed, key=lambda e: e.time)
+    return Removal(last.time, f"IAM user {user}: {last.name} by {last.actor}", tuple({e.evidence for e in removed}))
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    roster = load_table(view, ROSTER, scope.files.hr_roster, COLUMNS)
+    start, end = window.start_utc, window.evaluated_end_utc
+    rows: list[Row] = []
+    for item in roster.rows:
+        raw = item.values["termination_date"]
+        person = f"employee/{item.values['employee_id']}"
+        terminated = parse_moment(raw, window.tz, date_only_at_end_of_day=True)
+        if raw and terminated is None:
+            seen = f"row {item.number}: termination_date {raw!r} is not a date"
+            rows.append(Row(person, start, end, seen, {"hours_to_removal": None}, (roster.sha256,)))
+            continue
+        if terminated is None or not start <= terminated < end:
+            continue
+        user = item.values["iam_user"]
+        found = removal(user, terminated, view) if user else Removal(terminated, "no AWS access on record")
+        until = found.at or end
+        hours = max(0.0, (until - terminated).total_seconds() / 3600)
+        rows.append(
+            Row(
+                person,
+                terminated,
+                max(until, terminated),
+                found.seen,
+                {"hours_to_removal": hours},
+                (roster.sha256, *found.evidence),
+            )
+        )
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    sla = float(params.get("sla_hours", 24))
+    return [
+        expect(
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_removal"),
+            "coverage",
+            "The termination could not be evaluated from the HR roster.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_removal", min_value=0, max_value=sla),
+            "exception",
+            f"Access was not removed within {sla:g} hours of termination.",
+        ),
+    ]

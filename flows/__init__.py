@@ -1,0 +1,1 @@
+"""Thin Prefect flows and tasks wiring socready's stages; no business logic lives here."""

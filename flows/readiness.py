@@ -1,0 +1,106 @@
+"""The `readiness` flow: scope -> collect -> validate -> verdicts -> tickets -> report, run through Prefect."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from socready.applicability import Assessment, needed_sources, plan_assessments
+from socready.assess import assess_control
+from socready.catalog import load_catalog
+from socready.collect import collect
+from socready.errors import TicketError
+from socready.evidence import EvidenceStore, Manifest, open_store
+from socready.evidence.view import EvidenceView
+from socready.readiness.model import ControlResult
+from socready.report.build import build_report
+from socready.report.model import Report
+from socready.report.render_md import render_summary
+from socready.report.writer import write_report
+from socready.scope import Scope, load_scope
+from socready.tickets.sync import sync_tickets
+from socready.window import Window
+
+
+@task(name="load-scope", cache_policy=NO_CACHE)
+def load_scope_task(scope_path: str) -> Scope:
+    return load_scope(Path(scope_path))
+
+
+@task(name="collect-evidence", cache_policy=NO_CACHE)
+def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: list[str]) -> Manifest:
+    logger = get_run_logger()
+    manifest = collect(scope, window, store, sources, progress=logger.info)
+    logger.info("collected %d evidence objects, %d failures", len(manifest.entries), len(manifest.errors))
+    return manifest
+
+
+@task(name="assess-control", cache_policy=NO_CACHE, task_run_name="assess-{plan.control.id}")
+def assess_task(
+    plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore
+) -> ControlResult:
+    return assess_control(plan, scope, window, view, store)
+
+
+@task(name="sync-gap-tickets", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def tickets_task(results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool):
+    return sync_tickets(results, scope, report_location, dry_run=dry_run, show=get_run_logger().info)
+
+
+@task(name="write-report", cache_policy=NO_CACHE)
+def report_task(report: Report, folder: str) -> dict[str, str]:
+    paths = write_report(report, Path(folder))
+    create_markdown_artifact(
+        key="readiness-summary",
+        markdown=render_summary(report),
+        description=f"socready readiness for {report.scope.organization}",
+    )
+    create_table_artifact(
+        key="readiness-controls",
+        table=[
+            {
+                "control": c.id,
+                "owner": c.owner,
+                "status": c.status,
+                "clean_since": str(c.clean_since or ""),
+                "coverage": c.coverage,
+                "ticket": c.ticket.key if c.ticket else "",
+            }
+            for c in report.controls
+        ],
+        description="Control verdicts over the observation window",
+    )
+    return {kind: str(path) for kind, path in paths.items()}
+
+
+@flow(name="readiness", log_prints=True)
+def readiness(
+    scope_path: str, as_of: datetime | None = None, dry_run: bool = False, output_dir: str | None = None
+) -> dict[str, str]:
+    """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths."""
+    scope = load_scope_task(scope_path)
+    window = Window(scope.window.start, scope.window.end, scope.window.timezone, as_of or datetime.now(UTC))
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    store = open_store(scope.evidence_store, endpoint_url=endpoint)
+    plans = plan_assessments(load_catalog(), scope)
+    manifest = collect_task(scope, window, store, needed_sources(plans))
+    view = EvidenceView(store, manifest)
+    results = [assess_task(plan, scope, window, view, store) for plan in plans]
+    folder = output_dir or scope.output
+    ticket_error: TicketError | None = None
+    try:
+        refs = tickets_task(results, scope, str(Path(folder) / "report.html"), dry_run or scope.tickets.dry_run)
+    except TicketError as exc:
+        ticket_error, refs = exc, {}
+    results = [r.model_copy(update={"ticket": refs.get(r.id)}) for r in results]
+    report = build_report(
+        scope, window, manifest.run_id, store.location, results, dry_run=dry_run or scope.tickets.dry_run
+    )
+    paths = report_task(report, folder)
+    if ticket_error:
+        raise ticket_error
+    return paths

@@ -1,0 +1,54 @@
+"""Typed catalog entries: one YAML file per control, validated at load time."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from socready.catalog.criteria import CATEGORY_OF
+from socready.evidence.sources import SOURCES
+
+CONTROL_ID = re.compile(r"^(ENG|HR|PROC)-[A-Z]{0,4}-?\d{2}$")
+
+
+class Control(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    criteria: list[str] = Field(min_length=1)
+    owner: Literal["engineering", "hr", "procurement"]
+    kind: Literal["state", "population", "periodic"]
+    evidence: list[str] = Field(min_length=1, description="Evidence sources the suite reads.")
+    parameters: dict[str, float | int | str | bool] = Field(default_factory=dict)
+    severity: Literal["critical", "high", "medium", "low"]
+    remediation: str
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not CONTROL_ID.match(value):
+            raise ValueError(f"control id {value!r} must look like ENG-LOG-01, HR-01 or PROC-02")
+        return value
+
+    @field_validator("criteria")
+    @classmethod
+    def _known_criteria(cls, value: list[str]) -> list[str]:
+        unknown = [c for c in value if c not in CATEGORY_OF]
+        if unknown:
+            raise ValueError(f"unknown TSC criteria {unknown}; see shared/TSC.md for the 61 ids")
+        return value
+
+    @field_validator("evidence")
+    @classmethod
+    def _known_sources(cls, value: list[str]) -> list[str]:
+        unknown = [s for s in value if s not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown evidence sources {unknown}; known: {sorted(SOURCES)}")
+        return value
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(CATEGORY_OF[c] for c in self.criteria))

@@ -1,0 +1,215 @@
+"""The `socready` command: init, check, run, demo, sandbox, evidence verify, controls."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime, time, timedelta
+from importlib.resources import files
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from socready.catalog import load_catalog
+from socready.errors import SocreadyError
+from socready.evidence import open_store
+from socready.scope import Scope, load_scope
+
+DEFAULT_SANDBOX_DIR = Path(".socready/sandbox")
+EXIT_NO_EVIDENCE = 3
+
+
+def _prefect_defaults() -> None:
+    """Prefect's ephemeral server needs 13-28 s to start on 2 cores; its default timeout is 20 s."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def parse_as_of(text: str | None, scope: Scope) -> datetime | None:
+    """A date means the end of that local day; a datetime without offset is local time in the scope's zone."""
+    if text is None:
+        return None
+    tz = ZoneInfo(scope.window.timezone)
+    try:
+        if len(text) <= 10:
+            return datetime.combine(date.fromisoformat(text) + timedelta(days=1), time(0), tz)
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SocreadyError(f"--as-of {text!r}: use YYYY-MM-DD or an ISO date-time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise SocreadyError(f"{path} already exists; pass --force to overwrite it")
+    path.write_text(files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"wrote {path}; edit it, then run `socready check {path}`")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    scope = load_scope(Path(args.path))
+    catalog = load_catalog()
+    unknown = sorted({e.control for e in scope.exceptions} | set(scope.controls) - set(catalog))
+    if unknown:
+        raise SocreadyError(
+            f"{args.path}: unknown control ids {unknown} in exceptions/controls; see `socready controls`"
+        )
+    window = scope.window
+    print(
+        f"{args.path}: valid. {scope.organization}, SOC 2 {scope.report.type}, {', '.join(scope.categories)}; "
+        f"window {window.start} to {window.end} ({window.timezone})"
+    )
+    return 0
+
+
+def cmd_controls(args: argparse.Namespace) -> int:
+    for control in load_catalog().values():
+        print(
+            f"{control.id:<12} {control.owner:<12} {control.kind:<10} {','.join(control.criteria):<16} {control.title}"
+        )
+    return 0
+
+
+def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None) -> int:
+    _prefect_defaults()
+    from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
+
+    scope = load_scope(scope_path)
+    paths = readiness(str(scope_path.resolve()), as_of=parse_as_of(as_of, scope), dry_run=dry_run, output_dir=output)
+    from socready.report.model import Report
+    from socready.report.summary import summary_table
+
+    report = Report.model_validate_json(Path(paths["json"]).read_text(encoding="utf-8"))
+    print(summary_table(report))
+    print(f"\nReport: {paths['html']}\n        {paths['md']}\n        {paths['json']}")
+    return EXIT_NO_EVIDENCE if report.readiness.no_evidence else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.scope:
+        return run_readiness(Path(args.scope), args.as_of, args.dry_run, args.output)
+    return cmd_demo(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from socready.sandbox.environment import Sandbox
+
+    folder = Path(args.sandbox_dir)
+    print(f"Starting the sandbox (moto AWS + Jira stand-in) in {folder} ...", flush=True)
+    with Sandbox(folder) as sandbox:
+        print(f"  AWS: {sandbox.aws_endpoint}   Jira: {sandbox.jira_url}   scope: {sandbox.scope_path}", flush=True)
+        return run_readiness(sandbox.scope_path, args.as_of, args.dry_run, args.output)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    import threading
+
+    from socready.sandbox.environment import TOKEN_ENV, Sandbox
+
+    with Sandbox(Path(args.sandbox_dir)) as sandbox:
+        print(
+            f"Sandbox running. Scope file: {sandbox.scope_path}\n  AWS (moto): {sandbox.aws_endpoint}\n"
+            f"  Jira: {sandbox.jira_url} (token in ${TOKEN_ENV} of this process only)\n"
+            f"Run `socready run --scope {sandbox.scope_path}` from a shell that has the same environment, "
+            f"or use `socready demo`. Ctrl-C stops the sandbox.",
+            flush=True,
+        )
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopping")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if args.store:
+        location, endpoint = args.store, None
+    else:
+        scope = load_scope(Path(args.scope))
+        location, endpoint = scope.evidence_store, scope.aws.endpoint_url if scope.aws else None
+    store = open_store(location, endpoint_url=endpoint)
+    runs = [args.run] if args.run else store.run_ids()
+    if not runs:
+        raise SocreadyError(f"{location}: no runs with a manifest found")
+    problems = [p for run in runs for p in store.verify(run)]
+    for problem in problems:
+        print(f"{problem.problem.upper():<8} run {problem.run_id} {problem.sha256} {problem.source} {problem.query}")
+    entries = sum(len(store.load_manifest(run).entries) for run in runs)
+    print(f"{location}: {len(runs)} run(s), {entries} evidence references checked, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="socready",
+        description=(
+            "Proves SOC 2 controls operated over the whole observation window, scores Type II readiness, "
+            "opens gap tickets and writes an auditor-ready report."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="write a commented starter scope file")
+    init.add_argument("path", nargs="?", default="socready.yaml", help="where to write it (default: socready.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=cmd_init)
+
+    check = commands.add_parser("check", help="validate a scope file without collecting anything")
+    check.add_argument("path", nargs="?", default="socready.yaml", help="scope file (default: socready.yaml)")
+    check.set_defaults(handler=cmd_check)
+
+    commands.add_parser("controls", help="list the control catalog").set_defaults(handler=cmd_controls)
+
+    def run_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--as-of", help="assess as of this date (end of that local day) or ISO date-time; default: now"
+        )
+        sub.add_argument("--dry-run", action="store_true", help="print the gap-ticket plan; write nothing to Jira")
+        sub.add_argument("--output", help="report folder (default: the scope's `output`)")
+        sub.add_argument(
+            "--sandbox-dir",
+            default=str(DEFAULT_SANDBOX_DIR),
+            help=f"sandbox state folder (default: {DEFAULT_SANDBOX_DIR})",
+        )
+
+    run = commands.add_parser(
+        "run",
+        help="run the readiness flow (through Prefect) for a scope file; without --scope, on the built-in sandbox",
+    )
+    run.add_argument("--scope", help="scope file; omit to use the built-in sandbox company")
+    run_options(run)
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser("demo", help="start the sandbox and run the full pipeline on it")
+    run_options(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    sandbox = commands.add_parser("sandbox", help="start the sandbox (moto AWS + Jira stand-in) until Ctrl-C")
+    sandbox.add_argument("--sandbox-dir", default=str(DEFAULT_SANDBOX_DIR), help="sandbox state folder")
+    sandbox.set_defaults(handler=cmd_sandbox)
+
+    evidence = commands.add_parser("evidence", help="evidence store operations")
+    evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
+    verify = evidence_commands.add_parser("verify", help="name every evidence object that was changed or removed")
+    where = verify.add_mutually_exclusive_group()
+    where.add_argument("--scope", default="socready.yaml", help="read the store location from this scope file")
+    where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
+    verify.add_argument("--run", help="check one run id (default: every run in the store)")
+    verify.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SocreadyError as exc:
+        print(f"socready: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The per-run manifest: what was collected, from where, when, and what could not be read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+MANIFEST_SCHEMA = "socready.manifest/v1"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ManifestWindow(Frozen):
+    start: AwareDatetime
+    end: AwareDatetime
+    timezone: str
+
+
+class EvidenceEntry(Frozen):
+    sha256: str
+    source: str
+    query: str = Field(description="What was asked: API call with parameters, S3 URL or file path.")
+    collected_at: AwareDatetime
+    connector: str
+    connector_version: str
+    account: str | None = None
+    region: str | None = None
+    size: int
+    media_type: str = "application/json"
+
+
+class CollectionFailure(Frozen):
+    source: str
+    query: str
+    error: str = Field(description="Error class or AWS/Jira error code, e.g. AccessDenied.")
+    message: str
+    missing_permission: str | None = None
+    account: str | None = None
+    region: str | None = None
+    at: AwareDatetime
+
+
+class Manifest(Frozen):
+    schema_: str = Field(default=MANIFEST_SCHEMA, alias="schema")
+    run_id: str
+    organization: str
+    created_at: AwareDatetime
+    window: ManifestWindow
+    entries: list[EvidenceEntry]
+    errors: list[CollectionFailure]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def entries_for(self, source: str) -> list[EvidenceEntry]:
+        return [e for e in self.entries if e.source == source]
+
+    def failures_for(self, source: str) -> list[CollectionFailure]:
+        return [f for f in self.errors if f.source == source]
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json(by_alias=True, indent=1).encode()
+
+
+def run_id_for(moment: datetime, suffix: str) -> str:
+    return f"{moment:%Y%m%dT%H%M%SZ}-{suffix}"

@@ -1,0 +1,162 @@
+"""The evidence store: raw objects by sha256, one manifest per run, derived results kept apart."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import boto3
+from pydantic import ValidationError
+
+from socready.errors import EvidenceError
+from socready.evidence.backends import Backend, LocalBackend, S3Backend
+from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class IntegrityProblem:
+    run_id: str
+    sha256: str
+    source: str
+    query: str
+    problem: Literal["changed", "removed"]
+
+
+class EvidenceStore:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    @property
+    def location(self) -> str:
+        return self.backend.location
+
+    @staticmethod
+    def object_key(sha256: str) -> str:
+        return f"objects/{sha256[:2]}/{sha256}"
+
+    def put(self, data: bytes) -> str:
+        """Store raw evidence once; storing identical bytes again is a no-op returning the same hash."""
+        digest = sha256_of(data)
+        self.backend.put_new(self.object_key(digest), data)
+        return digest
+
+    def read(self, sha256: str) -> bytes:
+        data = self.backend.get(self.object_key(sha256))
+        if sha256_of(data) != sha256:
+            raise EvidenceError(f"{self.location}: evidence object {sha256} was changed after it was written")
+        return data
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", manifest.to_json()):
+            raise EvidenceError(f"{self.location}: run {manifest.run_id} already has a manifest")
+
+    def load_manifest(self, run_id: str) -> Manifest:
+        key = f"runs/{run_id}/manifest.json"
+        try:
+            return Manifest.model_validate_json(self.backend.get(key))
+        except ValidationError as exc:
+            raise EvidenceError(f"{self.location}/{key}: manifest is not valid: {exc}") from exc
+
+    def run_ids(self) -> list[str]:
+        return sorted(k.split("/")[1] for k in self.backend.keys("runs/") if k.endswith("/manifest.json"))
+
+    def put_derived(self, run_id: str, name: str, data: bytes) -> str:
+        """Computed results (datasets, validation results) live apart from raw evidence."""
+        key = f"derived/{run_id}/{name}"
+        if not self.backend.put_new(key, data):
+            raise EvidenceError(f"{self.location}/{key}: derived evidence already exists")
+        return key
+
+    def verify(self, run_id: str | None = None) -> list[IntegrityProblem]:
+        """Every object a manifest references that is now missing or no longer matches its hash."""
+        problems = []
+        for run in [run_id] if run_id else self.run_ids():
+            for entry in self.load_manifest(run).entries:
+                key = self.object_key(entry.sha256)
+                if not self.backend.exists(key):
+                    state = "removed"
+                elif sha256_of(self.backend.get(key)) != entry.sha256:
+                    state = "changed"
+                else:
+                    continue
+                problems.append(IntegrityProblem(run, entry.sha256, entry.source, entry.query, state))
+        return problems
+
+
+@dataclass
+class RunRecorder:
+    """Collects one run's entries and failures (thread-safe) and writes the manifest once at the end."""
+
+    store: EvidenceStore
+    run_id: str
+    organization: str
+    window: ManifestWindow
+    entries: list[EvidenceEntry] = field(default_factory=list)
+    errors: list[CollectionFailure] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        query: str,
+        connector: str,
+        connector_version: str,
+        account: str | None = None,
+        region: str | None = None,
+        media_type: str = "application/json",
+    ) -> EvidenceEntry:
+        entry = EvidenceEntry(
+            sha256=self.store.put(data),
+            source=source,
+            query=query,
+            collected_at=datetime.now(UTC),
+            connector=connector,
+            connector_version=connector_version,
+            account=account,
+            region=region,
+            size=len(data),
+            media_type=media_type,
+        )
+        with self._lock:
+            self.entries.append(entry)
+        return entry
+
+    def fail(self, failure: CollectionFailure) -> None:
+        with self._lock:
+            self.errors.append(failure)
+
+    def manifest(self) -> Manifest:
+        with self._lock:
+            return Manifest(
+                run_id=self.run_id,
+                organization=self.organization,
+                created_at=datetime.now(UTC),
+                window=self.window,
+                entries=sorted(self.entries, key=lambda e: (e.source, e.query)),
+                errors=list(self.errors),
+            )
+
+    def finish(self) -> Manifest:
+        manifest = self.manifest()
+        self.store.write_manifest(manifest)
+        return manifest
+
+
+def open_store(location: str, *, endpoint_url: str | None = None) -> EvidenceStore:
+    """A local folder path, or s3://bucket/prefix (credentials from the environment)."""
+    if location.startswith("s3://"):
+        bucket, _, prefix = location.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise EvidenceError(f"{location}: evidence store URL needs a bucket, e.g. s3://my-evidence/socready")
+        return EvidenceStore(S3Backend(boto3.client("s3", endpoint_url=endpoint_url), bucket, prefix))
+    return EvidenceStore(LocalBackend(Path(location)))

@@ -1,0 +1,1 @@
+"""Pure functions from validation results to window verdicts, roll-ups, score and Type II date."""

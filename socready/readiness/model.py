@@ -1,0 +1,69 @@
+"""Result models: what a control verdict holds; report.json embeds these as its contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+Status = Literal["operating", "exception", "no_evidence", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("operating", "exception", "no_evidence", "not_applicable")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExceptionInterval(Model):
+    resource: str
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str
+    value: str
+    ongoing: bool = False
+    accepted_by: str | None = None  # approver of the accepted exception that covers it
+    evidence: list[str] = []  # sha256 of the evidence objects that show it
+
+
+class CoverageGap(Model):
+    resource: str
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: str
+    value: str
+    evidence: list[str] = []
+
+
+class EvidenceRef(Model):
+    source: str
+    sha256: str
+
+
+class TicketRef(Model):
+    key: str
+    url: str
+    action: Literal["created", "updated", "unchanged", "planned"]
+
+
+class ControlResult(Model):
+    id: str
+    title: str
+    owner: str
+    kind: str
+    severity: str
+    criteria: list[str]
+    categories: list[str]
+    status: Status
+    reason: str
+    clean_since: date | None
+    coverage: float
+    population: int
+    exceptions: list[ExceptionInterval]
+    accepted_exceptions: list[ExceptionInterval] = []
+    expired_acceptances: list[str] = []
+    coverage_gaps: list[CoverageGap] = []
+    collection_errors: list[str] = []
+    evidence: list[EvidenceRef]
+    remediation: str
+    ticket: TicketRef | None = None

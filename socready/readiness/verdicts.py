@@ -1,0 +1,152 @@
+"""One control's verdict over the window from its dataset, suite outcome and collection failures."""
+
+from __future__ import annotations
+
+from datetime import date
+from fnmatch import fnmatchcase
+
+import pandas as pd
+
+from expectations.runner import SuiteOutcome
+from socready.catalog import Control
+from socready.evidence import CollectionFailure
+from socready.readiness.model import ControlResult, CoverageGap, EvidenceRef, ExceptionInterval
+from socready.scope.models import AcceptedException
+from socready.window import Window
+
+
+def _base(control: Control, evidence: list[EvidenceRef]) -> dict:
+    return {
+        "id": control.id,
+        "title": control.title,
+        "owner": control.owner,
+        "kind": control.kind,
+        "severity": control.severity,
+        "criteria": control.criteria,
+        "categories": control.categories,
+        "remediation": control.remediation,
+        "evidence": evidence,
+    }
+
+
+def not_applicable(control: Control, reason: str) -> ControlResult:
+    return ControlResult(
+        **_base(control, []),
+        status="not_applicable",
+        reason=reason,
+        clean_since=None,
+        coverage=0.0,
+        population=0,
+        exceptions=[],
+    )
+
+
+def failure_text(failure: CollectionFailure) -> str:
+    where = "/".join(p for p in (failure.account, failure.region) if p)
+    need = f"; grant {failure.missing_permission}" if failure.missing_permission else ""
+    return f"{failure.source}{f' ({where})' if where else ''}: {failure.error} on {failure.query}{need}"
+
+
+def lacking_evidence(
+    control: Control, reason: str, failures: list[CollectionFailure], evidence: list[EvidenceRef]
+) -> ControlResult:
+    """A failed or unusable read: never operating, no clean-since date."""
+    return ControlResult(
+        **_base(control, evidence),
+        status="no_evidence",
+        reason=reason,
+        clean_since=None,
+        coverage=0.0,
+        population=0,
+        exceptions=[],
+        collection_errors=[failure_text(f) for f in failures],
+    )
+
+
+def _intervals(df: pd.DataFrame, rows: dict[int, str]) -> list[tuple[dict, str]]:
+    """Failing rows -> (row fields, reason), with touching rows of one resource and reason merged."""
+    merged: list[tuple[dict, str]] = []
+    for index, reason in sorted(rows.items(), key=lambda item: (df.at[item[0], "resource"], df.at[item[0], "start"])):
+        row = {k: df.at[index, k] for k in ("resource", "start", "end", "value")}
+        row["start"], row["end"] = row["start"].to_pydatetime(), row["end"].to_pydatetime()
+        row["evidence"] = str(df.at[index, "evidence"]).split()
+        last = merged[-1][0] if merged else None
+        if last and last["resource"] == row["resource"] and merged[-1][1] == reason and row["start"] <= last["end"]:
+            last["end"] = max(last["end"], row["end"])
+            last["evidence"] = list(dict.fromkeys(last["evidence"] + row["evidence"]))
+        else:
+            merged.append((row, reason))
+    return merged
+
+
+def _accepted_by(
+    item: ExceptionInterval, control: Control, acceptances: list[AcceptedException], today: date
+) -> tuple[str | None, list[str]]:
+    expired = []
+    for acceptance in acceptances:
+        if acceptance.control != control.id or not fnmatchcase(item.resource, acceptance.resource):
+            continue
+        if acceptance.expires < today:
+            expired.append(f"{acceptance.resource}: accepted by {acceptance.approver}, expired {acceptance.expires}")
+            continue
+        return acceptance.approver, expired
+    return None, expired
+
+
+def decide(
+    control: Control,
+    df: pd.DataFrame,
+    outcome: SuiteOutcome,
+    window: Window,
+    acceptances: list[AcceptedException],
+    evidence: list[EvidenceRef],
+) -> ControlResult:
+    coverage_rows = {i: f.reason for f in outcome.failures if f.on_fail == "coverage" for i in f.rows}
+    exception_rows = {
+        i: f.reason for f in outcome.failures if f.on_fail == "exception" for i in f.rows if i not in coverage_rows
+    }
+    end = window.evaluated_end_utc
+    gaps = [CoverageGap(**row, reason=reason) for row, reason in _intervals(df, coverage_rows)]
+    today = window.local_date(window.as_of)  # an acceptance expired by the time of assessment stops applying
+    exceptions, accepted, expired = [], [], set()
+    for row, reason in _intervals(df, exception_rows):
+        item = ExceptionInterval(**row, reason=reason, ongoing=row["end"] >= end and window.is_open)
+        approver, lapsed = _accepted_by(item, control, acceptances, today)
+        expired.update(lapsed)
+        (accepted if approver else exceptions).append(item.model_copy(update={"accepted_by": approver}))
+    if exceptions:
+        status, reason = "exception", " ".join(dict.fromkeys(e.reason for e in exceptions))
+    elif gaps:
+        status, reason = "no_evidence", " ".join(dict.fromkeys(g.reason for g in gaps))
+    elif df.empty:
+        status, reason = "operating", f"The population for the window is empty, as {control.evidence[0]} shows."
+    else:
+        status, reason = "operating", "Evidence covers the whole window with no exception."
+    last_break = max((i.end for i in [*exceptions, *gaps]), default=window.start_utc)
+    return ControlResult(
+        **_base(control, evidence),
+        status=status,
+        reason=reason,
+        clean_since=window.local_date(last_break),
+        coverage=_coverage(df, coverage_rows, control.kind),
+        population=_population(df, control.kind),
+        exceptions=exceptions,
+        accepted_exceptions=accepted,
+        expired_acceptances=sorted(expired),
+        coverage_gaps=gaps,
+    )
+
+
+def _coverage(df: pd.DataFrame, coverage_rows: dict[int, str], kind: str) -> float:
+    if df.empty:
+        return 1.0
+    if kind == "population":
+        return round(1 - len(coverage_rows) / len(df), 4)
+    spans = list(zip(df["start"], df["end"], strict=True))
+    whole = sum((e - s for s, e in spans), pd.Timedelta(0))
+    missing = sum((spans[i][1] - spans[i][0] for i in coverage_rows), pd.Timedelta(0))
+    return round(1 - missing / whole, 4) if whole > pd.Timedelta(0) else 1.0
+
+
+def _population(df: pd.DataFrame, kind: str) -> int:
+    return len(df) if kind == "population" else int(df["resource"].nunique())

@@ -1,0 +1,57 @@
+"""report.json, schema socready.report/v1: the contract other tools read. Documented in docs/report-schema.md."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from socready.readiness.model import ControlResult
+from socready.readiness.score import CriterionStatus, Tally
+
+REPORT_SCHEMA = "socready.report/v1"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ReportWindow(Model):
+    start: date
+    end: date
+    timezone: str
+    as_of: AwareDatetime
+    evaluated_until: AwareDatetime = Field(description="Window end, or as_of while the window is open.")
+    months: int
+
+
+class ReportScope(Model):
+    organization: str
+    report: Literal["soc2"]
+    type: Literal["type1", "type2"]
+    categories: list[str]
+    window: ReportWindow
+
+
+class Readiness(Tally):
+    earliest_type2_close: date | None = Field(description="For a Type II window as long as the scope's window.")
+    type2_close_by_months: dict[str, date | None] = Field(description="Earliest close for 3, 6 and 12 months.")
+    blocking_controls: list[str] = Field(description="Controls whose clean-since date sets or blocks the close.")
+    by_category: dict[str, Tally]
+    by_owner: dict[str, Tally]
+
+
+class Report(Model):
+    schema_: Literal["socready.report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
+    generated_at: AwareDatetime
+    run_id: str
+    evidence_store: str
+    dry_run: bool
+    scope: ReportScope
+    readiness: Readiness
+    criteria: list[CriterionStatus]
+    controls: list[ControlResult]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2)

@@ -1,0 +1,33 @@
+"""The short plain-text table `socready run` prints at the end."""
+
+from __future__ import annotations
+
+from socready.report.format import day_text, percent, score_text, status_label, type2_close
+from socready.report.model import Report
+
+
+def summary_table(report: Report) -> str:
+    readiness = report.readiness
+    header = ("CONTROL", "OWNER", "STATUS", "CLEAN SINCE", "COVERAGE", "EXCEPTIONS", "TICKET")
+    rows = [header] + [
+        (
+            c.id,
+            c.owner,
+            status_label(c.status),
+            day_text(c.clean_since),
+            percent(100 * c.coverage),
+            str(len(c.exceptions)),
+            c.ticket.key if c.ticket else "",
+        )
+        for c in report.controls
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)) for row in rows]
+    lines += [
+        "",
+        f"Readiness {score_text(readiness)}: {readiness.operating} operating, {readiness.exception} exception, "
+        f"{readiness.no_evidence} no evidence, {readiness.not_applicable} not applicable.",
+        f"Earliest Type II close ({report.scope.window.months} months): "
+        f"{type2_close(readiness.earliest_type2_close, readiness.blocking_controls)}",
+    ]
+    return "\n".join(line.rstrip() for line in lines)

@@ -1,0 +1,1 @@
+"""Local stand-ins for the external services socready reads evidence from."""

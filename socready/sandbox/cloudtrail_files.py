@@ -1,0 +1,84 @@
+"""Synthetic CloudTrail log files in the documented S3 layout, for the sandbox and test fixtures."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+
+@dataclass(frozen=True)
+class Silence:
+    """No records at all for [start, end) in one account, e.g. while its trail is stopped."""
+
+    account: str
+    start: datetime
+    end: datetime
+    region: str | None = None  # None: every region
+
+
+def cloudtrail_event(
+    name: str, when: datetime, account: str, region: str, actor: str, parameters: dict | None = None
+) -> dict:
+    service = "cloudtrail" if name.endswith(("Logging", "Trail")) else "iam"
+    return {
+        "eventVersion": "1.09",
+        "eventTime": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventName": name,
+        "eventSource": f"{service}.amazonaws.com",
+        "awsRegion": region,
+        "recipientAccountId": account,
+        "requestParameters": parameters,
+        "userIdentity": {"type": "IAMUser", "userName": actor, "accountId": account},
+        "eventID": hashlib.sha256(f"{name}{when}{account}{region}{parameters}".encode()).hexdigest()[:32],
+    }
+
+
+def log_file_objects(
+    accounts: Iterable[str],
+    regions: Iterable[str],
+    first: date,
+    last: date,
+    events: list[dict],
+    silences: Iterable[Silence] = (),
+) -> Iterator[tuple[str, bytes]]:
+    """One gzip log file per account, region and UTC day in [first, last], with a record every hour
+    (minute 5) unless silenced, plus the given events on their day."""
+    silences = list(silences)
+
+    def silent(account: str, region: str, moment: datetime) -> bool:
+        return any(s.account == account and s.region in (None, region) and s.start < moment < s.end for s in silences)
+
+    for account in accounts:
+        for region in regions:
+            day = first
+            while day <= last:
+                midnight = datetime.combine(day, time(0), UTC)
+                hours = (midnight + timedelta(hours=h, minutes=5) for h in range(24))
+                records = [
+                    cloudtrail_event("DescribeInstances", h, account, region, "monitoring")
+                    for h in hours
+                    if not silent(account, region, h)
+                ]
+                records += [
+                    e
+                    for e in events
+                    if e["recipientAccountId"] == account
+                    and e["awsRegion"] == region
+                    and e["eventTime"].startswith(day.isoformat())
+                ]
+                records.sort(key=lambda r: r["eventTime"])
+                name = f"{account}_CloudTrail_{region}_{day:%Y%m%d}T0000Z_socready.json.gz"
+                key = f"AWSLogs/{account}/CloudTrail/{region}/{day:%Y/%m/%d}/{name}"
+                yield key, gzip.compress(json.dumps({"Records": records}).encode(), mtime=0)
+                day += timedelta(days=1)
+
+
+def put_log_files(s3, bucket: str, objects: Iterable[tuple[str, bytes]], prefix: str = "") -> int:
+    """Uploads concurrently (the moto server answers requests in parallel threads); returns the count."""
+    with ThreadPoolExecutor(8) as pool:
+        return len(list(pool.map(lambda o: s3.put_object(Bucket=bucket, Key=prefix + o[0], Body=o[1]), objects)))

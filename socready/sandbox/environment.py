@@ -1,0 +1,81 @@
+"""Starts the whole sandbox: moto AWS and the Jira stand-in on loopback, seeded, with a scope file to use."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from socready.sandbox.aws import SANDBOX_CREDENTIALS, seed_aws, start_moto
+from socready.sandbox.company import REGIONS
+from socready.sandbox.exports import write_exports
+from socready.sandbox.jira_seed import seed_jira
+from socready.sandbox.jira_server import JiraSandbox
+
+TOKEN_ENV = "SOCREADY_SANDBOX_JIRA_TOKEN"
+JIRA_USER = "socready-bot@northwind.example"
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    folder: Path
+    scope_path: Path
+    aws_endpoint: str
+    jira_url: str
+
+
+class Sandbox:
+    """Use as a context manager. Sets the process's AWS credentials and Jira token to sandbox-only values.
+
+    Jira tickets persist in `folder/jira.json`, so a second run finds the first run's tickets; AWS is
+    re-seeded identically on every start.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._moto = None
+        self._jira: JiraSandbox | None = None
+
+    @property
+    def jira(self) -> JiraSandbox:
+        if self._jira is None:
+            raise RuntimeError("the sandbox is not started")
+        return self._jira
+
+    def start(self) -> SandboxInfo:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(24)
+        os.environ.update(
+            {
+                "AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["aws_access_key_id"],
+                "AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["aws_secret_access_key"],
+                "AWS_DEFAULT_REGION": REGIONS[0],
+                TOKEN_ENV: token,
+            }
+        )
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.pop("AWS_PROFILE", None)
+        self._moto, aws_endpoint = start_moto()
+        seed_aws(aws_endpoint)
+        self._jira = JiraSandbox(self.folder / "jira.json", user=JIRA_USER, token=token)
+        jira_url = self._jira.start()
+        seed_jira(self._jira)
+        write_exports(self.folder)
+        template = files("socready.sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
+        scope_path = self.folder / "socready.yaml"
+        scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))
+        return SandboxInfo(self.folder, scope_path, aws_endpoint, jira_url)
+
+    def stop(self) -> None:
+        if self._jira:
+            self._jira.stop()
+        if self._moto:
+            self._moto.stop()
+
+    def __enter__(self) -> SandboxInfo:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

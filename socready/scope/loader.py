@@ -1,0 +1,79 @@
+"""Reads and validates a scope file; every failure names the file, the field path and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from socready.errors import ScopeError
+from socready.scope.models import FileSource, Scope
+
+FIXES = {
+    "missing": "add this field",
+    "extra_forbidden": "remove it or check its spelling against `socready init`",
+    "literal_error": "use one of the allowed values",
+    "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
+    "date_parsing": "write the date as YYYY-MM-DD",
+    "date_type": "write the date as YYYY-MM-DD",
+    "too_short": "list at least one entry",
+}
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
+
+
+def describe_validation_error(source: str, error: ValidationError, what: str = "scope file") -> str:
+    lines = [f"{source}: invalid {what}"]
+    for problem in error.errors():
+        fix = FIXES.get(problem["type"], "")
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  - {_field_path(problem['loc']) or '(top level)'}: {message}" + (f" ({fix})" if fix else ""))
+    return "\n".join(lines)
+
+
+def _absolute(location: str, base: Path) -> str:
+    if location.startswith("s3://") or Path(location).is_absolute():
+        return location
+    return str((base / location).resolve())
+
+
+def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = None) -> Scope:
+    """Parse scope YAML; relative paths are resolved against `base` (the scope file's folder)."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScopeError(f"{source}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(raw, dict):
+        raise ScopeError(f"{source}: expected a mapping of settings at the top level; run `socready init`")
+    try:
+        scope = Scope.model_validate(raw)
+    except ValidationError as exc:
+        raise ScopeError(describe_validation_error(source, exc)) from exc
+    base = base or Path.cwd()
+    files = {
+        name: FileSource(path=_absolute(spec.path, base), columns=spec.columns)
+        for name, spec in scope.files
+        if spec is not None
+    }
+    return scope.model_copy(
+        update={
+            "evidence_store": _absolute(scope.evidence_store, base),
+            "output": _absolute(scope.output, base),
+            "files": scope.files.model_copy(update=files),
+        }
+    )
+
+
+def load_scope(path: Path) -> Scope:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ScopeError(f"{path}: scope file not found; create one with `socready init {path}`") from exc
+    except OSError as exc:
+        raise ScopeError(f"{path}: cannot read scope file: {exc.strerror}") from exc
+    return scope_from_text(text, source=str(path), base=path.parent.resolve())

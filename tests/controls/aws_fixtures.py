@@ -1,0 +1,82 @@
+"""AWS state for control fixtures, created over HTTP in the moto server: trails, log files, IAM users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import boto3
+
+from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects, put_log_files
+
+BUCKET = "fixture-cloudtrail-logs"
+FIRST_DAY, LAST_DAY = date(2026, 6, 30), date(2026, 8, 1)  # the fixture window plus a day either side
+
+
+def session(endpoint: str, account: str) -> boto3.Session:
+    """Credentials for `account` through AssumeRole, as the collector gets them."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/socready-collector",
+        RoleSessionName="fixture",
+        ExternalId="fixture-external-id",
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
+
+
+def create_log_bucket(endpoint: str, account: str) -> None:
+    session(endpoint, account).client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
+
+
+def create_trail(
+    endpoint: str, account: str, *, logging: bool = True, multi_region: bool = True, name: str = "main-trail"
+) -> None:
+    """Needs the log bucket (create_log_bucket) to exist first, as in AWS."""
+    trail = session(endpoint, account).client("cloudtrail", endpoint_url=endpoint)
+    trail.create_trail(Name=name, S3BucketName=BUCKET, IsMultiRegionTrail=multi_region)
+    if logging:
+        trail.start_logging(Name=name)
+
+
+def upload_logs(
+    endpoint: str,
+    log_account: str,
+    accounts: Iterable[str],
+    regions: Iterable[str],
+    events: list[dict] = (),
+    silences: Iterable[Silence] = (),
+    first: date = FIRST_DAY,
+    last: date = LAST_DAY,
+) -> int:
+    s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
+    return put_log_files(s3, BUCKET, log_file_objects(accounts, regions, first, last, list(events), silences))
+
+
+def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:
+    """Only the log files (one per account, region and UTC day) that hold `events`: enough for population controls."""
+    s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
+    days = sorted({(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events})
+    objects = (o for account, region, day in days for o in log_file_objects([account], [region], day, day, events))
+    return put_log_files(s3, BUCKET, objects)
+
+
+def offboard_users(
+    endpoint: str, account: str, removals: dict[str, datetime | None], actor: str = "it-ops"
+) -> list[dict]:
+    """IAM users with a console password, each deleted at its time (None: never) -> the CloudTrail records of it."""
+    iam = session(endpoint, account).client("iam", endpoint_url=endpoint)
+    events = []
+    for user, removed in removals.items():
+        iam.create_user(UserName=user)
+        iam.create_login_profile(UserName=user, Password="Fixture-Passw0rd!")
+        if removed:
+            iam.delete_login_profile(UserName=user)
+            events.append(
+                cloudtrail_event("DeleteLoginProfile", removed, account, "us-east-1", actor, {"userName": user})
+            )
+    return events

@@ -1,0 +1,112 @@
+"""Evidence store: write-once sha256 objects, one manifest per run, verify names changed or removed objects."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+
+from socready.cli import main
+from socready.errors import EvidenceError
+from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, open_store
+from socready.evidence.backends import S3Backend
+from socready.evidence.manifest import ManifestWindow
+
+WINDOW = ManifestWindow(start=datetime(2026, 5, 1, tzinfo=UTC), end=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
+
+
+def record_run(store: EvidenceStore, run_id: str = "20261126T000000Z-abc123") -> RunRecorder:
+    recorder = RunRecorder(store, run_id, "Acme", WINDOW)
+    recorder.add(
+        b'{"trails": []}',
+        source="aws.cloudtrail.trails",
+        query="cloudtrail:DescribeTrails",
+        connector="test",
+        connector_version="1",
+        account="111111111111",
+        region="us-east-1",
+    )
+    recorder.add(
+        b"id,name\n1,a\n",
+        source="file.hr_roster",
+        query="/tmp/roster.csv",
+        connector="test",
+        connector_version="1",
+        media_type="text/csv",
+    )
+    recorder.fail(
+        CollectionFailure(
+            source="aws.cloudtrail.logs",
+            query="s3://b/",
+            error="AccessDenied",
+            message="denied",
+            missing_permission="s3:ListBucket",
+            at=datetime.now(UTC),
+        )
+    )
+    recorder.finish()
+    return recorder
+
+
+def test_objects_are_sha256_addressed_and_write_once(tmp_path):
+    store = open_store(str(tmp_path))
+    digest = store.put(b"evidence")
+    assert digest == hashlib.sha256(b"evidence").hexdigest()
+    assert store.put(b"evidence") == digest  # same bytes: no-op, no error
+    path = tmp_path / "objects" / digest[:2] / digest
+    assert path.read_bytes() == b"evidence"
+    assert not os.access(path, os.W_OK) or os.geteuid() == 0  # read-only file (root may still write)
+    assert store.read(digest) == b"evidence"
+
+
+def test_manifest_round_trip_keeps_source_query_times_and_errors(tmp_path):
+    store = open_store(str(tmp_path))
+    record_run(store)
+    manifest = store.load_manifest("20261126T000000Z-abc123")
+    assert [e.source for e in manifest.entries] == ["aws.cloudtrail.trails", "file.hr_roster"]
+    assert manifest.entries[0].collected_at.tzinfo is not None
+    assert manifest.window == WINDOW
+    assert manifest.errors[0].missing_permission == "s3:ListBucket"
+    with pytest.raises(EvidenceError, match="already has a manifest"):
+        store.write_manifest(manifest)
+
+
+def test_verify_names_changed_and_removed_objects(tmp_path, capsys):
+    store = open_store(str(tmp_path))
+    recorder = record_run(store)
+    assert store.verify() == []
+    changed, removed = recorder.entries
+    changed_path = tmp_path / "objects" / changed.sha256[:2] / changed.sha256
+    changed_path.chmod(0o644)
+    changed_path.write_bytes(b"tampered")
+    (tmp_path / "objects" / removed.sha256[:2] / removed.sha256).unlink()
+    problems = {(p.sha256, p.problem) for p in store.verify()}
+    assert problems == {(changed.sha256, "changed"), (removed.sha256, "removed")}
+    with pytest.raises(EvidenceError, match="changed after it was written"):
+        store.read(changed.sha256)
+    assert main(["evidence", "verify", "--store", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"CHANGED  run 20261126T000000Z-abc123 {changed.sha256}" in out and removed.sha256 in out
+
+
+def test_s3_backend_over_http_is_write_once_and_verifiable(aws):
+    s3 = boto3.client("s3", endpoint_url=aws, region_name="us-east-1")
+    s3.create_bucket(Bucket="evidence-bucket")
+    store = open_store("s3://evidence-bucket/socready", endpoint_url=aws)
+    assert isinstance(store.backend, S3Backend)
+    digest = store.put(b"first")
+    assert store.backend.put_new(EvidenceStore.object_key(digest), b"other") is False  # If-None-Match refused it
+    assert store.read(digest) == b"first"
+    recorder = record_run(store)
+    assert store.run_ids() == ["20261126T000000Z-abc123"]
+    gone = recorder.entries[0].sha256
+    s3.delete_object(Bucket="evidence-bucket", Key=f"socready/objects/{gone[:2]}/{gone}")
+    assert [(p.sha256, p.problem) for p in store.verify()] == [(gone, "removed")]
+
+
+def test_s3_location_needs_bucket():
+    with pytest.raises(EvidenceError, match="needs a bucket"):
+        open_store("s3://")
