@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install generated clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Files generated from code; tests fail when they drift.
+generated: $(STAMP)
+	$(BIN)/python -m connectors.policy > infra/iam/collector-policy.json
+	$(BIN)/python -m socready.report.schema > docs/report.schema.json
 
 clean:
 	rm -rf $(VENV) .socready .pytest_cache .ruff_cache

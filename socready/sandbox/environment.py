@@ -16,6 +16,7 @@ from socready.sandbox.jira_server import JiraSandbox
 
 TOKEN_ENV = "SOCREADY_SANDBOX_JIRA_TOKEN"
 JIRA_USER = "socready-bot@northwind.example"
+SANDBOX_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", TOKEN_ENV)
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,10 @@ class Sandbox:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.scope_path = folder / "socready.yaml"
         self._moto = None
         self._jira: JiraSandbox | None = None
+        self._saved_env: dict[str, str | None] = {}
 
     @property
     def jira(self) -> JiraSandbox:
@@ -47,6 +50,7 @@ class Sandbox:
     def start(self) -> SandboxInfo:
         self.folder.mkdir(parents=True, exist_ok=True)
         token = secrets.token_urlsafe(24)
+        self._saved_env = {name: os.environ.get(name) for name in (*SANDBOX_ENV, "AWS_SESSION_TOKEN", "AWS_PROFILE")}
         os.environ.update(
             {
                 "AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["aws_access_key_id"],
@@ -64,15 +68,19 @@ class Sandbox:
         seed_jira(self._jira)
         write_exports(self.folder)
         template = files("socready.sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
-        scope_path = self.folder / "socready.yaml"
-        scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))
-        return SandboxInfo(self.folder, scope_path, aws_endpoint, jira_url)
+        self.scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))
+        return SandboxInfo(self.folder, self.scope_path, aws_endpoint, jira_url)
 
     def stop(self) -> None:
         if self._jira:
             self._jira.stop()
         if self._moto:
             self._moto.stop()
+        for name, value in self._saved_env.items():  # leave the process's environment as it was
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     def __enter__(self) -> SandboxInfo:
         return self.start()

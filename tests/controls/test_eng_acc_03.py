@@ -35,9 +35,11 @@ def offboard(endpoint: str, **removals: datetime | None) -> list[dict]:
     return offboard_users(endpoint, PROD, removals)
 
 
-def assess(endpoint: str, folder, leavers: list[Leaver], events: list[dict] = (), **extra) -> ControlResult:
+def assess(
+    endpoint: str, folder, leavers: list[Leaver], events: list[dict] = (), *, files: dict | None = None, **extra
+) -> ControlResult:
     upload_events(endpoint, PROD, list(events))
-    files = extra.pop("files", None) or hr_roster(folder, leavers)
+    files = files or hr_roster(folder, leavers)
     scope = make_scope(folder, endpoint=endpoint, accounts=[PROD], log_bucket=BUCKET, files=files, **extra)
     return run_control(scope, CONTROL)
 

@@ -1,0 +1,130 @@
+"""The readiness flow run through Prefect on the sandbox company: exactly the planted gaps, idempotent tickets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from socready.report.model import Report
+from socready.sandbox.company import PLANTED_GAPS, TRAIL_STOPS
+from socready.sandbox.environment import Sandbox
+
+AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    box = Sandbox(tmp_path_factory.mktemp("sandbox"))
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_harness, sandbox):
+    from flows.readiness import readiness
+
+    def run() -> Report:
+        return Report.model_validate_json(Path(readiness(str(sandbox.scope_path), as_of=AS_OF)["json"]).read_text())
+
+    return [run(), run()]
+
+
+def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
+    report = two_runs[0]
+    found = {(c.id, e.resource) for c in report.controls for e in c.exceptions}
+    assert found == PLANTED_GAPS
+    assert {c.status for c in report.controls} == {"exception"}
+    assert all(c.coverage == 1.0 and not c.coverage_gaps and not c.collection_errors for c in report.controls)
+    by_id = {c.id: c for c in report.controls}
+    [stop] = by_id["ENG-LOG-01"].exceptions
+    assert (stop.start, stop.end) == (TRAIL_STOPS[0].stopped, TRAIL_STOPS[0].restarted)
+    [leaver] = by_id["ENG-ACC-03"].exceptions
+    assert (leaver.start.isoformat(), leaver.end.isoformat()) == (
+        "2026-08-21T04:00:00+00:00",
+        "2026-08-26T04:00:00+00:00",
+    )
+    assert by_id["ENG-ACC-03"].population == 4  # four leavers in the window, three on time or without AWS access
+    [lapse] = by_id["PROC-02"].exceptions
+    assert (lapse.start.date().isoformat(), lapse.end.date().isoformat()) == ("2026-06-10", "2026-08-01")
+    assert report.readiness.earliest_type2_close.isoformat() == "2027-02-26"
+    assert report.readiness.blocking_controls == ["ENG-ACC-03"]
+
+
+def test_report_json_contract(two_runs, sandbox):
+    raw = json.loads(Path(sandbox.folder / "socready-report" / "report.json").read_text())
+    assert raw["schema"] == "socready.report/v1"
+    assert set(raw) >= {"generated_at", "scope", "readiness", "criteria", "controls"}
+    assert raw["scope"]["window"] | {"timezone": "America/New_York"} == raw["scope"]["window"]
+    control = raw["controls"][0]
+    assert set(control) >= {
+        "id",
+        "title",
+        "owner",
+        "kind",
+        "criteria",
+        "status",
+        "reason",
+        "clean_since",
+        "coverage",
+        "population",
+        "exceptions",
+        "evidence",
+        "ticket",
+    }
+    assert all(len(e["sha256"]) == 64 for e in control["evidence"])
+    for name in ("report.md", "report.html"):
+        assert (sandbox.folder / "socready-report" / name).stat().st_size > 1000
+
+
+def test_gap_tickets_are_opened_once_and_routed(two_runs, sandbox):
+    first, second = two_runs
+    issues = sandbox.jira.issues()
+    assert len(issues) == len(PLANTED_GAPS) == 3
+    assignees = {i["key"].split("-")[0]: i["fields"]["assignee"]["accountId"] for i in issues}
+    assert assignees == {"SEC": "acc-eng-lead", "VEND": "acc-proc-lead"}
+    assert {c.ticket.action for c in first.controls} == {"created"}
+    assert {c.ticket.action for c in second.controls} == {"unchanged"}
+    assert [c.ticket.key for c in first.controls] == [c.ticket.key for c in second.controls]
+
+
+def test_flow_publishes_summary_and_table_artifacts(two_runs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async def latest(key: str):
+        async with get_client() as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+
+    summary = asyncio.run(latest("readiness-summary"))
+    table = asyncio.run(latest("readiness-controls"))
+    assert summary and "Readiness score" in summary[0].data
+    assert table and "ENG-LOG-01" in str(table[0].data)
+
+
+def test_cli_run_prints_summary_and_exits_3_when_evidence_is_missing(two_runs, sandbox, capsys):
+    from socready.cli import main
+
+    broken = sandbox.folder / "broken.yaml"
+    broken.write_text(sandbox.scope_path.read_text().replace("path: hr_roster.csv", "path: missing-roster.csv"))
+    code = main(
+        [
+            "run",
+            "--scope",
+            str(broken),
+            "--as-of",
+            "2026-11-25",
+            "--dry-run",
+            "--output",
+            str(sandbox.folder / "broken-report"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "ENG-ACC-03  engineering  No evidence" in out and "1 no evidence" in out
+    assert "report.html" in out
+    assert len(sandbox.jira.issues()) == 3  # dry run: the plan is printed, nothing written
