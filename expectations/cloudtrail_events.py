@@ -13,6 +13,7 @@ SOURCE = "aws.cloudtrail.logs"
 EVENTS_OF_INTEREST = frozenset(
     {
         "CreateTrail",
+        "UpdateTrail",
         "DeleteTrail",
         "StartLogging",
         "StopLogging",

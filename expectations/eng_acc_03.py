@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import great_expectations as gx
 import pandas as pd
@@ -13,7 +13,7 @@ from expectations.credential_report import SOURCE as CREDENTIAL_REPORT
 from expectations.credential_report import credential_users, has_active_credentials
 from expectations.dataset import Row, frame
 from expectations.runner import expect
-from expectations.tables import load_table, parse_moment
+from expectations.tables import is_bare_date, load_table, parse_moment
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -41,9 +41,10 @@ def _removals(events: list[TrailEvent], user: str, since: datetime) -> tuple[lis
 
 @dataclass(frozen=True)
 class Removal:
-    at: datetime | None  # None while a credential is still active
+    at: datetime | None  # None while a credential is still active, or when the time is unknown
     seen: str
     evidence: tuple[str, ...] = ()
+    known: bool = True  # False: the evidence does not show when access was removed
 
 
 def removal(user: str, terminated: datetime, view: EvidenceView) -> Removal:
@@ -55,11 +56,23 @@ def removal(user: str, terminated: datetime, view: EvidenceView) -> Removal:
     if report and has_active_credentials(report):
         return Removal(None, f"IAM user {user} still has active credentials in account {report['account']}", reports)
     removed = console[:1] + keys[-1:]
+    if not report:
+        return Removal(terminated, f"no IAM user {user} in any account", reports)
     if not removed:
-        seen = f"no active credentials for IAM user {user}" if report else f"no IAM user {user} in any account"
-        return Removal(terminated, seen, reports)
+        # Inactive now, but nothing shows when: a removal after the SLA would look the same.
+        return Removal(None, f"IAM user {user}: credentials inactive, no removal event in the logs", reports, False)
     last = max(removed, key=lambda e: e.time)
     return Removal(last.time, f"IAM user {user}: {last.name} by {last.actor}", tuple({e.evidence for e in removed}))
+
+
+def termination(text: str, window: Window) -> tuple[date, datetime] | None:
+    """The local last day and the moment the SLA clock starts: a bare date means the end of that day."""
+    moment = parse_moment(text, window.tz)
+    if moment is None:
+        return None
+    if is_bare_date(text):
+        return moment.date(), moment + timedelta(days=1)  # wall-clock day: right across DST changes
+    return window.local_date(moment), moment
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
@@ -69,17 +82,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     for item in roster.rows:
         raw = item.values["termination_date"]
         person = f"employee/{item.values['employee_id']}"
-        terminated = parse_moment(raw, window.tz, date_only_at_end_of_day=True)
-        if raw and terminated is None:
+        parsed = termination(raw, window) if raw else None
+        if raw and parsed is None:
             seen = f"row {item.number}: termination_date {raw!r} is not a date"
             rows.append(Row(person, start, end, seen, {"hours_to_removal": None}, (roster.sha256,)))
             continue
-        if terminated is None or not start <= terminated < end:
+        # The population is every last day inside the window (up to as-of); the SLA may run past its end.
+        if parsed is None or not window.start <= parsed[0] <= min(window.end, window.local_date(window.as_of)):
             continue
+        terminated = parsed[1]
         user = item.values["iam_user"]
         found = removal(user, terminated, view) if user else Removal(terminated, "no AWS access on record")
-        until = found.at or end
-        hours = max(0.0, (until - terminated).total_seconds() / 3600)
+        until = found.at or max(window.as_of, terminated)
+        hours = max(0.0, (until - terminated).total_seconds() / 3600) if found.known else None
         rows.append(
             Row(
                 person,
@@ -99,7 +114,7 @@ def suite(params: dict) -> list[gx.expectations.Expectation]:
         expect(
             gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_removal"),
             "coverage",
-            "The termination could not be evaluated from the HR roster.",
+            "The evidence does not show whether access was removed within the SLA.",
         ),
         expect(
             gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_removal", min_value=0, max_value=sla),

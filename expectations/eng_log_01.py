@@ -45,6 +45,22 @@ def logging_intervals(
     return merge(on)
 
 
+def trail_periods(
+    names: set[str], events: dict[str, list[TrailEvent]], now_logging: dict[str, bool], start: datetime, end: datetime
+) -> list[Interval]:
+    """When any of the named trails was logging."""
+    return merge(i for n in names for i in logging_intervals(events[n], now_logging.get(n), start, end))
+
+
+def multi_region_by_events(events: list[TrailEvent], account: str) -> set[str]:
+    """Trails that a CreateTrail/UpdateTrail event in the logs shows as multi-region."""
+    return {
+        trail_name(str(e.parameters.get("name", "")))
+        for e in events
+        if e.account == account and e.name in ("CreateTrail", "UpdateTrail") and e.parameters.get("isMultiRegionTrail")
+    }
+
+
 def describe_gap(gap: Interval, events: list[TrailEvent], listing: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """What was seen for a period without logging, and the evidence that shows it."""
     cause = [e for e in events if e.time <= gap[0] and not SETS_LOGGING[e.name]]
@@ -82,11 +98,27 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         by_trail: dict[str, list[TrailEvent]] = defaultdict(list)
         for event in events:
             by_trail[trail_name(str(event.parameters.get("name", "")))].append(event)
-        names = set(trails[account]) | {n for n, evs in by_trail.items() if any(e.name == "DeleteTrail" for e in evs)}
-        on = merge(i for n in names for i in logging_intervals(by_trail[n], trails[account].get(n), start, end))
-        off = subtract([(start, end)], on)
+        deleted = {n for n, evs in by_trail.items() if any(e.name == "DeleteTrail" for e in evs)} - set(trails[account])
+        # A deleted trail counts only where an event shows it was multi-region; otherwise its days are unproven.
+        proven = multi_region_by_events(logs.events, account)
+        counted, unproven = set(trails[account]) | (deleted & proven), deleted - proven
+
+        on = trail_periods(counted, by_trail, trails[account], start, end)
+        unknown = subtract(trail_periods(unproven, by_trail, trails[account], start, end), on)
+        off = subtract([(start, end)], [*on, *unknown])
         resource = f"account/{account}"
         rows += [Row(resource, s, e, "logging", {"logging": True}) for s, e in on]
+        rows += [
+            Row(
+                resource,
+                s,
+                e,
+                f"deleted trail(s) {', '.join(sorted(unproven))} not shown to be multi-region",
+                {"logging": None},
+                listings[account],
+            )
+            for s, e in unknown
+        ]
         for s, e in off:
             seen, shown_by = describe_gap((s, e), events, listings[account])
             rows.append(Row(resource, s, e, seen, {"logging": False}, shown_by))

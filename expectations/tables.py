@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -55,17 +55,18 @@ def load_table(
     return Table(source, spec.path, entry.sha256, rows)
 
 
-def parse_moment(text: str, tz: ZoneInfo, *, date_only_at_end_of_day: bool = False) -> datetime | None:
-    """ISO date or datetime; a naive value is local time in `tz`. A bare date means local midnight,
-    or the end of that day when the date marks the last day something was true (a termination)."""
+def is_bare_date(text: str) -> bool:
+    return len(text) <= 10
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime | None:
+    """ISO date or datetime; a naive value is local time in `tz`; a bare date means its local midnight."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if len(text) <= 10:  # a bare date
-        day = date.fromisoformat(text)
-        day += timedelta(days=1) if date_only_at_end_of_day else timedelta()
-        return datetime.combine(day, time(0), tz)
+    if is_bare_date(text):
+        return datetime.combine(date.fromisoformat(text), time(0), tz)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)

@@ -17,6 +17,7 @@ PROD = "111111111111"
 LAST_DAY = date(2026, 7, 10)
 SLA_START = datetime(2026, 7, 11, 4, tzinfo=UTC)  # end of 2026-07-10 in America/New_York
 WINDOW_END = datetime(2026, 8, 1, 4, tzinfo=UTC)
+AS_OF = WINDOW_END + timedelta(days=1)  # run_control assesses a day after the window closed
 
 
 @pytest.fixture(autouse=True)
@@ -72,11 +73,11 @@ def test_scope_sla_override_accepts_removal_five_days_later(logs, tmp_path):
     assert result.population == 1
 
 
-def test_leaver_still_holding_a_password_is_exception_until_window_end(logs, tmp_path):
+def test_leaver_still_holding_a_password_is_exception_until_as_of(logs, tmp_path):
     result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "erin")], offboard(logs, erin=None))
     assert result.status == "exception"
     assert intervals(result) == [
-        ("employee/E1", SLA_START, WINDOW_END, f"IAM user erin still has active credentials in account {PROD}")
+        ("employee/E1", SLA_START, AS_OF, f"IAM user erin still has active credentials in account {PROD}")
     ]
     assert result.exceptions[0].ongoing is False  # the window is closed
 
