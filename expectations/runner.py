@@ -71,3 +71,13 @@ def validate(control_id: str, df: pd.DataFrame, expectations: list[gx.expectatio
                 Failure(meta.get("on_fail", "exception"), meta.get("reason", item.expectation_config.type), rows)
             )
     return SuiteOutcome(control_id, bool(result.success), len(result.results), failures, result.to_json_dict())
+
+
+def held_throughout(column: str, coverage_reason: str, exception_reason: str) -> list[gx.expectations.Expectation]:
+    """The suite of a boolean state: a null is a period without evidence, a False is an exception."""
+    return [
+        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column=column), "coverage", coverage_reason),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[True]), "exception", exception_reason
+        ),
+    ]
