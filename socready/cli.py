@@ -107,14 +107,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     import threading
 
-    from socready.sandbox.environment import TOKEN_ENV, Sandbox
+    from socready.sandbox.environment import SANDBOX_ENV, Sandbox
 
     with Sandbox(Path(args.sandbox_dir)) as sandbox:
+        # Throwaway credentials of loopback stand-ins, shown so another shell can reach them; never real ones.
+        exports = "\n".join(f"  export {name}={os.environ[name]}" for name in SANDBOX_ENV)
         print(
             f"Sandbox running. Scope file: {sandbox.scope_path}\n  AWS (moto): {sandbox.aws_endpoint}\n"
-            f"  Jira: {sandbox.jira_url} (token in ${TOKEN_ENV} of this process only)\n"
-            f"Run `socready run --scope {sandbox.scope_path}` from a shell that has the same environment, "
-            f"or use `socready demo`. Ctrl-C stops the sandbox.",
+            f"  Jira: {sandbox.jira_url}\nIn another shell:\n{exports}\n"
+            f"  socready run --scope {sandbox.scope_path}\nCtrl-C stops the sandbox.",
             flush=True,
         )
         try:
