@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from socready.errors import CollectionError, SocreadyError
 from socready.evidence import CollectionFailure, RunRecorder
 from socready.scope import Scope
 from socready.window import Window
+
+DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
 
 
 @dataclass
@@ -46,11 +49,12 @@ class CollectContext:
             yield
         except ClientError as exc:
             error = exc.response.get("Error", {})
-            code = error.get("Code", "ClientError")
+            code, message = error.get("Code", "ClientError"), error.get("Message", str(exc))
             denied = code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403")
-            self._record(
-                source, query, code, error.get("Message", str(exc)), account, region, permission if denied else None
-            )
+            # AWS names the denied action ("... is not authorized to perform: iam:GetUser ..."); prefer that.
+            named = DENIED_ACTION.search(message)
+            missing = (named.group(1) if named else permission) if denied else None
+            self._record(source, query, code, message, account, region, missing)
         except (BotoCoreError, CollectionError, OSError, SocreadyError) as exc:
             missing = getattr(exc, "missing_permission", None) or None
             self._record(source, query, type(exc).__name__, str(exc), account, region, missing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.aws.cloudtrail import LogFilesCollector, TrailsCollector
+from connectors.aws.config import HistoryCollector, RecordersCollector
 from connectors.aws.iam import CredentialReportCollector
 from connectors.base import Collector
 from connectors.files import FileCollector
@@ -12,6 +13,8 @@ COLLECTORS: dict[str, Collector] = {
     for c in (
         TrailsCollector(),
         LogFilesCollector(),
+        RecordersCollector(),
+        HistoryCollector(),
         CredentialReportCollector(),
         FileCollector("file.hr_roster", "hr_roster"),
         FileCollector("file.vendor_register", "vendor_register"),

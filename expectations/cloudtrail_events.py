@@ -9,20 +9,17 @@ from datetime import UTC, datetime
 from socready.evidence.view import EvidenceView
 
 SOURCE = "aws.cloudtrail.logs"
-# Events any control reads; everything else only counts towards hourly coverage.
-EVENTS_OF_INTEREST = frozenset(
-    {
-        "CreateTrail",
-        "UpdateTrail",
-        "DeleteTrail",
-        "StartLogging",
-        "StopLogging",
-        "DeleteLoginProfile",
-        "DeleteUser",
-        "UpdateAccessKey",
-        "DeleteAccessKey",
-    }
-)
+READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "BatchGet")
+KEPT_READS = frozenset({"ConsoleLogin"})  # sign-ins count for MFA and root-usage controls
+
+
+def is_kept(record: dict) -> bool:
+    """Controls read mutations, sign-ins and anything done as root; the rest only counts towards coverage."""
+    read_only = record.get("readOnly")
+    if read_only is None:
+        read_only = str(record.get("eventName", "")).startswith(READ_ONLY_PREFIXES)
+    identity = (record.get("userIdentity") or {}).get("type")
+    return not read_only or record.get("eventName") in KEPT_READS or identity == "Root"
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,8 @@ class TrailEvent:
     actor: str
     parameters: dict
     evidence: str
+    identity_type: str = ""
+    details: dict = field(default_factory=dict)  # additionalEventData and responseElements, when present
 
 
 @dataclass
@@ -65,10 +64,19 @@ def parse_logs(view: EvidenceView) -> CloudTrailLogs:
             account = record.get("recipientAccountId") or entry.account or ""
             where = (account, record.get("awsRegion", region))
             logs.hours[where].add(moment.replace(minute=0, second=0, microsecond=0))
-            if record.get("eventName") in EVENTS_OF_INTEREST:
-                parameters = record.get("requestParameters") or {}
+            if is_kept(record):
+                details = {**(record.get("additionalEventData") or {}), **(record.get("responseElements") or {})}
                 logs.events.append(
-                    TrailEvent(moment, record["eventName"], *where, actor_of(record), parameters, entry.sha256)
+                    TrailEvent(
+                        moment,
+                        record["eventName"],
+                        *where,
+                        actor_of(record),
+                        record.get("requestParameters") or {},
+                        entry.sha256,
+                        (record.get("userIdentity") or {}).get("type", ""),
+                        details,
+                    )
                 )
     logs.events.sort(key=lambda e: e.time)
     return logs

@@ -1,4 +1,4 @@
-"""The `socready` command: init, check, run, demo, sandbox, evidence verify, controls."""
+"""The `socready` command: init, check, advise, run, demo, sandbox, evidence verify, controls."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from socready.advisor.prompt import add_answer_arguments, collect_profile
+from socready.advisor.render import render
+from socready.advisor.rules import recommend
+from socready.advisor.scope_writer import write_scope
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
 from socready.evidence import open_store
@@ -62,6 +66,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{args.path}: valid. {scope.organization}, SOC 2 {scope.report.type}, {', '.join(scope.categories)}; "
         f"window {window.start} to {window.end} ({window.timezone})"
     )
+    return 0
+
+
+def cmd_advise(args: argparse.Namespace) -> int:
+    recommendation = recommend(collect_profile(vars(args), interactive=sys.stdin.isatty()))
+    if args.write_scope:  # written (or refused) before printing, so a refusal leaves no half-done output
+        write_scope(recommendation, Path(args.write_scope), force=args.force)
+    print(recommendation.model_dump_json(indent=2) if args.json else render(recommendation))
+    if args.write_scope:
+        print(
+            f"wrote {args.write_scope}; set aws, jira, files and owners, then run `socready check {args.write_scope}`",
+            file=sys.stderr if args.json else sys.stdout,  # keep --json output parseable
+        )
     return 0
 
 
@@ -161,6 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a scope file without collecting anything")
     check.add_argument("path", nargs="?", default="socready.yaml", help="scope file (default: socready.yaml)")
     check.set_defaults(handler=cmd_check)
+
+    advise = commands.add_parser(
+        "advise",
+        help="recommend SOC 1/2/3, Type I/II, TSC categories and a dated timeline, each with its reason",
+        description="Answers missing from the flags are asked interactively on a terminal.",
+    )
+    add_answer_arguments(advise)
+    advise.add_argument("--write-scope", metavar="PATH", help="write a starter scope file there (default: don't)")
+    advise.add_argument("--force", action="store_true", help="overwrite an existing scope file")
+    advise.add_argument("--json", action="store_true", help="print the recommendation as JSON")
+    advise.set_defaults(handler=cmd_advise)
 
     commands.add_parser("controls", help="list the control catalog").set_defaults(handler=cmd_controls)
 

@@ -42,3 +42,9 @@ def clip(intervals: Iterable[Interval], start: datetime, end: datetime) -> list[
 
 def total(intervals: Iterable[Interval]) -> timedelta:
     return sum((end - start for start, end in merge(intervals)), timedelta())
+
+
+def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
+    """The parts of `a` that `b` also covers."""
+    a = merge(a)
+    return subtract(a, subtract(a, b))

@@ -51,8 +51,13 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
     assert by_id["ENG-ACC-03"].population == 4  # four leavers in the window, three on time or without AWS access
     [lapse] = by_id["PROC-02"].exceptions
     assert (lapse.start.date().isoformat(), lapse.end.date().isoformat()) == ("2026-06-10", "2026-08-01")
-    assert report.readiness.earliest_type2_close.isoformat() == "2027-02-26"
-    assert report.readiness.blocking_controls == ["ENG-ACC-03"]
+    [recorder] = by_id["ENG-CFG-01"].exceptions
+    assert (recorder.start.isoformat(), recorder.end.isoformat()) == (
+        "2026-09-03T10:00:00+00:00",
+        "2026-09-05T16:00:00+00:00",
+    )
+    assert report.readiness.earliest_type2_close.isoformat() == "2027-03-05"  # recorder back on 2026-09-05 + 6 months
+    assert report.readiness.blocking_controls == ["ENG-CFG-01"]
 
 
 def test_report_json_contract(two_runs, sandbox):
@@ -84,7 +89,7 @@ def test_report_json_contract(two_runs, sandbox):
 def test_gap_tickets_are_opened_once_and_routed(two_runs, sandbox):
     first, second = two_runs
     issues = sandbox.jira.issues()
-    assert len(issues) == len(PLANTED_GAPS) == 3
+    assert len(issues) == len({control for control, _ in PLANTED_GAPS}) == 4
     assignees = {i["key"].split("-")[0]: i["fields"]["assignee"]["accountId"] for i in issues}
     assert assignees == {"SEC": "acc-eng-lead", "VEND": "acc-proc-lead"}
     assert {c.ticket.action for c in first.controls} == {"created"}
@@ -127,4 +132,4 @@ def test_cli_run_prints_summary_and_exits_3_when_evidence_is_missing(two_runs, s
     assert code == 3
     assert "ENG-ACC-03  engineering  No evidence" in out and "1 no evidence" in out
     assert "report.html" in out
-    assert len(sandbox.jira.issues()) == 3  # dry run: the plan is printed, nothing written
+    assert len(sandbox.jira.issues()) == 4  # dry run: the plan is printed, nothing written

@@ -31,3 +31,20 @@ class EvidenceView:
     def parsed(self, source: str, parser) -> object:
         """Parse a source once per run, even when several controls read it."""
         return parser(self)
+
+    def earlier_entries(self, source: str) -> list[EvidenceEntry]:
+        """The source's entries from earlier runs in this store, collected inside this run's window: the
+        pipeline's own daily snapshots of current state, a history source where AWS keeps none."""
+        window = self.manifest.window
+        found: dict[str, EvidenceEntry] = {}
+        for run_id in self.store.run_ids():
+            if run_id == self.manifest.run_id:
+                continue
+            for entry in self._manifest(run_id).entries_for(source):
+                if window.start <= entry.collected_at < window.end:
+                    found.setdefault(f"{entry.sha256}|{entry.account}|{entry.region}", entry)
+        return sorted(found.values(), key=lambda e: e.collected_at)
+
+    @cache  # noqa: B019 - manifests are immutable once written
+    def _manifest(self, run_id: str) -> Manifest:
+        return self.store.load_manifest(run_id)

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 import boto3
 from moto.server import ThreadedMotoServer
 
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects, put_log_files
+from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import (
     ACCOUNTS,
     EXTERNAL_ID,
     IAM_ACCOUNT,
     LOG_BUCKET,
     PEOPLE,
+    RECORDER_STOPS,
     REGIONS,
     ROLE,
     TIMEZONE,
@@ -26,6 +27,7 @@ from socready.sandbox.company import (
     WINDOW_END,
     WINDOW_START,
 )
+from socready.sandbox.uploads import put_objects
 
 # Fixed, obviously fake credentials: moto accepts any; they only name the caller's account.
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
@@ -78,6 +80,10 @@ def planted_events() -> list[dict]:
             when = last_day_end + timedelta(hours=person.removed_after_hours)
             params = {"userName": person.iam_user}
             events.append(cloudtrail_event("DeleteLoginProfile", when, IAM_ACCOUNT, REGIONS[0], "it-ops", params))
+    for stop in RECORDER_STOPS:
+        params = {"configurationRecorderName": "default"}
+        for name, when in (("StopConfigurationRecorder", stop.stopped), ("StartConfigurationRecorder", stop.restarted)):
+            events.append(cloudtrail_event(name, when, stop.account, stop.region, "mallory", params, service="config"))
     return events
 
 
@@ -86,6 +92,16 @@ def log_files() -> Iterator[tuple[str, bytes]]:
     silences = [Silence(s.account, s.stopped, s.restarted) for s in TRAIL_STOPS]
     first, last = WINDOW_START - timedelta(days=1), WINDOW_END + timedelta(days=1)
     return log_file_objects(ACCOUNTS, REGIONS, first, last, planted_events(), silences)
+
+
+def start_config_recorder(session: boto3.Session, endpoint: str, account: str, region: str) -> None:
+    config = session.client("config", endpoint_url=endpoint, region_name=region)
+    role = f"arn:aws:iam::{account}:role/aws-config"
+    config.put_configuration_recorder(
+        ConfigurationRecorder={"name": "default", "roleARN": role, "recordingGroup": {"allSupported": True}}
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": LOG_BUCKET})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
 def seed_aws(endpoint: str) -> None:
@@ -98,6 +114,9 @@ def seed_aws(endpoint: str) -> None:
         trail = session.client("cloudtrail", endpoint_url=endpoint)
         trail.create_trail(Name=TRAIL, S3BucketName=LOG_BUCKET, IsMultiRegionTrail=True, EnableLogFileValidation=True)
         trail.start_logging(Name=TRAIL)
+    for account, session in sessions.items():
+        for region in REGIONS:
+            start_config_recorder(session, endpoint, account, region)
     iam = sessions[IAM_ACCOUNT].client("iam", endpoint_url=endpoint)
     for person in PEOPLE:
         if person.iam_user:
@@ -105,4 +124,4 @@ def seed_aws(endpoint: str) -> None:
             iam.create_login_profile(UserName=person.iam_user, Password="Sandbox-not-a-secret-1!")
             if person.termination_date:
                 iam.delete_login_profile(UserName=person.iam_user)
-    put_log_files(logs, LOG_BUCKET, log_files())
+    put_objects(logs, LOG_BUCKET, log_files())

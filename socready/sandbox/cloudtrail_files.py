@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -22,9 +21,19 @@ class Silence:
 
 
 def cloudtrail_event(
-    name: str, when: datetime, account: str, region: str, actor: str, parameters: dict | None = None
+    name: str,
+    when: datetime,
+    account: str,
+    region: str,
+    actor: str,
+    parameters: dict | None = None,
+    *,
+    service: str | None = None,
+    identity_type: str = "IAMUser",
+    details: dict | None = None,
 ) -> dict:
-    service = "cloudtrail" if name.endswith(("Logging", "Trail")) else "iam"
+    """A CloudTrail record; `service` defaults from the event name (trail events, else IAM)."""
+    service = service or ("cloudtrail" if name.endswith(("Logging", "Trail")) else "iam")
     return {
         "eventVersion": "1.09",
         "eventTime": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -33,7 +42,9 @@ def cloudtrail_event(
         "awsRegion": region,
         "recipientAccountId": account,
         "requestParameters": parameters,
-        "userIdentity": {"type": "IAMUser", "userName": actor, "accountId": account},
+        "userIdentity": {"type": identity_type, "userName": actor, "accountId": account},
+        "additionalEventData": details,
+        "readOnly": name.startswith(("Describe", "Get", "List")),
         "eventID": hashlib.sha256(f"{name}{when}{account}{region}{parameters}".encode()).hexdigest()[:32],
     }
 
@@ -76,9 +87,3 @@ def log_file_objects(
                 key = f"AWSLogs/{account}/CloudTrail/{region}/{day:%Y/%m/%d}/{name}"
                 yield key, gzip.compress(json.dumps({"Records": records}).encode(), mtime=0)
                 day += timedelta(days=1)
-
-
-def put_log_files(s3, bucket: str, objects: Iterable[tuple[str, bytes]], prefix: str = "") -> int:
-    """Uploads concurrently (the moto server answers requests in parallel threads); returns the count."""
-    with ThreadPoolExecutor(8) as pool:
-        return len(list(pool.map(lambda o: s3.put_object(Bucket=bucket, Key=prefix + o[0], Body=o[1]), objects)))

@@ -70,9 +70,25 @@ TRAIL_STOPS = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class RecorderStop:
+    account: str
+    region: str
+    stopped: datetime
+    restarted: datetime
+
+
+RECORDER_STOPS = (
+    RecorderStop(
+        "222222222222", "eu-west-1", datetime(2026, 9, 3, 10, 0, tzinfo=UTC), datetime(2026, 9, 5, 16, 0, tzinfo=UTC)
+    ),
+)
+
 # The gaps the sandbox plants, as the report must find them: (control, resource).
 PLANTED_GAPS = {
     ("ENG-LOG-01", "account/111111111111"),
     ("ENG-ACC-03", "employee/E1004"),
     ("PROC-02", "vendor/Ledgerly"),
+    ("ENG-CFG-01", "account/222222222222/region/eu-west-1"),
 }

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import boto3
 
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects, put_log_files
+from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready.sandbox.uploads import put_objects
 
 BUCKET = "fixture-cloudtrail-logs"
 FIRST_DAY, LAST_DAY = date(2026, 6, 30), date(2026, 8, 1)  # the fixture window plus a day either side
@@ -54,7 +55,7 @@ def upload_logs(
     last: date = LAST_DAY,
 ) -> int:
     s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
-    return put_log_files(s3, BUCKET, log_file_objects(accounts, regions, first, last, list(events), silences))
+    return put_objects(s3, BUCKET, log_file_objects(accounts, regions, first, last, list(events), silences))
 
 
 def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:
@@ -62,7 +63,7 @@ def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:
     s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
     days = sorted({(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events})
     objects = (o for account, region, day in days for o in log_file_objects([account], [region], day, day, events))
-    return put_log_files(s3, BUCKET, objects)
+    return put_objects(s3, BUCKET, objects)
 
 
 def offboard_users(

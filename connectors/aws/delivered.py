@@ -1,0 +1,116 @@
+"""Files AWS delivers to S3 in dated layouts (CloudTrail logs, Config history): list by month, fetch in parallel."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from connectors.base import CollectContext
+from socready.scope.models import S3Location
+
+
+def month_prefixes(start: datetime, end: datetime, padded: bool) -> list[str]:
+    """`yyyy/mm/` (CloudTrail) or `yyyy/m/` (Config) path parts of every UTC month touched by [start, end]."""
+    months, day = [], date(start.year, start.month, 1)
+    while day <= end.date():
+        months.append(f"{day:%Y/%m}/" if padded else f"{day.year}/{day.month}/")
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def key_day(key: str, region: str) -> date | None:
+    """The UTC day in a delivered key: .../<Service>/<region>/yyyy/m(m)/d(d)/..."""
+    parts = key.split("/")
+    try:
+        at = parts.index(region)
+        return date(int(parts[at + 1]), int(parts[at + 2]), int(parts[at + 3]))
+    except (ValueError, IndexError):
+        return None
+
+
+class DeliveredFiles:
+    """Subclasses name the service folder and layout; `on_empty` runs for an account/region with no files."""
+
+    version: ClassVar[str]
+    source: ClassVar[str]
+    service_folder: ClassVar[str]
+    padded: ClassVar[bool]
+    locations_field: ClassVar[str]
+    lookback: ClassVar[timedelta] = timedelta(days=1)  # delivery lags events; window days are local dates
+    permissions = ("s3:ListBucket", "s3:GetObject")
+    media_type = "application/gzip"
+    workers = 8
+
+    def wanted(self, key: str) -> bool:
+        return key.endswith(".json.gz")
+
+    def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
+        """No files for this account and region: by default the coverage gap speaks for itself."""
+
+    def collect(self, ctx: CollectContext) -> None:
+        aws = ctx.scope.aws
+        locations: list[S3Location] = getattr(aws, self.locations_field)
+        first, last = ctx.window.start_utc - self.lookback, ctx.window.evaluated_end_utc + timedelta(days=1)
+        if not locations:
+            for account in aws.accounts:
+                for region in aws.regions:
+                    self.on_empty(ctx, account.id, region)
+            return
+        for location in locations:
+            owner = location.account or aws.accounts[0].id
+            root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
+            for account in aws.accounts:
+                for region in aws.regions:
+                    base = f"{root}AWSLogs/{account.id}/{self.service_folder}/{region}/"
+                    keys = self._list(ctx, owner, location.bucket, base, account.id, region, first, last)
+                    ctx.progress(f"{self.source}: {len(keys)} files for {account.id}/{region}")
+                    if not keys:
+                        self.on_empty(ctx, account.id, region)
+                        continue
+                    s3 = ctx.aws.client(owner, aws.regions[0], "s3")
+                    with ThreadPoolExecutor(self.workers) as pool:
+                        for key in keys:
+                            pool.submit(self._fetch, ctx, s3, location.bucket, key, account.id, region)
+
+    def _list(
+        self,
+        ctx: CollectContext,
+        owner: str,
+        bucket: str,
+        base: str,
+        account: str,
+        region: str,
+        first: datetime,
+        last: datetime,
+    ) -> list[str]:
+        keys: list[str] = []
+        with ctx.guard(
+            self.source, f"s3://{bucket}/{base}", account=account, region=region, permission="s3:ListBucket"
+        ):
+            s3 = ctx.aws.client(owner, ctx.scope.aws.regions[0], "s3")
+            for month in month_prefixes(first, last, self.padded):
+                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=base + month):
+                    keys += [
+                        o["Key"]
+                        for o in page.get("Contents", [])
+                        if self.wanted(o["Key"])
+                        and (d := key_day(o["Key"], region))
+                        and first.date() <= d <= last.date()
+                    ]
+        return keys
+
+    def _fetch(self, ctx: CollectContext, s3, bucket: str, key: str, account: str, region: str) -> None:
+        query = f"s3://{bucket}/{key}"
+        with ctx.guard(self.source, query, account=account, region=region, permission="s3:GetObject"):
+            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            ctx.recorder.add(
+                body,
+                source=self.source,
+                query=query,
+                connector=type(self).__module__,
+                connector_version=self.version,
+                account=account,
+                region=region,
+                media_type=self.media_type,
+            )

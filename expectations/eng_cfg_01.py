@@ -1,0 +1,84 @@
+"""ENG-CFG-01: the AWS Config recorder records in every in-scope account and region, every day of W.
+
+Also the source of "blind" intervals: while a recorder was off, other state controls that read Config
+history have no evidence for that account and region.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.dataset import Row, frame
+from expectations.runner import held_throughout
+from expectations.state_timeline import Observation, state_rows
+from socready.evidence.view import EvidenceView
+from socready.intervals import Interval
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-CFG-01"
+METRICS = {"compliant": "boolean"}
+RECORDERS = "aws.config.recorders"
+CHANGES = {
+    "StopConfigurationRecorder": ("fail", "pass"),
+    "StartConfigurationRecorder": ("pass", "fail"),
+    "DeleteConfigurationRecorder": ("fail", "pass"),
+}
+
+
+def recorder_observations(view: EvidenceView) -> dict[tuple[str, str], list[Observation]]:
+    """(account, region) -> observations: recorder status snapshots (this and earlier runs) and change events."""
+    found: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    for entry in [*view.earlier_entries(RECORDERS), *view.entries(RECORDERS)]:
+        body = view.read_json(entry)
+        recording = any(s.get("recording") for s in body.get("status", []))
+        seen = "recording" if recording else ("recorder stopped" if body.get("recorders") else "no recorder")
+        found[(entry.account or "", entry.region or "")].append(
+            Observation(
+                entry.collected_at,
+                "pass" if recording else "fail",
+                seen,
+                entry.sha256,
+                blindable=False,
+                kind="snapshot",
+            )
+        )
+    for event in cloudtrail_logs(view).named(*CHANGES):
+        after, before = CHANGES[event.name]
+        found[(event.account, event.region)].append(
+            Observation(event.time, after, f"{event.name} by {event.actor}", event.evidence, before, blindable=False)
+        )
+    return found
+
+
+def blind_intervals(view: EvidenceView, scope: Scope, window: Window) -> dict[tuple[str, str], list[Interval]]:
+    """(account, region) -> when the recorder was not recording (or unknown): Config history is blind there."""
+    observations = recorder_observations(view)
+    blind = {}
+    for account in scope.aws.accounts:
+        for region in scope.aws.regions:
+            rows = state_rows("", observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
+            blind[(account.id, region)] = [(r.start, r.end) for r in rows if r.metrics["compliant"] is not True]
+    return blind
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    observations = recorder_observations(view)
+    rows: list[Row] = []
+    for account in scope.aws.accounts:
+        for region in scope.aws.regions:
+            resource = f"account/{account.id}/region/{region}"
+            rows += state_rows(resource, observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show whether the AWS Config recorder was recording.",
+        "The AWS Config recorder was not recording in this account and region.",
+    )

@@ -1,0 +1,71 @@
+"""Daily state rebuilt from observations: Config items, CloudTrail change events and state snapshots.
+
+A resource's state holds from one observation until the next. The state at the window's start is, in order:
+the last observation at or before the start; else what the first change inside the window changed from (its
+`before`, "absent" for a creation); else, when the first observation inside (or after) the window is a
+snapshot of current state with no change recorded before it, that snapshot's state — which relies on the
+change sources (CloudTrail, Config) being complete, as ENG-LOG-01 and ENG-CFG-01 check; else unknown.
+Periods in which the evidence source was blind (AWS Config recorder off) are no evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from expectations.dataset import Row
+from socready.intervals import Interval, intersect, merge, subtract
+
+State = Literal["pass", "fail", "unknown", "absent"]
+METRIC = {"pass": True, "fail": False, "unknown": None}
+
+
+@dataclass(frozen=True)
+class Observation:
+    time: datetime
+    state: State
+    value: str  # what was seen, e.g. "encryption: none"
+    evidence: str  # sha256 of the evidence object
+    before: State | None = None  # for change events: the state they changed from
+    blindable: bool = True  # False for evidence the Config recorder does not produce (CloudTrail, API snapshots)
+    kind: Literal["change", "snapshot"] = "change"  # snapshot: current state read by a collector
+
+
+def state_rows(
+    resource: str, observations: list[Observation], start: datetime, end: datetime, blind: list[Interval] = ()
+) -> list[Row]:
+    """Rows covering [start, end) for one resource; absent periods (not yet created, deleted) have no row."""
+    ordered = sorted(observations, key=lambda o: o.time)
+    before = [o for o in ordered if o.time <= start]
+    inside = [o for o in ordered if start < o.time < end]
+    first = (inside or [o for o in ordered if o.time >= end] or [None])[0]
+    if before:
+        current = before[-1]
+    elif first is not None and first.kind == "change" and first.before is not None:
+        current = Observation(start, first.before, f"before {first.value}", first.evidence, blindable=first.blindable)
+    elif first is not None and first.kind == "snapshot":
+        current = Observation(
+            start, first.state, f"{first.value} (no change recorded before)", first.evidence, blindable=first.blindable
+        )
+    else:
+        current = Observation(start, "unknown", "no evidence of the state before the first observation", "")
+    segments: list[tuple[Interval, Observation]] = []
+    for observation in inside:
+        segments.append(((start if not segments else segments[-1][0][1], observation.time), current))
+        current = observation
+    segments.append(((segments[-1][0][1] if segments else start, end), current))
+    rows = []
+    for (seg_start, seg_end), seen in segments:
+        if seen.state == "absent" or seg_end <= seg_start:
+            continue
+        blinded = merge(blind) if seen.blindable and seen.state != "unknown" else []
+        for s, e in subtract([(seg_start, seg_end)], blinded):
+            rows.append(Row(resource, s, e, seen.value, {"compliant": METRIC[seen.state]}, _shown(seen)))
+        for s, e in intersect([(seg_start, seg_end)], blinded):
+            rows.append(Row(resource, s, e, "AWS Config recorder was off", {"compliant": None}, _shown(seen)))
+    return sorted(rows, key=lambda r: r.start)
+
+
+def _shown(observation: Observation) -> tuple[str, ...]:
+    return (observation.evidence,) if observation.evidence else ()

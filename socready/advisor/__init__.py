@@ -1,0 +1,1 @@
+"""The advisor (`socready advise`): which SOC reports, categories and timeline a company needs, and why."""
