@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from socready.report.model import Report
-from socready.sandbox.company import PLANTED_GAPS, TRAIL_STOPS
+from socready.sandbox.aws import PLANTED_GAPS
+from socready.sandbox.company import TRAIL_STOPS
 from socready.sandbox.environment import Sandbox
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)

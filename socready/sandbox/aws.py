@@ -5,30 +5,35 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import boto3
 from moto.server import ThreadedMotoServer
 
+from socready.sandbox import aws_iam
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import (
     ACCOUNTS,
+    BASE_PLANTED_GAPS,
+    CONFIG_BUCKET,
     EXTERNAL_ID,
     IAM_ACCOUNT,
     LOG_BUCKET,
-    PEOPLE,
     RECORDER_STOPS,
     REGIONS,
     ROLE,
-    TIMEZONE,
     TRAIL,
     TRAIL_STOPS,
     WINDOW_END,
     WINDOW_START,
 )
+from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 
+# Each family of controls seeds its resources, and supplies the CloudTrail events and Config items behind them.
+FAMILIES = (aws_iam,)
+# Every gap the sandbox plants, as the report must find them: (control, resource).
+PLANTED_GAPS = BASE_PLANTED_GAPS | {gap for family in FAMILIES for gap in family.PLANTED}
 # Fixed, obviously fake credentials: moto accepts any; they only name the caller's account.
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
 TRUST_POLICY = json.dumps(
@@ -67,19 +72,12 @@ def account_session(endpoint: str, account: str) -> boto3.Session:
 
 
 def planted_events() -> list[dict]:
-    """The management events behind the planted gaps (and the clean leavers), as CloudTrail records them."""
-    events = []
+    """The management events behind the planted gaps (and the clean ones), as CloudTrail records them."""
+    events = [event for family in FAMILIES for event in family.events()]
     for stop in TRAIL_STOPS:
         params = {"name": f"arn:aws:cloudtrail:{REGIONS[0]}:{stop.account}:trail/{TRAIL}"}
         events.append(cloudtrail_event("StopLogging", stop.stopped, stop.account, REGIONS[0], stop.actor, params))
         events.append(cloudtrail_event("StartLogging", stop.restarted, stop.account, REGIONS[0], "alice", params))
-    tz = ZoneInfo(TIMEZONE)
-    for person in PEOPLE:
-        if person.termination_date and person.iam_user and person.removed_after_hours is not None:
-            last_day_end = datetime.combine(person.termination_date + timedelta(days=1), time(0), tz)
-            when = last_day_end + timedelta(hours=person.removed_after_hours)
-            params = {"userName": person.iam_user}
-            events.append(cloudtrail_event("DeleteLoginProfile", when, IAM_ACCOUNT, REGIONS[0], "it-ops", params))
     for stop in RECORDER_STOPS:
         params = {"configurationRecorderName": "default"}
         for name, when in (("StopConfigurationRecorder", stop.stopped), ("StartConfigurationRecorder", stop.restarted)):
@@ -117,11 +115,9 @@ def seed_aws(endpoint: str) -> None:
     for account, session in sessions.items():
         for region in REGIONS:
             start_config_recorder(session, endpoint, account, region)
-    iam = sessions[IAM_ACCOUNT].client("iam", endpoint_url=endpoint)
-    for person in PEOPLE:
-        if person.iam_user:
-            iam.create_user(UserName=person.iam_user)
-            iam.create_login_profile(UserName=person.iam_user, Password="Sandbox-not-a-secret-1!")
-            if person.termination_date:
-                iam.delete_login_profile(UserName=person.iam_user)
+    for family in FAMILIES:
+        family.seed(sessions, endpoint)
     put_objects(logs, LOG_BUCKET, log_files())
+    items = [item for family in FAMILIES for item in family.config_items()]
+    logs.create_bucket(Bucket=CONFIG_BUCKET)
+    put_objects(logs, CONFIG_BUCKET, history_file_objects(items))

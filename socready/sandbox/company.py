@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime
 ORGANIZATION = "Northwind Analytics (sandbox)"
 WINDOW_START, WINDOW_END, TIMEZONE = date(2026, 5, 1), date(2026, 10, 31), "America/New_York"
 REGIONS = ("us-east-1", "eu-west-1")
-ACCOUNTS = {"111111111111": "production", "222222222222": "staging"}
+ACCOUNTS = {"111111111111": "production", "222222222222": "staging", "333333333333": "security"}
 IAM_ACCOUNT = "111111111111"  # where the workforce's IAM users live
 LOG_BUCKET = "northwind-cloudtrail-logs"
+CONFIG_BUCKET = "northwind-config-history"
 TRAIL = "org-trail"
 ROLE, EXTERNAL_ID = "socready-collector", "socready-sandbox"
 
@@ -85,10 +86,9 @@ RECORDER_STOPS = (
     ),
 )
 
-# The gaps the sandbox plants, as the report must find them: (control, resource).
-PLANTED_GAPS = {
+# The gaps planted outside the AWS control families (each family module lists its own as PLANTED).
+BASE_PLANTED_GAPS = {
     ("ENG-LOG-01", "account/111111111111"),
-    ("ENG-ACC-03", "employee/E1004"),
     ("PROC-02", "vendor/Ledgerly"),
     ("ENG-CFG-01", "account/222222222222/region/eu-west-1"),
 }
