@@ -16,6 +16,25 @@ S3_OBJECT_ACTIONS = {"s3:GetObject"}
 S3_BUCKET_ACTIONS = {"s3:ListBucket"}
 
 
+# Where an API operation's IAM action is not "<service>:<Operation>".
+ACTION_OF_OPERATION = {
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("s3", "ListObjects"): "s3:ListBucket",
+    ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+}
+IAM_PREFIX = {"s3control": "s3"}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action a botocore call needs: `iam_action("s3", "ListObjectsV2") == "s3:ListBucket"`."""
+    return ACTION_OF_OPERATION.get((service, operation), f"{IAM_PREFIX.get(service, service)}:{operation}")
+
+
 def declared_actions() -> set[str]:
     return {action for collector in COLLECTORS.values() for action in collector.permissions}
 

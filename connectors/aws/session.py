@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
+from typing import ClassVar
 
 import boto3
 from botocore.config import Config
@@ -12,7 +15,31 @@ from socready.scope.models import AwsSpec
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10}, max_pool_connections=16)
 
 
+UNLIMITED = {"s3"}  # S3 serves thousands of reads a second per prefix; the limit is for control-plane APIs
+
+
+class RateLimiter:
+    """At most `rate` calls a second per (account, region, service): API limits are per account and region,
+    and staying under them is cheaper than being throttled and retried."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next_at = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, **_event) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self.next_at)
+            self.next_at = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
 class AwsSessions:
+    # Called with (client, account, region) for every new client: tests use it to record calls and inject errors.
+    client_hooks: ClassVar[list[Callable[[object, str, str], None]]] = []
+
     def __init__(self, spec: AwsSpec, base: boto3.Session | None = None) -> None:
         self.spec = spec
         self.base = base or boto3.Session()
@@ -48,7 +75,12 @@ class AwsSessions:
         session = self.session(account)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = session.client(
+                client = session.client(
                     service, region_name=region, endpoint_url=self.spec.endpoint_url, config=RETRIES
                 )
+                if service not in UNLIMITED:
+                    client.meta.events.register("before-call.*.*", RateLimiter(self.spec.requests_per_second).wait)
+                for hook in self.client_hooks:
+                    hook(client, account, region)
+                self._clients[key] = client
             return self._clients[key]

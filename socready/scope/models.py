@@ -75,6 +75,7 @@ class AwsSpec(Strict):
     regions: list[str] = Field(min_length=1)
     role: AssumeRole | None = Field(default=None, description="Omit to use the ambient credentials as is.")
     endpoint_url: str | None = Field(default=None, description="Override for every AWS API (moto, proxies).")
+    requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
     config_history: list[S3Location] = Field(default_factory=list)
 
