@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.aws.session import AwsSessions
 from socready.errors import CollectionError, SocreadyError
-from socready.evidence import CollectionFailure, RunRecorder
+from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
 from socready.scope import Scope
 from socready.window import Window
 
@@ -27,6 +27,7 @@ class CollectContext:
     window: Window
     recorder: RunRecorder
     progress: Callable[[str], None] = field(default=lambda message: None)
+    earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
 
     @cached_property
     def aws(self) -> AwsSessions:

@@ -32,9 +32,9 @@ def load_scope_task(scope_path: str) -> Scope:
 
 
 @task(name="collect-evidence", cache_policy=NO_CACHE)
-def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: list[str]) -> Manifest:
+def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: list[str], incremental: bool) -> Manifest:
     logger = get_run_logger()
-    manifest = collect(scope, window, store, sources, progress=logger.info)
+    manifest = collect(scope, window, store, sources, progress=logger.info, incremental=incremental)
     logger.info("collected %d evidence objects, %d failures", len(manifest.entries), len(manifest.errors))
     return manifest
 
@@ -79,7 +79,11 @@ def report_task(report: Report, folder: str) -> dict[str, str]:
 
 @flow(name="readiness", log_prints=True)
 def readiness(
-    scope_path: str, as_of: datetime | None = None, dry_run: bool = False, output_dir: str | None = None
+    scope_path: str,
+    as_of: datetime | None = None,
+    dry_run: bool = False,
+    output_dir: str | None = None,
+    full_backfill: bool = False,
 ) -> dict[str, str]:
     """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths."""
     scope = load_scope_task(scope_path)
@@ -87,7 +91,7 @@ def readiness(
     endpoint = scope.aws.endpoint_url if scope.aws else None
     store = open_store(scope.evidence_store, endpoint_url=endpoint)
     plans = plan_assessments(load_catalog(), scope)
-    manifest = collect_task(scope, window, store, needed_sources(plans))
+    manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
     results = [assess_task(plan, scope, window, view, store) for plan in plans]
     folder = output_dir or scope.output

@@ -90,12 +90,18 @@ def cmd_controls(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None) -> int:
+def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None, full: bool = False) -> int:
     _prefect_defaults()
     from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
 
     scope = load_scope(scope_path)
-    paths = readiness(str(scope_path.resolve()), as_of=parse_as_of(as_of, scope), dry_run=dry_run, output_dir=output)
+    paths = readiness(
+        str(scope_path.resolve()),
+        as_of=parse_as_of(as_of, scope),
+        dry_run=dry_run,
+        output_dir=output,
+        full_backfill=full,
+    )
     from socready.report.model import Report
     from socready.report.summary import summary_table
 
@@ -107,7 +113,7 @@ def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: st
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.scope:
-        return run_readiness(Path(args.scope), args.as_of, args.dry_run, args.output)
+        return run_readiness(Path(args.scope), args.as_of, args.dry_run, args.output, args.full)
     return cmd_demo(args)
 
 
@@ -118,7 +124,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Starting the sandbox (moto AWS + Jira stand-in) in {folder} ...", flush=True)
     with Sandbox(folder) as sandbox:
         print(f"  AWS: {sandbox.aws_endpoint}   Jira: {sandbox.jira_url}   scope: {sandbox.scope_path}", flush=True)
-        return run_readiness(sandbox.scope_path, args.as_of, args.dry_run, args.output)
+        return run_readiness(sandbox.scope_path, args.as_of, args.dry_run, args.output, args.full)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -197,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--as-of", help="assess as of this date (end of that local day) or ISO date-time; default: now"
         )
         sub.add_argument("--dry-run", action="store_true", help="print the gap-ticket plan; write nothing to Jira")
+        sub.add_argument(
+            "--full",
+            action="store_true",
+            help="fetch every evidence file again instead of only those earlier runs did not fetch",
+        )
         sub.add_argument("--output", help="report folder (default: the scope's `output`)")
         sub.add_argument(
             "--sandbox-dir",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from connectors.base import CollectContext
 from connectors.registry import COLLECTORS
-from socready.evidence import EvidenceStore, Manifest, RunRecorder
+from socready.evidence import EvidenceEntry, EvidenceStore, Manifest, RunRecorder
 from socready.evidence.manifest import ManifestWindow, run_id_for
 from socready.scope import Scope
 from socready.window import Window
@@ -21,6 +21,28 @@ def new_run_id() -> str:
 def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -> RunRecorder:
     manifest_window = ManifestWindow(start=window.start_utc, end=window.end_utc, timezone=window.timezone)
     return RunRecorder(store, run_id, scope.organization, manifest_window)
+
+
+Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
+
+
+def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> Earlier:
+    """What earlier runs for the same organization and window already fetched: the latest finished run,
+    plus the checkpoints of runs interrupted after it (a resumed backfill)."""
+    finished = [
+        m
+        for m in (store.load_manifest(run) for run in store.run_ids())
+        if m.organization == scope.organization and m.window.start == window.start
+    ]
+    latest = finished[-1] if finished else None
+    entries = list(latest.entries) if latest else []
+    for run in store.interrupted_runs():
+        if latest is None or run > latest.run_id:
+            entries += store.load_parts(run)
+    earlier: Earlier = {}
+    for entry in entries:
+        earlier.setdefault(entry.source, {})[entry.query] = entry
+    return earlier
 
 
 def collect_source(source: str, context: CollectContext) -> None:
@@ -38,9 +60,13 @@ def collect(
     store: EvidenceStore,
     sources: list[str],
     progress: Callable[[str], None] = lambda message: None,
+    *,
+    incremental: bool = True,
 ) -> Manifest:
+    """With `incremental`, files an earlier run already fetched are carried over, not fetched again."""
     recorder = start_run(scope, window, store, new_run_id())
-    context = CollectContext(scope, window, recorder, progress)
+    earlier = earlier_collection(store, scope, recorder.window) if incremental else {}
+    context = CollectContext(scope, window, recorder, progress, earlier)
     for source in sources:
         collect_source(source, context)
     return recorder.finish()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
 from connectors.base import CollectContext
+from socready.evidence import EvidenceEntry
 from socready.scope.models import S3Location
+
+RELIST = timedelta(days=2)  # files for a day can arrive after a run has listed it
 
 
 def month_prefixes(start: datetime, end: datetime, padded: bool) -> list[str]:
@@ -63,15 +66,40 @@ class DeliveredFiles:
             for account in aws.accounts:
                 for region in aws.regions:
                     base = f"{root}AWSLogs/{account.id}/{self.service_folder}/{region}/"
-                    keys = self._list(ctx, owner, location.bucket, base, account.id, region, first, last)
-                    ctx.progress(f"{self.source}: {len(keys)} files for {account.id}/{region}")
-                    if not keys:
+                    known, since = self._known(ctx, f"s3://{location.bucket}/{base}", region, first, last)
+                    keys = self._list(ctx, owner, location.bucket, base, account.id, region, since, last)
+                    fresh = [k for k in keys if f"s3://{location.bucket}/{k}" not in known]
+                    for entry in known.values():
+                        ctx.recorder.carry(entry)
+                    ctx.progress(
+                        f"{self.source}: {len(fresh)} new files ({len(known)} known) for {account.id}/{region}"
+                    )
+                    if not keys and not known:
                         self.on_empty(ctx, account.id, region)
                         continue
                     s3 = ctx.aws.client(owner, aws.regions[0], "s3")
                     with ThreadPoolExecutor(self.workers) as pool:
-                        for key in keys:
-                            pool.submit(self._fetch, ctx, s3, location.bucket, key, account.id, region)
+                        fetches = [
+                            pool.submit(self._fetch, ctx, s3, location.bucket, key, account.id, region) for key in fresh
+                        ]
+                    for fetch in fetches:
+                        fetch.result()  # an unexpected error must stop the run, not vanish in a worker
+
+    def _known(
+        self, ctx: CollectContext, prefix: str, region: str, first: datetime, last: datetime
+    ) -> tuple[dict[str, EvidenceEntry], datetime]:
+        """Files earlier runs fetched under this prefix, and the day from which to list again: a few days
+        before the newest known file, since AWS may still deliver files for recent days."""
+        known = {
+            query: entry
+            for query, entry in ctx.earlier.get(self.source, {}).items()
+            if query.startswith(prefix) and (day := key_day(query, region)) and first.date() <= day <= last.date()
+        }
+        if not known:
+            return known, first
+        newest = max(key_day(query, region) for query in known)
+        since = max(first, datetime.combine(newest - RELIST, time(0), UTC))
+        return known, since
 
     def _list(
         self,

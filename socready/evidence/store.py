@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import boto3
 from pydantic import ValidationError
@@ -68,6 +69,24 @@ class EvidenceStore:
     def run_ids(self) -> list[str]:
         return sorted(k.split("/")[1] for k in self.backend.keys("runs/") if k.endswith("/manifest.json"))
 
+    def write_part(self, run_id: str, number: int, entries: list[EvidenceEntry]) -> None:
+        """A checkpoint of a run in progress, so an interrupted backfill resumes instead of starting over."""
+        body = json.dumps([e.model_dump(mode="json") for e in entries]).encode()
+        self.backend.put_new(f"runs/{run_id}/part-{number:05d}.json", body)
+
+    def interrupted_runs(self) -> list[str]:
+        """Runs that wrote checkpoints but never a manifest."""
+        keys = list(self.backend.keys("runs/"))
+        finished = {k.split("/")[1] for k in keys if k.endswith("/manifest.json")}
+        return sorted({k.split("/")[1] for k in keys if "/part-" in k} - finished)
+
+    def load_parts(self, run_id: str) -> list[EvidenceEntry]:
+        return [
+            EvidenceEntry.model_validate(item)
+            for key in sorted(k for k in self.backend.keys(f"runs/{run_id}/") if "/part-" in k)
+            for item in json.loads(self.backend.get(key))
+        ]
+
     def put_derived(self, run_id: str, name: str, data: bytes) -> str:
         """Computed results (datasets, validation results) live apart from raw evidence."""
         key = f"derived/{run_id}/{name}"
@@ -101,6 +120,8 @@ class RunRecorder:
     window: ManifestWindow
     entries: list[EvidenceEntry] = field(default_factory=list)
     errors: list[CollectionFailure] = field(default_factory=list)
+    checkpoint_every: ClassVar[int] = 500  # entries between checkpoints of a run in progress
+    _checkpointed: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(
@@ -127,9 +148,17 @@ class RunRecorder:
             size=len(data),
             media_type=media_type,
         )
+        self.carry(entry)
+        return entry
+
+    def carry(self, entry: EvidenceEntry) -> None:
+        """Adds an entry, new or carried over from an earlier run whose object is already in the store."""
         with self._lock:
             self.entries.append(entry)
-        return entry
+            if len(self.entries) - self._checkpointed >= self.checkpoint_every:
+                fresh = self.entries[self._checkpointed :]
+                self.store.write_part(self.run_id, len(self.entries), fresh)
+                self._checkpointed = len(self.entries)
 
     def fail(self, failure: CollectionFailure) -> None:
         with self._lock:
