@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import ClassVar
 
@@ -26,31 +27,32 @@ class Snapshot(ABC):
     def snapshot(self, client: ClientFor, account: str, region: str) -> dict:
         """The service's current state in one account and region, as JSON-able data."""
 
+    workers: ClassVar[int] = 8  # accounts and regions are read in parallel; each client is rate-limited
+
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
-        for account in aws.accounts:
-            for region in aws.regions if self.regional else aws.regions[:1]:
-                where = f"account={account.id}" + (f" region={region}" if self.regional else "")
-                query = f"{self.source} {where}"
-                with ctx.guard(
-                    self.source,
-                    query,
-                    account=account.id,
-                    region=region if self.regional else None,
-                    permission=self.permissions[0],
-                ):
-                    body = self.snapshot(partial(ctx.aws.client, account.id, region), account.id, region)
-                    ctx.recorder.add(
-                        json.dumps(
-                            {"account": account.id, "region": region, **body}, default=str, sort_keys=True
-                        ).encode(),
-                        source=self.source,
-                        query=query,
-                        connector=type(self).__module__,
-                        connector_version=self.version,
-                        account=account.id,
-                        region=region if self.regional else None,
-                    )
+        places = [(a.id, r) for a in aws.accounts for r in (aws.regions if self.regional else aws.regions[:1])]
+        with ThreadPoolExecutor(self.workers) as pool:
+            reads = [pool.submit(self._collect_one, ctx, account, region) for account, region in places]
+        for read in reads:
+            read.result()  # an unexpected error must stop the run, not vanish in a worker
+
+    def _collect_one(self, ctx: CollectContext, account: str, region: str) -> None:
+        where = f"account={account}" + (f" region={region}" if self.regional else "")
+        query = f"{self.source} {where}"
+        kept_region = region if self.regional else None
+        with ctx.guard(self.source, query, account=account, region=kept_region, permission=self.permissions[0]):
+            body = self.snapshot(partial(ctx.aws.client, account, region), account, region)
+            data = json.dumps({"account": account, "region": region, **body}, default=str, sort_keys=True)
+            ctx.recorder.add(
+                data.encode(),
+                source=self.source,
+                query=query,
+                connector=type(self).__module__,
+                connector_version=self.version,
+                account=account,
+                region=kept_region,
+            )
 
 
 def pages(client, operation: str, key: str, **params) -> list:
