@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -56,10 +57,14 @@ def log_file_objects(
     last: date,
     events: list[dict],
     silences: Iterable[Silence] = (),
+    per_hour: int = 1,
 ) -> Iterator[tuple[str, bytes]]:
-    """One gzip log file per account, region and UTC day in [first, last], with a record every hour
-    (minute 5) unless silenced, plus the given events on their day."""
+    """One gzip log file per account, region and UTC day in [first, last], with `per_hour` read-only records
+    every hour unless silenced, plus the given events on their day."""
     silences = list(silences)
+    by_day: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for event in events:
+        by_day[(event["recipientAccountId"], event["awsRegion"], event["eventTime"][:10])].append(event)
 
     def silent(account: str, region: str, moment: datetime) -> bool:
         return any(s.account == account and s.region in (None, region) and s.start < moment < s.end for s in silences)
@@ -69,19 +74,13 @@ def log_file_objects(
             day = first
             while day <= last:
                 midnight = datetime.combine(day, time(0), UTC)
-                hours = (midnight + timedelta(hours=h, minutes=5) for h in range(24))
+                moments = (midnight + timedelta(minutes=5 + 60 * n / per_hour) for n in range(24 * per_hour))
                 records = [
-                    cloudtrail_event("DescribeInstances", h, account, region, "monitoring")
-                    for h in hours
-                    if not silent(account, region, h)
+                    cloudtrail_event("DescribeInstances", moment, account, region, "monitoring")
+                    for moment in moments
+                    if not silent(account, region, moment)
                 ]
-                records += [
-                    e
-                    for e in events
-                    if e["recipientAccountId"] == account
-                    and e["awsRegion"] == region
-                    and e["eventTime"].startswith(day.isoformat())
-                ]
+                records += by_day[(account, region, day.isoformat())]
                 records.sort(key=lambda r: r["eventTime"])
                 name = f"{account}_CloudTrail_{region}_{day:%Y%m%d}T0000Z_socready.json.gz"
                 key = f"AWSLogs/{account}/CloudTrail/{region}/{day:%Y/%m/%d}/{name}"
