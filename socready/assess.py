@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from expectations.registry import suite_module
 from expectations.runner import validate
@@ -36,4 +37,5 @@ def assess_control(
     run_id = view.manifest.run_id
     store.put_derived(run_id, f"{control.id}/dataset.csv", df.to_csv(index=False).encode())
     store.put_derived(run_id, f"{control.id}/validation.json", json.dumps(outcome.result_json, default=str).encode())
-    return decide(control, df, outcome, window, scope.exceptions, evidence)
+    grace = timedelta(hours=float(plan.parameters.get("grace_hours", 0)))
+    return decide(control, df, outcome, window, scope.exceptions, evidence, grace)

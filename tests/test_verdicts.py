@@ -154,3 +154,26 @@ def test_criterion_is_ready_only_when_every_mapped_control_operates():
     assert statuses["CC7.2"] == "operating" and statuses["A1.2"] == "not_assessed"
     missing = lacking_evidence(CONTROL, "x", [], [])
     assert {c.id: c.status for c in criteria_status([ok, missing], ["security"])}["CC7.2"] == "no_evidence"
+
+
+def test_deviation_within_the_grace_period_is_tolerated_and_listed_apart():
+    from datetime import timedelta
+
+    rows = [
+        row("a", at(5, 1), at(6, 1), True),
+        row("a", at(6, 1), at(6, 2), False),
+        row("a", at(6, 2), at(11, 1), True),
+    ]
+    df = frame(rows, {"ok": "boolean"})
+    outcome = validate(CONTROL.id, df, SUITE)
+    tolerated = decide(CONTROL, df, outcome, CLOSED, [], [], grace=timedelta(hours=24))
+    assert tolerated.status == "operating" and len(tolerated.within_grace) == 1 and tolerated.holds_today
+    strict = decide(CONTROL, df, outcome, CLOSED, [], [], grace=timedelta(hours=23))
+    assert strict.status == "exception" and strict.within_grace == []
+
+
+def test_holds_today_is_false_while_an_exception_is_open_at_the_end():
+    open_at_end = verdict([row("a", at(5, 1), at(10, 1), True), row("a", at(10, 1), at(11, 1), False)])
+    assert open_at_end.holds_today is False
+    healed = verdict([row("a", at(5, 1), at(6, 1), False), row("a", at(6, 1), at(11, 1), True)])
+    assert healed.holds_today is True and healed.status == "exception"

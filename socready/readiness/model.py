@@ -62,8 +62,10 @@ class ControlResult(Model):
     exceptions: list[ExceptionInterval]
     accepted_exceptions: list[ExceptionInterval] = []
     expired_acceptances: list[str] = []
+    within_grace: list[ExceptionInterval] = []  # deviations shorter than the control's grace period
     coverage_gaps: list[CoverageGap] = []
     collection_errors: list[str] = []
+    holds_today: bool | None = None  # the design figure: no exception or gap at the end of the evaluated span
     evidence: list[EvidenceRef]
     remediation: str
     ticket: TicketRef | None = None

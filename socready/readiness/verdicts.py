@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fnmatch import fnmatchcase
 
 import pandas as pd
@@ -100,7 +100,9 @@ def decide(
     window: Window,
     acceptances: list[AcceptedException],
     evidence: list[EvidenceRef],
+    grace: timedelta = timedelta(0),
 ) -> ControlResult:
+    """`grace`: a state deviation no longer than this (e.g. 24 h to enrol MFA) is tolerated, and listed apart."""
     coverage_rows = {i: f.reason for f in outcome.failures if f.on_fail == "coverage" for i in f.rows}
     exception_rows = {
         i: f.reason for f in outcome.failures if f.on_fail == "exception" for i in f.rows if i not in coverage_rows
@@ -108,9 +110,12 @@ def decide(
     end = window.evaluated_end_utc
     gaps = [CoverageGap(**row, reason=reason) for row, reason in _intervals(df, coverage_rows)]
     today = window.local_date(window.as_of)  # an acceptance expired by the time of assessment stops applying
-    exceptions, accepted, expired = [], [], set()
+    exceptions, accepted, tolerated, expired = [], [], [], set()
     for row, reason in _intervals(df, exception_rows):
         item = ExceptionInterval(**row, reason=reason, ongoing=row["end"] >= end and window.is_open)
+        if item.end - item.start <= grace and not item.ongoing:
+            tolerated.append(item)
+            continue
         approver, lapsed = _accepted_by(item, control, acceptances, today)
         expired.update(lapsed)
         (accepted if approver else exceptions).append(item.model_copy(update={"accepted_by": approver}))
@@ -133,7 +138,9 @@ def decide(
         exceptions=exceptions,
         accepted_exceptions=accepted,
         expired_acceptances=sorted(expired),
+        within_grace=tolerated,
         coverage_gaps=gaps,
+        holds_today=not any(i.end >= end for i in [*exceptions, *gaps]),
     )
 
 
