@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint install generated clean
+.PHONY: demo test lint install generated clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +22,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest
+
+# The report page is tested in a real headless browser: Debian's chromium (never a browser a pip package downloads).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo=sudo; \
+	  else echo "$(CHROMIUM) is missing: install Debian's chromium package as root" >&2; exit 1; fi; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 # Files generated from code; tests fail when they drift.
 generated: $(STAMP)
@@ -30,4 +39,4 @@ generated: $(STAMP)
 	$(BIN)/python -m socready.report.schema > docs/report.schema.json
 
 clean:
-	rm -rf $(VENV) .socready .pytest_cache .ruff_cache
+	rm -rf $(VENV) .socready .pytest_cache .ruff_cache test-artifacts

@@ -1,4 +1,4 @@
-"""HR and vendor exports, read as raw bytes from a local path or s3:// URL; parsing happens downstream."""
+"""HR, training, policy and vendor exports (CSV or XLSX) as raw bytes from a local path or s3://; parsed later."""
 
 from __future__ import annotations
 

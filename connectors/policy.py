@@ -1,7 +1,9 @@
 """The collector's least-privilege IAM policy, generated from what each collector declares it calls.
 
 `python -m connectors.policy > infra/iam/collector-policy.json` regenerates the shipped file; a test keeps
-them in sync. S3 reads are limited to the log buckets; nothing reads secrets, parameters, code or table data.
+them in sync. S3 object reads are limited to the buckets named on the command line (CloudTrail and Config log
+buckets, and the S3 buckets AWS Backup job reports are delivered to); bucket configuration reads (encryption,
+policy, public access block) cover every bucket. Nothing reads secrets, parameters, code or table data.
 """
 
 from __future__ import annotations

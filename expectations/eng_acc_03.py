@@ -13,7 +13,7 @@ from expectations.credential_report import SOURCE as CREDENTIAL_REPORT
 from expectations.credential_report import credential_users, has_active_credentials
 from expectations.dataset import Row, frame
 from expectations.runner import expect
-from expectations.tables import is_bare_date, load_table, parse_moment
+from expectations.tables import NOT_A_DATE, is_bare_date, load_table, parse_moment, unusable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -84,8 +84,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         person = f"employee/{item.values['employee_id']}"
         parsed = termination(raw, window) if raw else None
         if raw and parsed is None:
-            seen = f"row {item.number}: termination_date {raw!r} is not a date"
-            rows.append(Row(person, start, end, seen, {"hours_to_removal": None}, (roster.sha256,)))
+            bad = roster.bad(item, "termination_date", NOT_A_DATE)
+            rows.append(unusable(person, [bad], (start, end), METRICS, (roster.sha256,)))
             continue
         # The population is every last day inside the window (up to as-of); the SLA may run past its end.
         if parsed is None or not window.start <= parsed[0] <= min(window.end, window.local_date(window.as_of)):

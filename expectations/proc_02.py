@@ -9,7 +9,7 @@ import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.runner import held_throughout
-from expectations.tables import load_table, parse_moment
+from expectations.tables import NOT_A_DATE, load_table, parse_moment, unusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import clip, merge, subtract
 from socready.scope import Scope
@@ -40,21 +40,16 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
             **{f"reviews[{i}]": text for i, text in enumerate(review_texts)},
         }
         moments = {name: parse_moment(text, window.tz) for name, text in texts.items()}
-        bad = [f"{name} {texts[name]!r}" for name, moment in moments.items() if texts[name] and moment is None]
+        bad = [
+            register.bad(item, name.partition("[")[0], NOT_A_DATE, texts[name])
+            for name, moment in moments.items()
+            if texts[name] and moment is None
+        ]
         active = clip([(moments["onboarded"] or start, moments["offboarded"] or end)], start, end)
         if not active:
             continue
         if bad:
-            rows.append(
-                Row(
-                    vendor,
-                    active[0][0],
-                    active[-1][1],
-                    f"row {item.number}: not a date: {', '.join(bad)}",
-                    {"reviewed": None},
-                    (register.sha256,),
-                )
-            )
+            rows.append(unusable(vendor, bad, (active[0][0], active[-1][1]), METRICS, (register.sha256,)))
             continue
         reviews = sorted(m for name, m in moments.items() if name.startswith("reviews"))
         valid = clip(merge((r, r + interval) for r in reviews), start, end)

@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from socready.applicability import Assessment, needed_sources, plan_assessments
@@ -16,8 +22,10 @@ from socready.collect import collect
 from socready.errors import TicketError
 from socready.evidence import EvidenceStore, Manifest, open_store
 from socready.evidence.view import EvidenceView
-from socready.readiness.model import ControlResult
+from socready.readiness.model import ControlResult, TicketRef
+from socready.readiness.score import holds_today
 from socready.report.build import build_report
+from socready.report.history import with_history
 from socready.report.model import Report
 from socready.report.render_md import render_summary
 from socready.report.writer import write_report
@@ -34,25 +42,41 @@ def load_scope_task(scope_path: str) -> Scope:
 @task(name="collect-evidence", cache_policy=NO_CACHE)
 def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: list[str], incremental: bool) -> Manifest:
     logger = get_run_logger()
-    manifest = collect(scope, window, store, sources, progress=logger.info, incremental=incremental)
+    bar = create_progress_artifact(
+        0.0 if sources else 100.0, key="readiness-collection", description=f"Collecting {len(sources)} evidence sources"
+    )
+    manifest = collect(
+        scope,
+        window,
+        store,
+        sources,
+        progress=logger.info,
+        incremental=incremental,
+        on_source_done=lambda done, total: update_progress_artifact(bar, 100 * done / total),
+    )
     logger.info("collected %d evidence objects, %d failures", len(manifest.entries), len(manifest.errors))
     return manifest
 
 
 @task(name="assess-control", cache_policy=NO_CACHE, task_run_name="assess-{plan.control.id}")
 def assess_task(
-    plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore
+    plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore, step: tuple[int, int]
 ) -> ControlResult:
+    get_run_logger().info("assessing %s (%d/%d)", plan.control.id, *step)
     return assess_control(plan, scope, window, view, store)
 
 
+# A retry is safe: the sync is idempotent, and a retry finds the tickets an interrupted attempt created.
 @task(name="sync-gap-tickets", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def tickets_task(results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool):
+def tickets_task(
+    results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool
+) -> dict[str, TicketRef]:
     return sync_tickets(results, scope, report_location, dry_run=dry_run, show=get_run_logger().info)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
-def report_task(report: Report, folder: str) -> dict[str, str]:
+def report_task(report: Report, folder: str, store: EvidenceStore) -> dict[str, str]:
+    report = with_history(report, store)
     paths = write_report(report, Path(folder))
     create_markdown_artifact(
         key="readiness-summary",
@@ -67,12 +91,19 @@ def report_task(report: Report, folder: str) -> dict[str, str]:
                 "owner": c.owner,
                 "status": c.status,
                 "clean_since": str(c.clean_since or ""),
+                "holds_today": holds_today(c),
                 "coverage": c.coverage,
                 "ticket": c.ticket.key if c.ticket else "",
             }
             for c in report.controls
         ],
         description="Control verdicts over the observation window",
+    )
+    create_link_artifact(
+        key="readiness-report",
+        link=paths["html"].resolve().as_uri(),
+        link_text="report.html",
+        description=f"The readiness report page for {report.scope.organization} (self-contained, works offline)",
     )
     return {kind: str(path) for kind, path in paths.items()}
 
@@ -93,7 +124,7 @@ def readiness(
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
-    results = [assess_task(plan, scope, window, view, store) for plan in plans]
+    results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
     folder = output_dir or scope.output
     ticket_error: TicketError | None = None
     try:
@@ -104,7 +135,7 @@ def readiness(
     report = build_report(
         scope, window, manifest.run_id, store.location, results, dry_run=dry_run or scope.tickets.dry_run
     )
-    paths = report_task(report, folder)
+    paths = report_task(report, folder, store)
     if ticket_error:
         raise ticket_error
     return paths

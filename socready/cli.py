@@ -1,4 +1,4 @@
-"""The `socready` command: init, check, advise, run, demo, sandbox, evidence verify, controls."""
+"""The `socready` command: init, check, advise, run, demo, sandbox, evidence verify, export, controls."""
 
 from __future__ import annotations
 
@@ -166,6 +166,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_sample(args: argparse.Namespace) -> int:
+    from socready.sampling import sample_control, write_sample
+
+    scope = load_scope(Path(args.scope))
+    store = open_store(scope.evidence_store, endpoint_url=scope.aws.endpoint_url if scope.aws else None)
+    sample = sample_control(store, args.control_id, run_id=args.run, seed=args.seed)
+    paths = write_sample(sample, store, Path(args.output or scope.output))
+    print(
+        f"{sample.control.id}: {len(sample.items)} of {sample.population} item(s) from run {sample.run_id} "
+        f"(seed {sample.seed})\n  " + "\n  ".join(map(str, paths))
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from socready.export import export_package  # GX and trestle load only for this command
+
+    if args.store:
+        if not args.report:
+            raise SocreadyError("--store needs --report: the folder holding that run's report.json")
+        store, report, acceptances = open_store(args.store), Path(args.report), []
+    else:
+        scope = load_scope(Path(args.scope))
+        store = open_store(scope.evidence_store, endpoint_url=scope.aws.endpoint_url if scope.aws else None)
+        report, acceptances = Path(args.report or scope.output), scope.exceptions
+    output = Path(args.output) if args.output else None
+    package = export_package(store, report, run_id=args.run, output=output, acceptances=acceptances)
+    print(
+        f"wrote {package.path}: run {package.run_id}, {package.files} files, {package.objects} evidence objects, "
+        f"{package.exceptions} exception(s), {package.data_docs_pages} Data Docs page(s)\n"
+        f"check it with: unzip it, then `sha256sum -c SHA256SUMS` and `socready evidence verify --store evidence`"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="socready",
@@ -239,6 +274,42 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
     verify.add_argument("--run", help="check one run id (default: every run in the store)")
     verify.set_defaults(handler=cmd_verify)
+
+    sample = commands.add_parser(
+        "sample",
+        help="draw a reproducible auditor sample of a control's population and write it with its evidence",
+        description="Sample size by population: ≤ 5 all; 6-50: 5; 51-250: 10 % rounded up; > 250: 25.",
+    )
+    sample.add_argument("control_id", metavar="CONTROL_ID", help="a population or periodic control, e.g. HR-01")
+    sample.add_argument("--scope", default="socready.yaml", help="scope file (default: socready.yaml)")
+    sample.add_argument("--run", help="run id (default: the latest run that assessed the control)")
+    sample.add_argument("--seed", type=int, help="random seed (default: derived from the run and control ids)")
+    sample.add_argument("--output", help="folder for sample-<CONTROL>.csv/.json (default: the scope's `output`)")
+    sample.set_defaults(handler=cmd_sample)
+
+    export = commands.add_parser(
+        "export",
+        help="write the auditor package: report, evidence, populations, samples, exceptions, GX Data Docs, OSCAL",
+        description="One run's auditor package as a zip; docs/auditor-package.md describes its layout.",
+    )
+    source = export.add_mutually_exclusive_group()
+    source.add_argument(
+        "--scope",
+        default="socready.yaml",
+        metavar="PATH",
+        help="take the store, report folder and accepted exceptions from this scope file (default: socready.yaml)",
+    )
+    source.add_argument(
+        "--store", metavar="LOCATION", help="evidence store: a folder or s3://bucket/prefix (needs --report)"
+    )
+    export.add_argument("--run", metavar="RUN_ID", help="run to export (default: the store's latest run)")
+    export.add_argument(
+        "--report", metavar="DIR", help="folder with the run's report.json, .md, .html (default: the scope's output)"
+    )
+    export.add_argument(
+        "--output", metavar="FILE.zip", help="zip to write (default: <report folder>/auditor-package-<run id>.zip)"
+    )
+    export.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -50,7 +50,6 @@ def collect_source(source: str, context: CollectContext) -> None:
     if source.startswith("aws.") and context.scope.aws is None:
         context.not_configured(source, "the scope has no aws section; add accounts and regions")
         return
-    context.progress(f"collecting {source}")
     COLLECTORS[source].collect(context)
 
 
@@ -62,11 +61,15 @@ def collect(
     progress: Callable[[str], None] = lambda message: None,
     *,
     incremental: bool = True,
+    on_source_done: Callable[[int, int], None] = lambda done, total: None,
 ) -> Manifest:
-    """With `incremental`, files an earlier run already fetched are carried over, not fetched again."""
+    """With `incremental`, files an earlier run already fetched are carried over, not fetched again.
+    `on_source_done(done, total)` follows the sources collected, e.g. for a progress bar."""
     recorder = start_run(scope, window, store, new_run_id())
     earlier = earlier_collection(store, scope, recorder.window) if incremental else {}
     context = CollectContext(scope, window, recorder, progress, earlier)
-    for source in sources:
+    for done, source in enumerate(sources, 1):
+        progress(f"collecting {source} ({done}/{len(sources)})")
         collect_source(source, context)
+        on_source_done(done, len(sources))
     return recorder.finish()

@@ -94,6 +94,16 @@ class EvidenceStore:
             raise EvidenceError(f"{self.location}/{key}: derived evidence already exists")
         return key
 
+    def derived(self, run_id: str, name: str) -> bytes | None:
+        """A run's derived evidence, or None when that run did not write it."""
+        key = f"derived/{run_id}/{name}"
+        return self.backend.get(key) if self.backend.exists(key) else None
+
+    def run_files(self, run_id: str) -> dict[str, bytes]:
+        """A run's manifest and derived results by key, as stored; objects are shared by runs: read them by hash."""
+        keys = [f"runs/{run_id}/manifest.json", *self.backend.keys(f"derived/{run_id}/")]
+        return {key: self.backend.get(key) for key in keys}
+
     def verify(self, run_id: str | None = None) -> list[IntegrityProblem]:
         """Every object a manifest references that is now missing or no longer matches its hash."""
         problems = []

@@ -43,7 +43,8 @@ class EvidenceRef(Model):
 class TicketRef(Model):
     key: str
     url: str
-    action: Literal["created", "updated", "unchanged", "planned"]
+    # what this run did to the ticket; "planned" in a dry run, which changes nothing
+    action: Literal["created", "updated", "unchanged", "resolved", "reopened", "planned"]
 
 
 class ControlResult(Model):

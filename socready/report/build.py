@@ -1,12 +1,19 @@
-"""Assembles report.json's model from the verdicts: score, roll-ups, criteria, Type II dates."""
+"""Assembles report.json's model from the verdicts: figures, roll-ups, criteria, month grid, Type II dates."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from socready.readiness.model import ControlResult
-from socready.readiness.score import TYPE2_LENGTHS, criteria_status, earliest_type2_close, rollup, tally
-from socready.report.model import Readiness, Report, ReportScope, ReportWindow
+from socready.readiness.score import (
+    TYPE2_LENGTHS,
+    criteria_status,
+    earliest_type2_close,
+    month_statuses,
+    rollup,
+    tally,
+)
+from socready.report.model import Readiness, Report, ReportControl, ReportScope, ReportWindow
 from socready.scope import Scope
 from socready.window import Window
 
@@ -21,10 +28,8 @@ def blocking_controls(results: list[ControlResult]) -> list[str]:
     return [r.id for r in applicable if r.clean_since == latest and r.status != "operating"]
 
 
-def build_report(
-    scope: Scope, window: Window, run_id: str, evidence_store: str, results: list[ControlResult], *, dry_run: bool
-) -> Report:
-    readiness = Readiness(
+def build_readiness(results: list[ControlResult], window: Window) -> Readiness:
+    return Readiness(
         **tally(results).model_dump(),
         earliest_type2_close=earliest_type2_close(results, window.months),
         type2_close_by_months={str(m): earliest_type2_close(results, m) for m in TYPE2_LENGTHS},
@@ -32,7 +37,14 @@ def build_report(
         by_category=rollup(results, "category"),
         by_owner=rollup(results, "owner"),
     )
-    report_window = ReportWindow(
+
+
+def report_controls(results: list[ControlResult], window: Window) -> list[ReportControl]:
+    return [ReportControl(**r.model_dump(), months=month_statuses(r, window)) for r in results]
+
+
+def report_window(window: Window) -> ReportWindow:
+    return ReportWindow(
         start=window.start,
         end=window.end,
         timezone=window.timezone,
@@ -40,6 +52,11 @@ def build_report(
         evaluated_until=window.evaluated_end_utc,
         months=window.months,
     )
+
+
+def build_report(
+    scope: Scope, window: Window, run_id: str, evidence_store: str, results: list[ControlResult], *, dry_run: bool
+) -> Report:
     return Report(
         generated_at=datetime.now(UTC),
         run_id=run_id,
@@ -50,9 +67,9 @@ def build_report(
             report=scope.report.framework,
             type=scope.report.type,
             categories=list(scope.categories),
-            window=report_window,
+            window=report_window(window),
         ),
-        readiness=readiness,
+        readiness=build_readiness(results, window),
         criteria=criteria_status(results, list(scope.categories)),
-        controls=results,
+        controls=report_controls(results, window),
     )

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from socready.readiness.model import ControlResult
-from socready.readiness.score import CriterionStatus, Tally
+from socready.readiness.score import CriterionStatus, MonthStatus, Tally
 
 REPORT_SCHEMA = "socready.report/v1"
 
@@ -42,6 +42,25 @@ class Readiness(Tally):
     by_owner: dict[str, Tally]
 
 
+class ReportControl(ControlResult):
+    """A control's verdict plus what the report adds to it."""
+
+    months: list[MonthStatus] = Field(
+        default=[], description="Status of each calendar month of the window, in the scope's time zone."
+    )
+
+
+class HistoryPoint(Model):
+    """One run's figures, for the score across runs of the same organization and window."""
+
+    run_id: str
+    generated_at: AwareDatetime
+    as_of: AwareDatetime
+    score: float = Field(description="Operation: share of in-scope controls operating.")
+    design: float
+    evidence_completeness: float
+
+
 class Report(Model):
     schema_: Literal["socready.report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
     generated_at: AwareDatetime
@@ -51,7 +70,10 @@ class Report(Model):
     scope: ReportScope
     readiness: Readiness
     criteria: list[CriterionStatus]
-    controls: list[ControlResult]
+    controls: list[ReportControl]
+    history: list[HistoryPoint] = Field(
+        default=[], description="Every run of this organization and window, oldest first, this one included."
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socready.report.format import Cell, Fact, Items, Row, Table, View, build_view
+from socready.report.format import Cell, Fact, Items, Row, Table, Timeline, View, build_view
 from socready.report.model import Report
 
 
@@ -37,10 +37,25 @@ def _block(block: Table | Items) -> str:
 
 def _headline(view: View) -> list[str]:
     counts = Table("", [f.label for f in view.counts], [Row([f.value for f in view.counts])])
-    return [f"**Readiness score: {view.score}**. {view.score_note}", _table(counts), _facts(view.close)]
+    figures = " · ".join(f"**{f.label}: {f.value}**" for f in view.figures)
+    notes = "\n".join(f"- **{f.label}:** {f.note}" for f in view.figures)
+    missing = [f"> **{_escape(view.missing)}**"] if view.missing else []
+    return [figures, notes, *missing, _table(counts), _facts(view.close)]
+
+
+def _timeline(timeline: Timeline) -> str:
+    if not timeline.lanes:
+        return timeline.empty
+    lines = []
+    for lane in timeline.lanes:
+        lines.append(f"- {_cell(lane.control)} · {_escape(lane.resource)}")
+        lines += [f"  - {_escape(span.label)}" for span in lane.spans]
+    return "\n".join(lines)
 
 
 def _sections(view: View) -> list[str]:
+    legend = ", ".join(f"{mark.code} = {mark.meaning}" for mark in view.legend)
+    history = view.history
     parts = [
         f"# {_escape(view.title)}",
         _facts(view.header),
@@ -48,7 +63,12 @@ def _sections(view: View) -> list[str]:
         *_headline(view),
         _table(view.close_by_months),
     ]
-    for table in (view.by_category, view.by_owner, view.criteria, view.controls):
+    for table in (view.by_category, view.by_owner):
+        parts += [f"## {table.title}", _table(table)]
+    parts += [f"## {view.grid.title}", _table(view.grid), f"Legend: {legend}."]
+    parts += [f"## {view.timeline.title}", _timeline(view.timeline)]
+    parts += [f"## {history.table.title}", _table(history.table) if history.table.rows else history.empty]
+    for table in (view.criteria, view.controls):
         parts += [f"## {table.title}", _table(table)]
     parts.append("## Control detail")
     for detail in view.details:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socready.report.format import day_text, percent, score_text, status_label, type2_close
+from socready.report.format import day_text, figure_text, percent, score_text, status_label, type2_close
 from socready.report.model import Report
 
 
@@ -25,8 +25,11 @@ def summary_table(report: Report) -> str:
     lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)) for row in rows]
     lines += [
         "",
-        f"Readiness {score_text(readiness)}: {readiness.operating} operating, {readiness.exception} exception, "
-        f"{readiness.no_evidence} no evidence, {readiness.not_applicable} not applicable.",
+        f"Readiness score (operation) {score_text(readiness)}: {readiness.operating} operating, "
+        f"{readiness.exception} exception, {readiness.no_evidence} no evidence, "
+        f"{readiness.not_applicable} not applicable.",
+        f"Design (holds today) {figure_text(readiness, readiness.design)}; "
+        f"evidence completeness {figure_text(readiness, readiness.evidence_completeness)}.",
         f"Earliest Type II close ({report.scope.window.months} months): "
         f"{type2_close(readiness.earliest_type2_close, readiness.blocking_controls)}",
     ]

@@ -10,7 +10,7 @@ from datetime import timedelta
 import boto3
 from moto.server import ThreadedMotoServer
 
-from socready.sandbox import aws_iam
+from socready.sandbox import aws_data, aws_iam, jira_company
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import (
     ACCOUNTS,
@@ -31,9 +31,9 @@ from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 
 # Each family of controls seeds its resources, and supplies the CloudTrail events and Config items behind them.
-FAMILIES = (aws_iam,)
+FAMILIES = (aws_iam, aws_data)
 # Every gap the sandbox plants, as the report must find them: (control, resource).
-PLANTED_GAPS = BASE_PLANTED_GAPS | {gap for family in FAMILIES for gap in family.PLANTED}
+PLANTED_GAPS = BASE_PLANTED_GAPS | jira_company.PLANTED | {gap for family in FAMILIES for gap in family.PLANTED}
 # Fixed, obviously fake credentials: moto accepts any; they only name the caller's account.
 SANDBOX_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
 TRUST_POLICY = json.dumps(

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, seed_aws, start_moto
+from socready.sandbox.aws import SANDBOX_CREDENTIALS, planted_events, seed_aws, start_moto
 from socready.sandbox.company import REGIONS
 from socready.sandbox.exports import write_exports
+from socready.sandbox.jira_company import seed_jira_company
 from socready.sandbox.jira_seed import seed_jira
 from socready.sandbox.jira_server import JiraSandbox
 
@@ -66,6 +67,7 @@ class Sandbox:
         self._jira = JiraSandbox(self.folder / "jira.json", user=JIRA_USER, token=token)
         jira_url = self._jira.start()
         seed_jira(self._jira)
+        seed_jira_company(self._jira, planted_events())
         write_exports(self.folder)
         template = files("socready.sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
         self.scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))

@@ -1,12 +1,15 @@
-"""The sandbox company's HR roster and vendor register, as the CSV exports a real HR or procurement tool gives."""
+"""The sandbox company's HR, training, policy and vendor exports, as the CSV and XLSX files real tools give."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime, time
 from pathlib import Path
 
-from socready.sandbox.company import PEOPLE, VENDORS
+import openpyxl
+
+from socready.sandbox.company import PEOPLE, POLICY_VERSION, VENDORS
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
@@ -17,10 +20,23 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
 def hr_roster_csv() -> str:
     """Column names differ from socready's on purpose: the scope's column mapping is exercised."""
     return _csv(
-        ["Employee ID", "Name", "Work Email", "AWS User", "Start Date", "Termination Date"],
+        [
+            "Employee ID",
+            "Name",
+            "Work Email",
+            "AWS User",
+            "Start Date",
+            "Termination Date",
+            "Background Check Completed",
+            "NDA Signed",
+        ],
         [
             [
                 p.employee_id,
@@ -28,22 +44,76 @@ def hr_roster_csv() -> str:
                 p.email,
                 p.iam_user,
                 p.start_date.isoformat(),
-                p.termination_date.isoformat() if p.termination_date else "",
+                _day(p.termination_date),
+                _day(p.background_check),
+                _day(p.confidentiality_signed),
             ]
             for p in PEOPLE
         ],
     )
 
 
+def training_csv() -> str:
+    """A learning tool's completions: UTC timestamps (14:30 UTC is the same local day in New York)."""
+    return _csv(
+        ["Learner", "Employee Number", "Course", "Completed At"],
+        [
+            [p.name, p.employee_id, f"Security Awareness {day.year}", f"{day.isoformat()}T14:30:00Z"]
+            for p in PEOPLE
+            for day in p.trainings
+        ],
+    )
+
+
+def policy_acknowledgements_xlsx() -> bytes:
+    """A policy tool's spreadsheet: Excel date-times carry no zone, so they are local wall-clock times."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Employee", "Policy", "Version", "Acknowledged At"])
+    for p in PEOPLE:
+        if p.policy_acknowledged:
+            at = datetime.combine(p.policy_acknowledged, time(9, 15))  # naive on purpose: an Excel cell has no zone
+            sheet.append([p.employee_id, "Information Security Policy", POLICY_VERSION, at])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def vendor_register_csv() -> str:
     return _csv(
-        ["Vendor", "Risk Tier", "Onboarded", "Offboarded", "Assurance Reviews"],
-        [[v.name, v.tier, v.onboarded.isoformat(), "", ";".join(d.isoformat() for d in v.reviews)] for v in VENDORS],
+        [
+            "Vendor",
+            "Risk Tier",
+            "Onboarded",
+            "Offboarded",
+            "Assurance Reviews",
+            "Tier Approved",
+            "Customer Data",
+            "DPA Signed",
+        ],
+        [
+            [
+                v.name,
+                v.tier,
+                v.onboarded.isoformat(),
+                "",
+                ";".join(d.isoformat() for d in v.reviews),
+                _day(v.tier_approved),
+                "yes" if v.customer_data else "no",
+                _day(v.dpa_signed),
+            ]
+            for v in VENDORS
+        ],
     )
 
 
 def write_exports(folder: Path) -> dict[str, Path]:
-    paths = {"hr_roster": folder / "hr_roster.csv", "vendor_register": folder / "vendor_register.csv"}
-    paths["hr_roster"].write_text(hr_roster_csv(), encoding="utf-8")
-    paths["vendor_register"].write_text(vendor_register_csv(), encoding="utf-8")
-    return paths
+    contents = {
+        "hr_roster.csv": hr_roster_csv().encode(),
+        "vendor_register.csv": vendor_register_csv().encode(),
+        "training.csv": training_csv().encode(),
+        "policy_acknowledgements.xlsx": policy_acknowledgements_xlsx(),
+    }
+    for name, data in contents.items():
+        (folder / name).write_bytes(data)
+    return {name.split(".")[0]: folder / name for name in contents}

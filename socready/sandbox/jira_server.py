@@ -15,7 +15,8 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from time import sleep
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,13 @@ _WORKFLOW = (
     _Transition("21", "Done", frozenset({"In Progress"}), "Done"),
     _Transition("31", "Reopen", frozenset({"Done"}), "Reopened"),
 )
+_REOPEN = "31"
+_LINK_TYPES = {  # id -> (name, inward, outward), Jira Cloud's defaults
+    "10000": ("Blocks", "is blocked by", "blocks"),
+    "10001": ("Cloners", "is cloned by", "clones"),
+    "10002": ("Duplicate", "is duplicated by", "duplicates"),
+    "10003": ("Relates", "relates to", "relates to"),
+}
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ _SYSTEM_FIELDS = {
         _SystemField("resolution", "Resolution", ("resolution",), jql.Kind.EXACT, "resolution"),
         _SystemField("resolutiondate", "Resolved", ("resolved", "resolutiondate"), jql.Kind.DATE, "datetime"),
         _SystemField("comment", "Comment", ("comment",), jql.Kind.TEXT, "comments-page", navigable=False),
+        _SystemField("issuelinks", "Linked Issues", (), jql.Kind.EXACT, "array"),
     )
 }
 # JQL names that are not fields of their own: the key (searchable by key or id) and all text at once
@@ -129,11 +138,29 @@ _LIGHT_FIELDS = frozenset({"id", "key", "issuekey"})  # requesting only these al
 class JiraApiError(ValueError):
     """An error answered the way Jira does: {"errorMessages": [...], "errors": {field: message}}."""
 
-    def __init__(self, status: int, *messages: str, errors: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, *messages: str, errors: dict[str, str] | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__("; ".join([*messages, *(errors or {}).values()]))
         self.status = status
         self.messages = list(messages)
         self.errors = errors or {}
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Fault:
+    status: int | None  # None: the real answer, only late
+    remaining: int
+    retry_after: int
+    path: str
+    method: str | None
+    route: str | None
+    after_commit: bool
+    delay: float
+
+    def matches(self, method: str, route: str, path: str) -> bool:
+        return self.path in path and self.method in (None, method) and self.route in (None, route.split("/", 4)[-1])
 
 
 class _Invalid(Exception):
@@ -186,6 +213,10 @@ def _page_offset(token: str, jql_text: str) -> int:
     return offset
 
 
+def _ends(link: dict[str, str]) -> tuple[str, str]:
+    return link["inward"], link["outward"]
+
+
 def _query_digest(jql_text: str) -> str:
     return hashlib.sha256(jql_text.encode()).hexdigest()[:16]
 
@@ -222,10 +253,19 @@ class JiraSandbox:
         self._host, self._port = host, port
         self._clock = clock
         self._lock = threading.RLock()
-        self._faults: list[dict[str, Any]] = []
+        self._faults: list[_Fault] = []
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self.requests_made: collections.Counter[tuple[str, str]] = collections.Counter()
+        self.issue_writes: collections.Counter[str] = collections.Counter()  # write requests per issue key
+        self._search_lag = timedelta()
+        self._index: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}  # key -> (visible from, snapshot)
+        self._docs: dict[str, tuple[dict[str, Any], dict[str, list[Any]]]] = {}  # key -> (issue version, search doc)
+        self._results: dict[str, list[dict[str, Any]]] = {}  # JQL -> matches, while no issue changes
+        self._last_number: dict[str, int] = {}  # project key -> its highest issue number
+        self._reopen_allowed = True
+        self._write_limit: tuple[int, timedelta] | None = None
+        self._recent_writes: dict[str, collections.deque[datetime]] = collections.defaultdict(collections.deque)
         self._state: dict[str, Any] = {
             "version": STATE_VERSION,
             "next_id": 10000,
@@ -234,11 +274,13 @@ class JiraSandbox:
             "users": {},
             "custom_fields": {},
             "issues": {},
+            "links": [],
         }
         if state_path is not None and state_path.exists():
             self._state = json.loads(state_path.read_text(encoding="utf-8"))
             if self._state.get("version") != STATE_VERSION:
                 raise ValueError(f"{state_path} holds sandbox state version {self._state.get('version')}")
+            self._state.setdefault("links", [])  # state files written before issue links existed
         self._by_id = {issue["id"]: key for key, issue in self._state["issues"].items()}
         # the API user gets a stable account id so persisted issues still point at it in the next run
         self._me = "712020:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{user}"))
@@ -316,6 +358,7 @@ class JiraSandbox:
             for component in components:
                 if component not in project["components"]:
                     project["components"][component] = self._next_id()
+            self._forget_searches()
             self._save()
 
     def add_user(self, account_id: str, display_name: str, email: str) -> None:
@@ -325,16 +368,21 @@ class JiraSandbox:
                 "displayName": display_name,
                 "emailAddress": email,
             }
+            self._forget_searches()
             self._save()
 
-    def add_custom_field(self, id: str, name: str, field_type: str = "option") -> None:
-        """Registers `customfield_NNNNN`, searchable as cf[NNNNN] or by name; field_type is a _CUSTOM_TYPES key."""
+    def add_custom_field(self, id: str, name: str, field_type: str = "option", *, required: bool = False) -> None:
+        """Registers `customfield_NNNNN`, searchable as cf[NNNNN] or by name; field_type is a _CUSTOM_TYPES key.
+
+        A required field must be given a value on every create, as on a Jira create screen that requires it.
+        """
         if not re.fullmatch(r"customfield_\d+", id):
             raise ValueError(f"custom field id {id!r} must look like customfield_10001")
         if field_type not in _CUSTOM_TYPES:
             raise ValueError(f"custom field type {field_type!r} is not one of {sorted(_CUSTOM_TYPES)}")
         with self._lock:
-            self._state["custom_fields"][id] = {"name": name, "type": field_type}
+            self._state["custom_fields"][id] = {"name": name, "type": field_type, "required": required}
+            self._forget_searches()
             self._save()
 
     def seed_issue(
@@ -367,19 +415,68 @@ class JiraSandbox:
                     if field.lower() == "status":
                         self._set_fields(issue, self._status_change(issue, to_string, when))
                 self._record(issue, author, when, [self._seed_item(*change) for change in changes])
+            self._indexed(issue)
             self._save()
             return issue["key"]
 
     def inject_faults(
-        self, *, status: int = 429, times: int = 1, retry_after: int = 1, path_contains: str = ""
+        self,
+        *,
+        status: int | None = 429,
+        times: int = 1,
+        retry_after: int = 1,
+        path_contains: str = "",
+        method: str | None = None,
+        route: str | None = None,
+        after_commit: bool = False,
+        delay_seconds: float = 0.0,
     ) -> None:
-        """The next `times` requests whose path contains `path_contains` answer `status` (with Retry-After)."""
-        if status < 400:
+        """The next `times` matching requests answer `status` (with Retry-After on 429 and 503) instead of being served.
+
+        A request matches when its path contains `path_contains` and, when given, its method is `method` and its
+        route (as after /rest/api/<version>/, e.g. "issue" for creates, "issue/<key>/transitions") is `route`.
+        `after_commit` serves the request first, so its write is stored, and then answers `status`: a gateway that
+        fails after Jira committed. `delay_seconds` holds the answer back that long after serving; with
+        `status=None` the real answer comes late (a hung response a client may give up on).
+        """
+        if status is not None and status < 400:
             raise ValueError("an injected fault needs an error status")
+        if status is None and not delay_seconds:
+            raise ValueError("a fault without an error status needs delay_seconds")
         with self._lock:
             self._faults.append(
-                {"status": status, "remaining": times, "retry_after": retry_after, "path": path_contains}
+                _Fault(
+                    status=status,
+                    remaining=times,
+                    retry_after=retry_after,
+                    path=path_contains,
+                    method=method,
+                    route=route,
+                    after_commit=after_commit or status is None,
+                    delay=delay_seconds,
+                )
             )
+
+    def search_lag(self, seconds: float) -> None:
+        """From now on search/jql sees every issue as it was `seconds` ago, as Jira Cloud's eventually consistent
+        index does: an issue created within the lag is missing from results and one updated within it is returned
+        as it was before the update. GET issue stays current. 0 turns the lag off."""
+        with self._lock:
+            self._search_lag = timedelta(seconds=seconds)
+            self._index.clear()
+
+    def set_workflow(self, *, reopen: bool = True) -> None:
+        """`reopen=False` removes the Reopen transition, as in workflows where Done is final."""
+        with self._lock:
+            self._reopen_allowed = reopen
+
+    def limit_issue_writes(self, max_writes: int, per_seconds: float) -> None:
+        """Jira Cloud's per-issue write limit: a write to an issue that already took `max_writes` writes in the last
+        `per_seconds` answers 429 with Retry-After. Creates do not count; edits, transitions, comments, property
+        writes and links (on both issues) do."""
+        with self._lock:
+            self._write_limit = (max_writes, timedelta(seconds=per_seconds))
+            self._recent_writes.clear()
 
     def issues(self) -> list[dict[str, Any]]:
         """A deep copy of every stored issue as Jira renders it (all fields, changelog, properties)."""
@@ -423,6 +520,45 @@ class JiraSandbox:
         if issue is None:
             raise JiraApiError(404, "Issue does not exist or you do not have permission to see it.")
         return issue
+
+    def _indexed(self, issue: dict[str, Any]) -> None:
+        """Called after every write to an issue: with a search lag, search sees this version only later."""
+        self._docs.pop(issue["key"], None)
+        self._results.clear()
+        if self._search_lag:
+            self._index.setdefault(issue["key"], []).append((self._clock() + self._search_lag, copy.deepcopy(issue)))
+
+    def _searchable(self) -> list[dict[str, Any]]:
+        """The issues as the (possibly lagging) search index has them."""
+        if not self._search_lag:
+            return list(self._state["issues"].values())
+        now, seen = self._clock(), []
+        for key, issue in self._state["issues"].items():
+            versions = self._index.get(key)
+            if versions is None:  # untouched since the lag was set: indexed long ago
+                seen.append(issue)
+                continue
+            visible = [i for i, (since, _) in enumerate(versions) if since <= now]
+            if visible:
+                del versions[: visible[-1]]  # older versions can never be served again
+                seen.append(versions[0][1])
+        return seen
+
+    def _count_write(self, key_or_id: str) -> None:
+        """Counts a write to an existing issue and enforces the per-issue write limit, if one is set."""
+        key = self._by_id.get(key_or_id, key_or_id.upper())
+        if key not in self._state["issues"]:
+            return  # the handler answers 404
+        if self._write_limit is not None:
+            most, period = self._write_limit
+            now, recent = self._clock(), self._recent_writes[key]
+            while recent and recent[0] <= now - period:
+                recent.popleft()
+            if len(recent) >= most:
+                wait = max(1, int((recent[0] + period - now).total_seconds() + 0.999))
+                raise JiraApiError(429, f"Too many writes to issue {key}; retry later.", retry_after=wait)
+            recent.append(now)
+        self.issue_writes[key] += 1
 
     def _project_of(self, issue: dict[str, Any]) -> dict[str, Any]:
         return self._state["projects"][issue["fields"]["project"]]
@@ -599,10 +735,19 @@ class JiraSandbox:
         values = self._coerce_fields(raw, project, _CREATABLE)
         if "summary" not in values:
             raise JiraApiError(400, errors={"summary": "You must specify a summary of the issue."})
-        number = 1 + max(
-            (int(key.rsplit("-", 1)[1]) for key in self._state["issues"] if key.startswith(project["key"] + "-")),
-            default=0,
-        )
+        if missing := {
+            field_id: f"{custom['name']} is required."
+            for field_id, custom in self._state["custom_fields"].items()
+            if custom.get("required") and values.get(field_id) is None
+        }:
+            raise JiraApiError(400, errors=missing)
+        known = self._last_number.get(project["key"])
+        if known is None:  # the project's first new issue since this sandbox started: count the stored ones
+            known = max(
+                (int(key.rsplit("-", 1)[1]) for key in self._state["issues"] if key.startswith(project["key"] + "-")),
+                default=0,
+            )
+        number = self._last_number[project["key"]] = known + 1
         stamp = format_time(created)
         issue = {
             "id": self._next_id(),
@@ -669,6 +814,7 @@ class JiraSandbox:
         self._record(issue, self._me, now, self._set_fields(issue, changes))
         for body in comments:
             self._append_comment(issue, body, now)
+        self._indexed(issue)
         self._save()
 
     def _change_items(self, issue: dict[str, Any], field: str, old: Any, new: Any) -> list[dict[str, Any]]:
@@ -818,11 +964,42 @@ class JiraSandbox:
             "jsdPublic": True,
         }
 
+    @staticmethod
+    def _link_type_json(type_id: str, rest: str) -> dict[str, Any]:
+        name, inward, outward = _LINK_TYPES[type_id]
+        return {
+            "id": type_id,
+            "name": name,
+            "inward": inward,
+            "outward": outward,
+            "self": f"{rest}/issueLinkType/{type_id}",
+        }
+
+    def _link_json(self, link: dict[str, str], key: str, rest: str) -> dict[str, Any]:
+        """As seen from `key`: the other issue is outward when `key` is the link's inward issue, and the reverse."""
+        side, other = ("outwardIssue", link["outward"]) if link["inward"] == key else ("inwardIssue", link["inward"])
+        issue = self._state["issues"][other]
+        brief = {
+            "summary": issue["fields"]["summary"],
+            "status": self._status_json(issue["fields"]["status"], rest),
+            "priority": self._named_json("priority", issue["fields"]["priority"], _PRIORITIES, rest),
+            "issuetype": self._issue_type_json(issue["fields"]["issuetype"], rest),
+        }
+        return {
+            "id": link["id"],
+            "self": f"{rest}/issueLink/{link['id']}",
+            "type": self._link_type_json(link["type"], rest),
+            side: {"id": issue["id"], "key": other, "self": f"{rest}/issue/{issue['id']}", "fields": brief},
+        }
+
     def _history_json(self, history: dict[str, Any], rest: str) -> dict[str, Any]:
         return {**history, "author": self._user_json(history["author"], rest)}
 
     def _render_field(self, issue: dict[str, Any], field: str, rest: str) -> Any:
         value = issue["fields"].get(field)
+        if field == "issuelinks":
+            links = self._state["links"]
+            return [self._link_json(link, issue["key"], rest) for link in links if issue["key"] in _ends(link)]
         if field == "comment":
             comments = [self._comment_json(issue, c, rest) for c in issue["comments"]]
             return {
@@ -973,7 +1150,24 @@ class JiraSandbox:
             return [float(value)]
         return [_plain_text(value)]
 
-    def _query(self, jql_text: str) -> list[dict[str, Any]]:
+    def _cached_doc(self, issue: dict[str, Any]) -> dict[str, list[Any]]:
+        """A search doc per issue version: parsing every issue's dates again for every page made a search over
+        tens of thousands of issues take seconds a page. _indexed() drops it on each write."""
+        cached = self._docs.get(issue["key"])
+        if cached is None or cached[0] is not issue:
+            cached = self._docs[issue["key"]] = (issue, self._search_doc(issue))
+        return cached[1]
+
+    def _forget_searches(self) -> None:
+        """Names and aliases changed: every search doc and result may be stale."""
+        self._docs.clear()
+        self._results.clear()
+
+    def _query(self, jql_text: str, *, continuing: bool = False) -> list[dict[str, Any]]:
+        """`continuing`: a later page of a search reuses the search's result while no issue changed, as an index
+        would, instead of evaluating the query over every issue again; a first page always evaluates it."""
+        if continuing and not self._search_lag and jql_text in self._results:
+            return self._results[jql_text]
         env = jql.Env(
             now=self._now(),
             tz=self._tz,
@@ -989,8 +1183,11 @@ class JiraSandbox:
             raise JiraApiError(
                 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
             )
-        docs = [(issue, self._search_doc(issue)) for issue in self._state["issues"].values()]
-        return [issue for issue, _ in query.sort([pair for pair in docs if query.matches(pair[1])], lambda p: p[1])]
+        docs = [(issue, self._cached_doc(issue)) for issue in self._searchable()]
+        matches = [issue for issue, _ in query.sort([pair for pair in docs if query.matches(pair[1])], lambda p: p[1])]
+        if not self._search_lag:  # with a lag, what search sees changes with the clock alone
+            self._results[jql_text] = matches
+        return matches
 
     # --- HTTP plumbing -----------------------------------------------------------------------------
 
@@ -1028,6 +1225,9 @@ class JiraSandbox:
             ("GET", "issue/<key>/properties/<prop>", self._get_property),
             ("PUT", "issue/<key>/properties/<prop>", self._put_property),
             ("DELETE", "issue/<key>/properties/<prop>", self._delete_property),
+            ("GET", "issueLinkType", self._get_link_types),
+            ("POST", "issueLink", self._create_link),
+            ("GET", "issueLink/<link_id>", self._get_link),
         ]
         for version in API_VERSIONS:
             for method, path, handler in routes:
@@ -1047,25 +1247,40 @@ class JiraSandbox:
         def view(**kwargs: str) -> Any:
             g.rest = f"{request.host_url}rest/api/{version}"
             with self._lock:  # one request at a time keeps the state consistent; a sandbox needs no more
-                return handler(**kwargs)
+                if request.method != "GET" and "key" in kwargs:
+                    self._count_write(kwargs["key"])
+                answer = handler(**kwargs)
+            fault: _Fault | None = g.get("late_fault")
+            if fault is None:
+                return answer
+            sleep(fault.delay)  # outside the lock: other requests go on while this answer hangs
+            return answer if fault.status is None else self._fault_response(fault)
 
         return view
+
+    def _fault_response(self, fault: _Fault) -> Response:
+        assert fault.status is not None
+        message = "Rate limit exceeded." if fault.status == 429 else "Injected sandbox fault."
+        response = self._error_response(fault.status, [message], {})
+        if fault.status in (429, 503):
+            response.headers["Retry-After"] = str(fault.retry_after)
+        return response
 
     def _before_request(self) -> Response | None:
         rule = request.url_rule.rule if request.url_rule else request.path
         with self._lock:
             self.requests_made[(request.method, rule)] += 1
-            fault = next((f for f in self._faults if f["path"] in request.path), None)
+            fault = next((f for f in self._faults if f.matches(request.method, rule, request.path)), None)
             if fault is not None:
-                fault["remaining"] -= 1
-                if fault["remaining"] <= 0:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
                     self._faults.remove(fault)
-        if fault is not None:
-            message = "Rate limit exceeded." if fault["status"] == 429 else "Injected sandbox fault."
-            response = self._error_response(fault["status"], [message], {})
-            if fault["status"] in (429, 503):
-                response.headers["Retry-After"] = str(fault["retry_after"])
-            return response
+        if fault is not None and fault.after_commit:
+            g.late_fault = fault
+        elif fault is not None:
+            if fault.delay:
+                sleep(fault.delay)
+            return self._fault_response(fault)
         auth = request.authorization
         if not (
             auth is not None
@@ -1086,7 +1301,10 @@ class JiraSandbox:
         return response
 
     def _api_error(self, exc: JiraApiError) -> Response:
-        return self._error_response(exc.status, exc.messages, exc.errors)
+        response = self._error_response(exc.status, exc.messages, exc.errors)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     def _http_error(self, exc: HTTPException) -> Response:
         message = (
@@ -1253,7 +1471,7 @@ class JiraSandbox:
         size = min(self._int_arg(params, "maxResults", 0) or 50, 5000 if light else self._page_size_cap)
         token = params.get("nextPageToken")
         offset = _page_offset(str(token), jql_text) if token else 0
-        matches = self._query(jql_text)
+        matches = self._query(jql_text, continuing=bool(token))
         page = matches[offset : offset + size]
         changelog = "changelog" in _names(params.get("expand"))
         properties = _names(params.get("properties"))
@@ -1279,6 +1497,7 @@ class JiraSandbox:
             raise JiraApiError(400, "The Jira sandbox does not support 'update' operations on create.")
         raw = {key: value for key, value in fields.items() if key not in ("project", "issuetype")}
         issue = self._new_issue(raw, fields.get("project"), fields.get("issuetype"), self._now())
+        self._indexed(issue)
         self._save()
         return {"id": issue["id"], "key": issue["key"], "self": f"{self._rest()}/issue/{issue['id']}"}, 201
 
@@ -1316,7 +1535,9 @@ class JiraSandbox:
         return {"self": f"{self._rest()}/issue/{key}/changelog", **self._paged(histories, "values", 100)}
 
     def _available_transitions(self, issue: dict[str, Any]) -> list[_Transition]:
-        return [t for t in _WORKFLOW if issue["fields"]["status"] in t.sources]
+        return [
+            t for t in _WORKFLOW if issue["fields"]["status"] in t.sources and (self._reopen_allowed or t.id != _REOPEN)
+        ]
 
     def _get_transitions(self, key: str) -> Any:
         issue = self._issue(key)
@@ -1367,6 +1588,7 @@ class JiraSandbox:
         issue = self._issue(key)
         body = self._comment_body(self._read_json(dict).get("body"))
         comment = self._append_comment(issue, body, self._now())
+        self._indexed(issue)
         self._save()
         return self._comment_json(issue, comment, self._rest()), 201
 
@@ -1395,6 +1617,7 @@ class JiraSandbox:
         value = self._read_json(expected=None)
         existed = prop in issue["properties"]
         issue["properties"][prop] = value
+        self._indexed(issue)
         self._save()
         return self._no_content(200 if existed else 201)
 
@@ -1403,5 +1626,51 @@ class JiraSandbox:
         if prop not in issue["properties"]:
             raise JiraApiError(404, f"The property with key '{prop}' does not exist.")
         del issue["properties"][prop]
+        self._indexed(issue)
         self._save()
         return self._no_content()
+
+    # --- endpoints: issue links --------------------------------------------------------------------
+
+    def _get_link_types(self) -> Any:
+        return {"issueLinkTypes": [self._link_type_json(type_id, self._rest()) for type_id in _LINK_TYPES]}
+
+    def _create_link(self) -> Any:
+        """Like Jira, {type: Blocks, inwardIssue: A, outwardIssue: B} reads "A blocks B" on A."""
+        body = self._read_json(dict)
+        wanted = body.get("type") if isinstance(body.get("type"), dict) else {}
+        type_id = next(
+            (i for i, (name, _, _) in _LINK_TYPES.items() if wanted.get("id") == i or wanted.get("name") == name), None
+        )
+        if type_id is None:
+            raise JiraApiError(404, f"No issue link type with name '{wanted.get('name') or wanted.get('id')}' found.")
+        if body.get("comment") is not None:
+            raise JiraApiError(400, "The Jira sandbox does not support a comment on issue links.")
+        ends = []
+        for side in ("inwardIssue", "outwardIssue"):
+            ref = body.get(side)
+            if not isinstance(ref, dict) or not (ref.get("key") or ref.get("id")):
+                raise JiraApiError(400, f"'{side}' must name an issue by key or id.")
+            ends.append(self._issue(str(ref.get("key") or ref.get("id"))))
+        for issue in ends:
+            self._count_write(issue["key"])
+        link = {"id": self._next_id(), "type": type_id, "inward": ends[0]["key"], "outward": ends[1]["key"]}
+        self._state["links"].append(link)
+        now = self._now()
+        for issue in ends:
+            issue["fields"]["updated"] = max(issue["fields"]["updated"], format_time(now), key=parse_time)
+            self._indexed(issue)
+        self._save()
+        return self._no_content(201)
+
+    def _get_link(self, link_id: str) -> Any:
+        link = next((link for link in self._state["links"] if link["id"] == link_id), None)
+        if link is None:
+            raise JiraApiError(404, f"No issue link with id '{link_id}' exists.")
+        return {
+            "id": link["id"],
+            "self": f"{self._rest()}/issueLink/{link['id']}",
+            "type": self._link_type_json(link["type"], self._rest()),
+            "inwardIssue": {"id": self._issue(link["inward"])["id"], "key": link["inward"]},
+            "outwardIssue": {"id": self._issue(link["outward"])["id"], "key": link["outward"]},
+        }

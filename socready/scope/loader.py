@@ -65,6 +65,9 @@ def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = N
             "evidence_store": _absolute(scope.evidence_store, base),
             "output": _absolute(scope.output, base),
             "files": scope.files.model_copy(update=files),
+            "tickets": scope.tickets.model_copy(
+                update={"state_dir": scope.tickets.state_dir and _absolute(scope.tickets.state_dir, base)}
+            ),
         }
     )
 

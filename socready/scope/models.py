@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,19 +82,125 @@ class AwsSpec(Strict):
 
 
 class JiraFieldMap(Strict):
+    """Which field or status means what in your Jira: field ids (`customfield_10040`) or system field names."""
+
+    approval_field: str = Field(default="status", description="Field whose change to approved_status approves.")
     approved_status: str = "Approved"
-    approver: str | None = None
-    deploy_time: str | None = None
-    environment: str | None = None
+    approver: str | None = Field(default=None, description="User field; default: who made the approving change.")
+    implementer: str = "assignee"
+    deploy_time: str | None = Field(default=None, description="Date/datetime field; default: the resolution date.")
+    environment: str | None = Field(default=None, description="Unset: every ticket the query finds is production.")
+    production_values: list[str] = Field(default_factory=lambda: ["Production"])
     emergency: str | None = None
+    emergency_values: list[str] = Field(default_factory=lambda: ["Yes", "True", "Emergency"])
+    severity: str = "priority"
+    postmortem: str | None = Field(default=None, description="Date field, or any field whose setting records it.")
+    iam_user: str | None = Field(default=None, description="Access requests; default: the user named in the summary.")
+    employee_id: str | None = Field(default=None, description="Offboarding; default: the id named in the summary.")
+    vendor: str | None = Field(default=None, description="Vendor offboarding; default: the name in the summary.")
+    not_done_resolutions: list[str] = Field(
+        default_factory=lambda: ["Won't Do", "Duplicate", "Declined", "Cannot Reproduce"],
+        description="Resolutions that close a ticket without doing the work.",
+    )
+
+
+def jql_condition(text: str) -> str:
+    """A JQL condition that stays inside the parentheses it is put in: balanced, quotes closed, no ORDER BY."""
+    depth, quote, escaped, outside = 0, "", False, []
+    for char in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth < 0:
+                raise ValueError(f"JQL {text!r} closes a parenthesis it did not open")
+        outside.append(char)
+    if quote or depth:
+        raise ValueError(f"JQL {text!r} leaves a quote or parenthesis open")
+    if re.search(r"\border\s+by\b", "".join(outside), re.IGNORECASE):
+        raise ValueError(f"JQL {text!r}: leave out ORDER BY; socready adds conditions to it")
+    return text
+
+
+class JiraQuery(Strict):
+    """The issues one evidence source reads; `project` and `issue_types` are quoted into the JQL as values."""
+
+    project: str | None = None
+    issue_types: list[str] = Field(default_factory=list)
+    jql: str | None = Field(default=None, description="An extra JQL condition, ANDed with the others.")
+
+    @field_validator("project", mode="before")
+    @classmethod
+    def _not_yaml_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("a project key such as OFF or NO is read by YAML as a boolean; quote it: \"OFF\"")
+        return value
+
+    @field_validator("jql")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        return None if value is None else jql_condition(value)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> JiraQuery:
+        if not self.project and not self.jql:
+            raise ValueError("a Jira query needs a project or a jql condition")
+        return self
+
+
+JIRA_QUERIES = (
+    "changes",
+    "incidents",
+    "access_reviews",
+    "access_requests",
+    "offboarding",
+    "vendor_offboarding",
+    "risk_assessments",
+    "restore_tests",
+)
 
 
 class JiraSpec(Strict):
     url: str
     user: str
     token_env: str = Field(default="JIRA_API_TOKEN", description="Environment variable holding the API token.")
-    change_jql: str = "project = CHG"
+    change_jql: str = Field(default="project = CHG", description="Change tickets when `changes` is not set.")
+    changes: JiraQuery | None = None
+    incidents: JiraQuery | None = None
+    access_reviews: JiraQuery | None = None
+    access_requests: JiraQuery | None = None
+    offboarding: JiraQuery | None = None
+    vendor_offboarding: JiraQuery | None = None
+    risk_assessments: JiraQuery | None = None
+    restore_tests: JiraQuery | None = None
     fields: JiraFieldMap = Field(default_factory=JiraFieldMap)
+    timezone: str | None = Field(default=None, description="The API user's Jira time zone; default: asked of Jira.")
+    overlap_minutes: int = Field(default=60, ge=1, description="Re-read window before the last run's newest update.")
+    history_months: int = Field(default=13, ge=1, description="Read tickets updated since this long before W.")
+    page_size: int = Field(default=100, ge=1, le=100, description="Issues per search page; at most the site's cap.")
+
+    @field_validator("change_jql")
+    @classmethod
+    def _change_condition(cls, value: str) -> str:
+        return jql_condition(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return None if value is None else WindowSpec._known_timezone(value)
+
+    def query(self, name: str) -> JiraQuery | None:
+        """The query of one of JIRA_QUERIES; change tickets fall back to `change_jql`."""
+        found = getattr(self, name)
+        return JiraQuery(jql=self.change_jql) if found is None and name == "changes" else found
 
 
 class FileSource(Strict):
@@ -104,18 +211,83 @@ class FileSource(Strict):
 class FilesSpec(Strict):
     hr_roster: FileSource | None = None
     vendor_register: FileSource | None = None
+    training: FileSource | None = Field(default=None, description="Security-training completions export.")
+    policy_acknowledgements: FileSource | None = Field(default=None, description="Policy acknowledgements export.")
+
+
+def jira_labels(value: list[str]) -> list[str]:
+    if spaced := [label for label in value if not label or re.search(r"\s", label)]:
+        raise ValueError(f"Jira labels cannot be empty or contain spaces: {spaced}")
+    return value
 
 
 class OwnerRoute(Strict):
     project: str
     assignee: str | None = Field(default=None, description="Jira accountId of the person who triages.")
     component: str | None = None
+    issue_type: str | None = Field(default=None, description="Overrides tickets.issue_type for this owner.")
+    labels: list[str] = Field(default_factory=list, description="Added to this owner's gap tickets.")
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: list[str]) -> list[str]:
+        return jira_labels(value)
+
+
+class SlaDays(Strict):
+    """Days from opening (or reopening) a gap ticket to its due date, per control severity."""
+
+    critical: int = Field(default=7, ge=1)
+    high: int = Field(default=14, ge=1)
+    medium: int = Field(default=30, ge=1)
+    low: int = Field(default=60, ge=1)
+
+
+TICKET_PLACEHOLDERS = frozenset(
+    {"organization", "control_id", "title", "owner", "severity", "criteria", "resource", "fingerprint", "due"}
+)
 
 
 class TicketSpec(Strict):
     issue_type: str = "Task"
     labels: list[str] = Field(default_factory=lambda: ["socready"])
     dry_run: bool = False
+    group_by: Literal["control", "control_and_resource", "owner"] = Field(
+        default="control", description="One ticket per control, per control and resource, or per owner."
+    )
+    sla_days: SlaDays = Field(default_factory=SlaDays)
+    custom_fields: dict[str, str | dict[str, str]] = Field(
+        default_factory=dict,
+        description="Field id -> value set on create; {placeholders} as in TICKET_PLACEHOLDERS.",
+    )
+    resolve_after_runs: int = Field(default=2, ge=1, description="Consecutive operating runs before resolving.")
+    resolve_transitions: list[str] = Field(
+        default_factory=lambda: ["Done"], min_length=1, description="Taken in order, each when available."
+    )
+    reopen_transition: str = "Reopen"
+    link_type: str = Field(default="Relates", description="Links a regression's new ticket to the old one.")
+    state_dir: str | None = Field(
+        default=None, description="Ticket outbox and lock; default <evidence_store>/tickets for a local store."
+    )
+    search_lag_seconds: float = Field(default=30.0, ge=0, description="How far Jira search may lag behind writes.")
+    lock_timeout_seconds: float = Field(default=600.0, gt=0)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: list[str]) -> list[str]:
+        return jira_labels(value)
+
+    @field_validator("custom_fields")
+    @classmethod
+    def _known_placeholders(cls, value: dict[str, str | dict[str, str]]) -> dict[str, str | dict[str, str]]:
+        for field, template in value.items():
+            texts = template.values() if isinstance(template, dict) else [template]
+            names = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            if unknown := sorted(names - TICKET_PLACEHOLDERS):
+                raise ValueError(
+                    f"{field}: unknown placeholder(s) {unknown}; use {', '.join(sorted(TICKET_PLACEHOLDERS))}"
+                )
+        return value
 
 
 class AcceptedException(Strict):

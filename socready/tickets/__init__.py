@@ -1,1 +1,1 @@
-"""Gap tickets: one Jira issue per control that is not operating, found again by its fingerprint label."""
+"""Gap tickets: one Jira issue per gap, kept current, resolved and reopened by an idempotent sync."""

@@ -1,47 +1,45 @@
-"""What a gap ticket says: fingerprint, routing and a description that is stable while nothing changes."""
+"""What a gap ticket says and where it goes: routing, priority, due date, custom fields, and a stable description."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from socready.errors import TicketError
 from socready.readiness.model import ControlResult
 from socready.scope import Scope
+from socready.tickets.identity import Gap, fingerprint_label
 
 PRIORITY = {"critical": "Highest", "high": "High", "medium": "Medium", "low": "Low"}
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
 MAX_LISTED = 20
-
-
-def fingerprint(organization: str, control_id: str) -> str:
-    return hashlib.sha256(f"socready/v1|{organization}|{control_id}".encode()).hexdigest()
-
-
-def fingerprint_label(value: str) -> str:
-    """Searchable with JQL (entity properties are not, without an app)."""
-    return f"socready-gap-{value[:16]}"
+SUMMARY_LIMIT = 255  # Jira rejects longer summaries
 
 
 @dataclass(frozen=True)
 class TicketDraft:
-    control_id: str
+    """A gap's ticket as socready wants it; `fields` is the full create request."""
+
     fingerprint: str
+    name: str
     project: str
-    fields: dict
+    fields: dict[str, Any]
 
     @property
     def label(self) -> str:
         return fingerprint_label(self.fingerprint)
 
+    @property
+    def labels(self) -> list[str]:
+        return self.fields["labels"]
 
-def describe(result: ControlResult, scope: Scope, report_location: str) -> str:
-    window = scope.window
+
+def _section(result: ControlResult) -> list[str]:
     lines = [
         f"*{result.id} — {result.title}*",
         f"Status: {result.status}. {result.reason}",
         f"Criteria: {', '.join(result.criteria)}. Owner: {result.owner}. Severity: {result.severity}.",
-        f"Observation window: {window.start} to {window.end} ({window.timezone}).",
-        "",
     ]
     if result.exceptions:
         lines.append(f"Exceptions ({len(result.exceptions)} in all, first {min(MAX_LISTED, len(result.exceptions))}):")
@@ -63,27 +61,83 @@ def describe(result: ControlResult, scope: Scope, report_location: str) -> str:
     sources = {e.sha256: e.source for e in result.evidence}
     lines += ["", f"Remediation: {result.remediation}", "", f"Evidence behind these findings ({len(shown)}, sha256):"]
     lines += [f"- {sources.get(sha, 'evidence')} {sha}" for sha in shown[:MAX_LISTED]]
-    lines += ["", f"Report: {report_location}", "Opened and kept current by socready; do not edit the label."]
+    return lines
+
+
+def describe(gap: Gap, scope: Scope, report_location: str) -> str:
+    """Text that changes only when the findings do: no run ids, timestamps of the run or counts of runs."""
+    lines: list[str] = []
+    if gap.key.group_by == "owner":
+        lines += [f"*Gaps owned by {gap.key.owner}: {len(gap.results)} control(s) not operating*", ""]
+    for result in gap.results:
+        lines += [*_section(result), ""]
+    window = scope.window
+    lines += [
+        f"Observation window: {window.start} to {window.end} ({window.timezone}).",
+        f"Report: {report_location}",
+        "Opened and kept current by socready; do not edit the label.",
+    ]
     return "\n".join(lines)
 
 
-def draft(result: ControlResult, scope: Scope, report_location: str) -> TicketDraft:
-    route = scope.owners.get(result.owner)
+def severity(gap: Gap) -> str:
+    return min((r.severity for r in gap.results), key=SEVERITY_ORDER.index)
+
+
+def due_date(gap: Gap, scope: Scope, today: date) -> str:
+    return (today + timedelta(days=getattr(scope.tickets.sla_days, severity(gap)))).isoformat()
+
+
+def summary(gap: Gap) -> str:
+    first = gap.results[0]
+    if gap.key.group_by == "owner":
+        text = f"[SOC 2] {gap.key.owner} gaps: {', '.join(gap.key.controls)}"
+    else:
+        text = f"[SOC 2] {first.id} {first.title}: {first.status.replace('_', ' ')}"
+        if gap.key.resource is not None:
+            text += f" ({gap.key.resource})"
+    return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def _custom_fields(gap: Gap, scope: Scope, due: str) -> dict[str, Any]:
+    values = {
+        "organization": scope.organization,
+        "control_id": ", ".join(gap.key.controls),
+        "title": gap.results[0].title if len(gap.results) == 1 else f"{gap.key.owner} gaps",
+        "owner": gap.key.owner,
+        "severity": severity(gap),
+        "criteria": ", ".join(dict.fromkeys(c for r in gap.results for c in r.criteria)),
+        "resource": gap.key.resource or "",
+        "fingerprint": gap.fingerprint,
+        "due": due,
+    }
+    return {
+        field: {k: v.format(**values) for k, v in template.items()}
+        if isinstance(template, dict)
+        else template.format(**values)
+        for field, template in scope.tickets.custom_fields.items()
+    }
+
+
+def draft(gap: Gap, scope: Scope, report_location: str, today: date) -> TicketDraft:
+    route = scope.owners.get(gap.key.owner)
     if route is None:
         raise TicketError(
-            f"scope owners.{result.owner} is not set: add the Jira project (and assignee) that receives "
-            f"{result.owner} gap tickets such as {result.id}"
+            f"scope owners.{gap.key.owner} is not set: add the Jira project (and assignee) that receives "
+            f"{gap.key.owner} gap tickets such as {gap.key.controls[0]}"
         )
-    value = fingerprint(scope.organization, result.id)
-    fields = {
+    due = due_date(gap, scope, today)
+    fields: dict[str, Any] = {
         "project": {"key": route.project},
-        "issuetype": {"name": scope.tickets.issue_type},
-        "summary": f"[SOC 2] {result.id} {result.title}: {result.status.replace('_', ' ')}",
-        "description": describe(result, scope, report_location),
-        "labels": sorted({*scope.tickets.labels, fingerprint_label(value)}),
-        "priority": {"name": PRIORITY[result.severity]},
+        "issuetype": {"name": route.issue_type or scope.tickets.issue_type},
+        "summary": summary(gap),
+        "description": describe(gap, scope, report_location),
+        "labels": sorted({*scope.tickets.labels, *route.labels, fingerprint_label(gap.fingerprint)}),
+        "priority": {"name": PRIORITY[severity(gap)]},
+        "duedate": due,
+        "components": [{"name": route.component}] if route.component else [],
+        **_custom_fields(gap, scope, due),
     }
     if route.assignee:
         fields["assignee"] = {"accountId": route.assignee}
-    fields["components"] = [{"name": route.component}] if route.component else []
-    return TicketDraft(result.id, value, route.project, fields)
+    return TicketDraft(gap.fingerprint, gap.key.name(), route.project, fields)

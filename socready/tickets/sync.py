@@ -1,95 +1,46 @@
-"""One idempotent pass from verdicts to Jira: create missing gap tickets, update changed ones, print the plan."""
+"""One idempotent pass from verdicts to Jira: plan every gap ticket's step under the outbox lock, print it, apply it."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+import contextlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from jira import JIRA, JIRAError
-
-from socready.errors import ScopeError, TicketError
+from socready.errors import ScopeError
 from socready.readiness.model import ControlResult, TicketRef
 from socready.scope import Scope
-from socready.scope.models import JiraSpec
-from socready.tickets.content import TicketDraft, draft
+from socready.tickets.apply import Applier
+from socready.tickets.gateway import Jira
+from socready.tickets.identity import group_gaps
+from socready.tickets.outbox import Outbox, state_dir
+from socready.tickets.plan import Planner, Step
 
-PROPERTY = "socready.fingerprint"
-COMPARED = ("summary", "description", "labels", "priority", "assignee", "components")
-
-
-@dataclass(frozen=True)
-class PlannedTicket:
-    action: Literal["create", "update", "unchanged"]
-    draft: TicketDraft
-    key: str | None
-    changed: tuple[str, ...] = ()
-
-    def line(self) -> str:
-        target = self.key or f"new issue in {self.draft.project}"
-        detail = f" ({', '.join(self.changed)})" if self.changed else ""
-        return f"{self.action:<9} {self.draft.control_id:<12} {target}{detail}"
+# when one control has several tickets (one per resource), the report links the one this run did most to
+SIGNIFICANCE = ("created", "reopened", "updated", "resolved", "unchanged", "planned")
 
 
-def connect(spec: JiraSpec) -> JIRA:
-    token = os.environ.get(spec.token_env)
-    if not token:
-        raise ScopeError(
-            f"environment variable {spec.token_env} (scope jira.token_env) is not set; "
-            f"export the Jira API token of {spec.user} there"
-        )
-    try:
-        return JIRA(server=spec.url, basic_auth=(spec.user, token), max_retries=5, timeout=30)
-    except JIRAError as exc:
-        raise TicketError(f"cannot connect to Jira at {spec.url}: HTTP {exc.status_code} {exc.text}") from exc
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
-def _comparable(fields: dict) -> dict:
-    """Jira answers richer objects than we send; reduce both sides to what we set."""
-
-    def name(value: dict | None, key: str) -> str | None:
-        return value.get(key) if value else None
-
-    return {
-        "summary": fields.get("summary"),
-        "description": fields.get("description"),
-        "labels": sorted(fields.get("labels") or []),
-        "priority": name(fields.get("priority"), "name"),
-        "assignee": name(fields.get("assignee"), "accountId"),
-        "components": sorted(c["name"] for c in fields.get("components") or []),
-    }
-
-
-def plan_tickets(jira: JIRA, drafts: list[TicketDraft]) -> list[PlannedTicket]:
-    planned = []
-    for item in drafts:
-        found = jira.enhanced_search_issues(
-            f'labels = "{item.label}" ORDER BY created ASC', maxResults=5, fields=list(COMPARED), json_result=True
-        )["issues"]
-        if not found:
-            planned.append(PlannedTicket("create", item, None))
-            continue
-        current, wanted = _comparable(found[0]["fields"]), _comparable(item.fields)
-        changed = tuple(f for f in COMPARED if current[f] != wanted[f])
-        planned.append(PlannedTicket("update" if changed else "unchanged", item, found[0]["key"], changed))
-    return planned
-
-
-def apply_plan(jira: JIRA, planned: list[PlannedTicket]) -> dict[str, TicketRef]:
-    refs = {}
-    for item in planned:
-        key = item.key
-        if item.action == "create":
-            key = jira.create_issue(fields=item.draft.fields).key
-            jira.add_issue_property(
-                key, PROPERTY, {"fingerprint": item.draft.fingerprint, "control": item.draft.control_id}
-            )
-        elif item.action == "update":
-            jira.issue(key, fields="summary").update(fields={f: item.draft.fields.get(f) for f in item.changed})
-        action = {"create": "created", "update": "updated", "unchanged": "unchanged"}[item.action]
-        refs[item.draft.control_id] = TicketRef(key=key, url=f"{jira.server_url}/browse/{key}", action=action)
+def _refs(jira: Jira, done: Iterable[tuple[Step, str, str]]) -> dict[str, TicketRef]:
+    refs: dict[str, TicketRef] = {}
+    for step, key, action in done:
+        ref = TicketRef(key=key, url=jira.browse_url(key), action=action)
+        for control in step.record.controls:
+            if control not in refs or SIGNIFICANCE.index(action) < SIGNIFICANCE.index(refs[control].action):
+                refs[control] = ref
     return refs
+
+
+def _show_plan(steps: list[Step], dry_run: bool, show: Callable[[str], None]) -> None:
+    counts = Counter(step.action for step in steps)
+    tally = ", ".join(f"{counts[a]} {a}" for a in ("create", "update", "resolve", "reopen", "unchanged") if counts[a])
+    show(f"Gap tickets{' (dry run: nothing written)' if dry_run else ''}: {tally or 'nothing to do'}")
+    for step in steps:
+        show(f"  {step.line()}")
 
 
 def sync_tickets(
@@ -99,28 +50,30 @@ def sync_tickets(
     *,
     dry_run: bool,
     show: Callable[[str], None] = print,
+    today: date | None = None,
 ) -> dict[str, TicketRef]:
-    """Ticket refs per control id; with dry_run nothing is written and refs only name existing issues."""
-    gaps = [r for r in results if r.status in ("exception", "no_evidence")]
-    if not gaps:
-        return {}
+    """Ticket refs per control id; with dry_run nothing is written and refs only name existing issues.
+
+    `today` (default: the current date in the window's time zone) dates new tickets' due dates.
+    """
+    settings = scope.tickets
+    gaps = group_gaps(results, scope.organization, settings.group_by)
+    outbox = Outbox(state_dir(scope))
+    if not gaps and all(record.resolved for record in outbox.load().values()):
+        return {}  # nothing open to keep current or resolve: no need to reach Jira
     if scope.jira is None:
-        raise ScopeError("the scope has no jira section, so gap tickets cannot be opened; add it or use --dry-run")
-    drafts = [draft(r, scope, report_location) for r in gaps]
-    jira = connect(scope.jira)
+        raise ScopeError("the scope has no jira section, so gap tickets cannot be planned or opened; add one")
+    today = today or _utc_now().astimezone(ZoneInfo(scope.window.timezone)).date()
+    jira = Jira(scope.jira)
     try:
-        planned = plan_tickets(jira, drafts)
-        show(f"Gap tickets{' (dry run: nothing written)' if dry_run else ''}:")
-        for item in planned:
-            show(f"  {item.line()}")
-        if dry_run:
-            return {
-                p.draft.control_id: TicketRef(key=p.key, url=f"{jira.server_url}/browse/{p.key}", action="planned")
-                for p in planned
-                if p.key
-            }
-        return apply_plan(jira, planned)
-    except JIRAError as exc:
-        raise TicketError(f"Jira refused a gap-ticket request: HTTP {exc.status_code} {exc.text}") from exc
+        # the lock spans plan and apply: a second run plans only after the first has recorded its keys
+        with contextlib.nullcontext() if dry_run else outbox.locked(settings.lock_timeout_seconds):
+            records = outbox.load()
+            plan = Planner(jira, scope, report_location, today).plan(gaps, records, results)
+            _show_plan(plan.steps, dry_run, show)
+            if dry_run:
+                return _refs(jira, ((s, s.key, "planned") for s in plan.steps if s.key))
+            outcomes = Applier(jira, outbox, records, scope, _utc_now).run(plan)
+            return _refs(jira, ((o.step, o.key, o.action) for o in outcomes))
     finally:
         jira.close()

@@ -124,7 +124,7 @@ def test_unparseable_termination_date_is_no_evidence_naming_the_row(logs, tmp_pa
     assert result.exceptions == []
     [gap] = result.coverage_gaps
     assert gap.resource == "employee/E2"
-    assert gap.value == "row 3: termination_date '07/10/2026' is not a date"
+    assert gap.value == "hr_roster.csv row 3: Last Working Day '07/10/2026' is not a date"
 
 
 def test_roster_missing_a_required_column_is_no_evidence_naming_it(logs, tmp_path):

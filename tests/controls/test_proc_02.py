@@ -105,7 +105,7 @@ def test_unparseable_review_date_is_no_evidence_naming_the_row(tmp_path):
     assert result.exceptions == []
     [gap] = result.coverage_gaps
     assert (gap.resource, gap.start, gap.end) == ("vendor/Globex", WINDOW_START, WINDOW_END)
-    assert gap.value == "row 3: not a date: reviews[1] 'Q3 2025'"
+    assert gap.value == "vendor_register.csv row 3: SOC 2 Report Reviews 'Q3 2025' is not a date"
 
 
 @pytest.mark.parametrize(

@@ -4,116 +4,24 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from socready.readiness.model import ControlResult, CoverageGap, EvidenceRef, ExceptionInterval, TicketRef
-from socready.readiness.score import criteria_status, rollup, tally
-from socready.report.model import Readiness, Report, ReportScope, ReportWindow
+from socready.report.model import Report
 from socready.report.render_html import csp_hash, render_html
 from socready.report.render_md import render_markdown
+from socready.report.summary import summary_table
 from socready.report.writer import write_report
-
-TICKET_URL = "https://acme.atlassian.net/browse/SOC-42"
-MISSING = (
-    "aws.cloudtrail.logs (111111111111/us-east-1): AccessDenied on "
-    "s3://acme-cloudtrail/AWSLogs/111111111111/CloudTrail/us-east-1/; grant s3:GetObject"
-)
-ALICE = "arn:aws:iam::111111111111:user/alice"
-
-
-def _at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-def _evidence(n: int, source: str) -> list[EvidenceRef]:
-    return [EvidenceRef(source=source, sha256=f"{i:02x}" * 32) for i in range(n)]
-
-
-def _control(
-    control_id: str, title: str, owner: str, criteria: list[str], categories: list[str], **kw
-) -> ControlResult:
-    base = {"kind": "state", "severity": "high", "clean_since": None, "coverage": 0.0, "population": 0,
-            "exceptions": [], "evidence": [], "remediation": f"Fix {control_id}."}  # fmt: skip
-    return ControlResult(id=control_id, title=title, owner=owner, criteria=criteria, categories=categories,
-                         **{**base, **kw})  # fmt: skip
-
-
-def _controls() -> list[ControlResult]:
-    operating = _control(
-        "PROC-02", "Critical vendors' assurance reports reviewed yearly", "procurement", ["CC9.2"], ["security"],
-        kind="periodic", severity="medium", status="operating", reason="Evidence covers the whole window.",
-        clean_since=date(2026, 5, 1), coverage=1.0, population=14, evidence=_evidence(1, "file.vendor_register"),
-    )  # fmt: skip
-    exception = _control(
-        "ENG-ACC-03", "Access removed within SLA of termination", "engineering", ["CC6.2", "CC6.3"], ["security"],
-        kind="population", status="exception", reason="Access outlived the 24 h SLA.",
-        clean_since=None, coverage=0.9667, population=30,
-        exceptions=[
-            ExceptionInterval(resource=ALICE, start=_at(6, 3, 18), end=_at(6, 5, 9, 30),
-                              reason="Access outlived the 24 h SLA.", value="console password active 39.5 h"),
-            ExceptionInterval(resource="arn:aws:iam::111111111111:user/bob", start=_at(8, 1, 12),
-                              end=_at(8, 15, 14), reason="Access outlived the 24 h SLA.",
-                              value="access key AKIA…7Q active", ongoing=True),
-        ],
-        accepted_exceptions=[
-            ExceptionInterval(resource="arn:aws:iam::222222222222:user/break-glass", start=_at(5, 10, 0),
-                              end=_at(5, 12, 0), reason="Access outlived the 24 h SLA.",
-                              value="break-glass user kept", accepted_by="ciso@acme.example"),
-        ],
-        expired_acceptances=["arn:aws:iam::*:user/legacy-*: accepted by cto@acme.example, expired 2026-06-30"],
-        coverage_gaps=[
-            CoverageGap(resource="arn:aws:iam::111111111111:user/carol", start=_at(7, 2, 4), end=_at(7, 3, 4),
-                        reason="No CloudTrail record for the termination day.", value="no event"),
-        ],
-        evidence=_evidence(15, "aws.cloudtrail.logs"),
-        ticket=TicketRef(key="SOC-42", url=TICKET_URL, action="updated"),
-    )  # fmt: skip
-    no_evidence = _control(
-        "ENG-LOG-01", "Multi-region CloudTrail trail exists and is logging", "engineering", ["CC7.2", "CC2.1"],
-        ["security"], status="no_evidence", reason="The CloudTrail logs could not be read.",
-        collection_errors=[MISSING],
-    )  # fmt: skip
-    not_applicable = _control(
-        "ENG-BCK-01", "Production databases backed up daily", "platform", ["A1.2"], ["availability"],
-        status="not_applicable", reason="No production database in the scope's accounts.",
-    )  # fmt: skip
-    return [operating, exception, no_evidence, not_applicable]
-
-
-def _report(controls: list[ControlResult] | None = None, close: date | None = None) -> Report:
-    controls = controls or _controls()
-    categories = ["security", "availability"]
-    window = ReportWindow(start=date(2026, 5, 1), end=date(2026, 10, 31), timezone="America/New_York",
-                          as_of=_at(8, 15, 14), evaluated_until=_at(8, 15, 14), months=6)  # fmt: skip
-    scope = ReportScope(organization="Acme Corp", report="soc2", type="type2", categories=categories, window=window)
-    readiness = Readiness(
-        **tally(controls).model_dump(),
-        earliest_type2_close=close,
-        type2_close_by_months={"3": None, "6": close, "12": None} if close else {"3": None, "6": None, "12": None},
-        blocking_controls=["ENG-ACC-03"] if close else ["ENG-ACC-03", "ENG-LOG-01"],
-        by_category=rollup(controls, "category"),
-        by_owner=rollup(controls, "owner"),
-    )
-    return Report(
-        generated_at=_at(8, 15, 14, 5),
-        run_id="20260815T140000Z-7f3a",
-        evidence_store="s3://acme-soc2-evidence",
-        dry_run=False,
-        scope=scope,
-        readiness=readiness,
-        criteria=criteria_status(controls, categories),
-        controls=controls,
-    )
+from tests.report.builders import ALICE, MISSING, TICKET_URL, build, make_controls
 
 
 @pytest.fixture
 def report() -> Report:
-    return _report()
+    return build()
 
 
 class TagBalance(HTMLParser):
@@ -162,7 +70,11 @@ def _parse(page: str) -> TagBalance:
 
 def test_markdown_shows_the_headline_and_the_unknown_close(report: Report) -> None:
     md = render_markdown(report)
-    assert "**Readiness score: 33.3%**" in md
+    assert (
+        "**Readiness score (operation): 33.3%** · **Design (holds today): 33.3%** · **Evidence completeness: 33.3%**"
+        in md
+    )
+    assert "> **No evidence for 1 control, never counted as ready: ENG-LOG-01.**" in md
     assert "| Operating | Exception | No evidence | Not applicable |" in md
     assert "Earliest Type II close (6-month window):** unknown until evidence exists for: ENG-ACC-03, ENG-LOG-01" in md
     assert "- **Report:** SOC 2 Type II" in md
@@ -172,7 +84,7 @@ def test_markdown_shows_the_headline_and_the_unknown_close(report: Report) -> No
 
 
 def test_markdown_shows_the_type2_date_when_known() -> None:
-    md = render_markdown(_report(close=date(2027, 1, 20)))
+    md = render_markdown(build(close=date(2027, 1, 20)))
     assert "Earliest Type II close (6-month window):** 2027-01-20 (set by ENG-ACC-03)" in md
     assert re.search(r"\| 6 months +\| 2027-01-20 +\|", md)
     assert re.search(r"\| 3 months +\| unknown +\|", md)
@@ -185,8 +97,9 @@ def test_markdown_lists_each_control_with_its_status(report: Report) -> None:
         assert re.search(rf"^\| {control_id} +\|.*\| {status} +\|", md, re.MULTILINE), control_id
         assert f"- **Status:** {status}" in md
     assert f"[SOC-42 (updated)]({TICKET_URL})" in md
-    assert re.search(r"^\| Security +\| 33\.3% +\| 1 +\| 1 +\| 1 +\| 0 +\|$", md, re.MULTILINE)
-    assert re.search(r"^\| Availability +\| — +\| 0 +\| 0 +\| 0 +\| 1 +\|$", md, re.MULTILINE)
+    assert re.search(r"^\| Security +\| 33\.3% +\| 33\.3% +\| 33\.3% +\| 1 +\| 1 +\| 1 +\| 0 +\|$", md, re.MULTILINE)
+    assert re.search(r"^\| Availability +\| — +\| — +\| — +\| 0 +\| 0 +\| 0 +\| 1 +\|$", md, re.MULTILINE)
+    assert re.search(r"^\| procurement +\| 100% +\| 100% +\| 100% +\|", md, re.MULTILINE)
     assert re.search(r"^\| CC7\.2 +\| Security +\| No evidence +\| ENG-LOG-01 +\|$", md, re.MULTILINE)
 
 
@@ -222,25 +135,30 @@ def test_html_is_well_formed_and_self_contained(report: Report) -> None:
 
 def test_html_shows_the_same_content(report: Report) -> None:
     page = render_html(report)
-    assert '<span class="num">33.3%</span>' in page
+    assert '<span class="num">33.3%</span><span class="label">Readiness score (operation)</span>' in page
+    assert '<p class="missing" role="alert">No evidence for 1 control, never counted as ready: ENG-LOG-01.</p>' in page
     for status, count in [("operating", 1), ("exception", 1), ("no_evidence", 1), ("not_applicable", 1)]:
         assert f'<div class="tile tile-{status}"><span class="num">{count}</span>' in page
     assert "unknown until evidence exists for: ENG-ACC-03, ENG-LOG-01" in page
     assert '<span class="badge badge-no_evidence">No evidence</span>' in page
-    assert re.search(r'<tr data-owner="engineering"><td><a href="#control-ENG-LOG-01">ENG-LOG-01</a></td>', page)
+    assert re.search(
+        r'<tr data-owner="engineering" data-category="security"><td><a href="#control-ENG-LOG-01">ENG-LOG-01</a></td>',
+        page,
+    )
     assert "<td>2026-06-03 14:00 EDT</td>" in page
     assert MISSING in page
     assert "ciso@acme.example" in page
     assert '<option value="procurement">procurement</option>' in page
+    assert '<option value="availability">Availability</option>' in page
     titles = _parse(page).titles
     assert "0b" * 32 in titles and "0c" * 32 not in titles
     assert f'<code title="{"00" * 32}">{"00" * 6}…</code>' in page
 
 
 def test_values_are_escaped() -> None:
-    controls = _controls()
+    controls = make_controls()
     controls[0] = controls[0].model_copy(update={"reason": "<script>alert('x')</script> | & more"})
-    report = _report(controls)
+    report = build(controls)
     page = render_html(report)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; | &amp; more" in page
@@ -312,3 +230,67 @@ def test_no_folder_and_no_file_when_rendering_fails(
     with pytest.raises(RuntimeError):
         write_report(report, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_markdown_carries_the_month_grid_timeline_and_history(report: Report) -> None:
+    md = render_markdown(report)
+    assert "| Control    | 2026-05 | 2026-06 | 2026-07 | 2026-08 | 2026-09 | 2026-10 |" in md
+    assert "| ENG-ACC-03 | OK      | EX      | NE      | EX      | NY      | NY      |" in md
+    assert "| ENG-LOG-01 | NE      | NE      | NE      | NE      | NY      | NY      |" in md
+    assert "| ENG-BCK-01 | NA      | NA      | NA      | NA      | NA      | NA      |" in md
+    assert (
+        "Legend: OK = Operating, EX = Exception, NE = No evidence, NA = Not applicable, NY = Not yet evaluated." in md
+    )
+    assert (
+        f"- ENG-ACC-03 · {ALICE}\n"
+        "  - Exception 2026-06-03 14:00 EDT – 2026-06-05 05:30 EDT: console password active 39.5 h"
+    ) in md
+    assert "  - Exception 2026-08-01 08:00 EDT – 2026-08-15 10:00 EDT: access key AKIA…7Q active; ongoing" in md
+    assert "  - No evidence 2026-07-02 00:00 EDT – 2026-07-03 00:00 EDT: no event" in md
+    assert "accepted by ciso@acme.example" in md
+    assert "- ENG-LOG-01 · all resources\n  - No evidence 2026-05-01 00:00 EDT – 2026-08-15 10:00 EDT" in md
+    assert re.search(
+        r"^\| 20260801T100000Z-3c4d +\| 2026-08-01 06:00 EDT +\| .* \| 33\.3% +\| 100% +\| 66\.6% +\|$", md, re.M
+    )
+    assert md.index("20260701T100000Z-1a2b") < md.index("20260801T100000Z-3c4d") < md.index("| 20260815T140000Z-7f3a")
+
+
+def test_html_draws_the_grid_timeline_and_runs_chart(report: Report) -> None:
+    page = render_html(report)
+    assert (
+        '<td class="month month-exception" title="ENG-ACC-03, 2026-06: Exception"><span aria-hidden="true">EX</span>'
+        '<span class="sr">ENG-ACC-03, 2026-06: Exception</span></td>'
+    ) in page
+    assert page.count('<td class="month ') == 4 * 6
+    bars = re.findall(r'<span class="bar bar-(\w+)" style="left: ([\d.]+)%; width: ([\d.]+)%"', page)
+    assert [kind for kind, _, _ in bars] == ["exception", "exception", "no_evidence", "accepted", "no_evidence"]
+    alice_left = float(bars[0][1])
+    assert 18.2 < alice_left < 18.3  # 2026-06-03 14:00 EDT is 33.6 of the window's 184 days
+    assert float(bars[0][2]) >= 0.4  # a short exception stays visible
+    assert 'class="now" style="left: 57.' in page  # evaluated until 2026-08-15, the window is open
+    assert page.count("<polyline ") == 3 and page.count("<circle ") == 9
+    assert "<title>Design: 100%</title>" in page
+    assert re.search(r'<tr data-owner="engineering" data-category="security"><td><a href="#control-ENG-ACC-03">', page)
+
+
+def test_exception_rows_name_their_evidence(report: Report) -> None:
+    controls = make_controls()
+    first = controls[1].exceptions[0].model_copy(update={"evidence": [f"{i:x}" * 64 for i in range(1, 6)]})
+    controls[1] = controls[1].model_copy(update={"exceptions": [first, *controls[1].exceptions[1:]]})
+    report = build(controls)
+    md, page = render_markdown(report), render_html(report)
+    assert f"{'1' * 64}, {'2' * 64}, {'3' * 64} and 2 more" in md
+    assert f'<code title="{"1" * 64}, {"2" * 64}, {"3" * 64} and 2 more">111111111111…, 222222222222…' in page
+
+
+def test_report_without_history_says_so() -> None:
+    report = build().model_copy(update={"history": []})
+    assert "No run of this window has been recorded in the evidence store yet." in render_markdown(report)
+    assert "<svg" not in render_html(report)
+
+
+def test_cli_summary_gives_the_three_figures_apart(report: Report) -> None:
+    text = summary_table(report)
+    assert re.search(r"^ENG-LOG-01 +engineering +No evidence ", text, re.MULTILINE)
+    assert "Readiness score (operation) 33.3%: 1 operating, 1 exception, 1 no evidence, 1 not applicable." in text
+    assert "Design (holds today) 33.3%; evidence completeness 33.3%." in text

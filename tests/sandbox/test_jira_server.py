@@ -1,6 +1,7 @@
 """The Jira sandbox answers the real `jira` client (3.10) over HTTP the way Jira Cloud does."""
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -393,3 +394,116 @@ def test_state_file_carries_issues_into_the_next_run(tmp_path) -> None:
             (key, "Persist me"),
             ("SEC-2", "next"),
         ]
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_search_lags_behind_writes_while_get_is_current() -> None:
+    clock = Clock(T0)
+    with prepared(JiraSandbox(clock=clock)) as sandbox:
+        client = connect(sandbox)
+        old = client.create_issue(project="SEC", issuetype="Task", summary="indexed before the lag").key
+        sandbox.search_lag(5)
+
+        def found() -> dict[str, str]:
+            issues = client.enhanced_search_issues("project = SEC", fields="summary", json_result=True)["issues"]
+            return {issue["key"]: issue["fields"]["summary"] for issue in issues}
+
+        new = client.create_issue(project="SEC", issuetype="Task", summary="fresh").key
+        assert found() == {old: "indexed before the lag"}  # a create is missing from search for the lag
+        assert client.issue(new).fields.summary == "fresh"  # GET is consistent at once
+        clock.now += timedelta(seconds=5)
+        client.issue(new).update(fields={"summary": "renamed"})
+        assert found() == {old: "indexed before the lag", new: "fresh"}  # an update shows the old version
+        clock.now += timedelta(seconds=5)
+        assert found()[new] == "renamed"
+        sandbox.search_lag(0)
+        client.create_issue(project="SEC", issuetype="Task", summary="no lag")
+        assert len(found()) == 3
+
+
+def test_a_workflow_can_forbid_reopening(client: JIRA, sandbox: JiraSandbox) -> None:
+    key = client.create_issue(project="SEC", issuetype="Task", summary="Final").key
+    client.transition_issue(key, "Start Progress")
+    client.transition_issue(key, "Done")
+    sandbox.set_workflow(reopen=False)
+    assert client.transitions(key) == []
+    with pytest.raises(JIRAError) as error:
+        client.transition_issue(key, "31")
+    assert error.value.status_code == 400
+    sandbox.set_workflow(reopen=True)
+    assert [t["name"] for t in client.transitions(key)] == ["Reopen"]
+
+
+def test_issue_links_show_on_both_issues(client: JIRA, sandbox: JiraSandbox) -> None:
+    old = client.create_issue(project="SEC", issuetype="Task", summary="Old gap").key
+    new = client.create_issue(project="OPS", issuetype="Task", summary="New gap").key
+    assert {t.name for t in client.issue_link_types()} == {"Blocks", "Cloners", "Duplicate", "Relates"}
+    assert client.create_issue_link("Relates", new, old).status_code == 201
+    [outward] = client.issue(new, fields="issuelinks").fields.issuelinks
+    assert (outward.type.name, outward.outwardIssue.key, outward.outwardIssue.fields.summary) == (
+        "Relates",
+        old,
+        "Old gap",
+    )
+    [inward] = client.issue(old, fields="issuelinks").fields.issuelinks
+    assert (inward.inwardIssue.key, inward.type.inward) == (new, "relates to")
+    assert client.issue_link(outward.id).outwardIssue.key == old
+    with pytest.raises(JIRAError) as unknown:
+        client.create_issue_link("Causes", new, old)
+    assert unknown.value.status_code == 404
+    assert sandbox.issue_writes == {new: 1, old: 1}
+
+
+def test_per_issue_write_limit_answers_429_with_retry_after() -> None:
+    clock = Clock(T0)
+    with prepared(JiraSandbox(clock=clock)) as sandbox:
+        client = connect(sandbox, max_retries=0)
+        sandbox.limit_issue_writes(2, per_seconds=10)
+        key = client.create_issue(project="SEC", issuetype="Task", summary="Busy").key  # creates do not count
+        client.add_comment(key, "one")
+        clock.now += timedelta(seconds=4)
+        client.add_issue_property(key, "p", {"n": 2})
+        with pytest.raises(JIRAError) as limited:
+            client.transition_issue(key, "Start Progress")
+        assert (limited.value.status_code, limited.value.response.headers["Retry-After"]) == (429, "6")
+        assert (
+            client.issue(key).fields.status.name == "To Do"
+        )  # reads are not limited; the refused write did not happen
+        other = client.create_issue(project="SEC", issuetype="Task", summary="Quiet").key
+        client.add_comment(other, "limits are per issue")
+        clock.now += timedelta(seconds=6)
+        client.transition_issue(key, "Start Progress")
+        assert sandbox.issue_writes == {key: 3, other: 1}
+
+
+def test_faults_after_commit_late_answers_and_route_matching(client: JIRA, sandbox: JiraSandbox) -> None:
+    quiet = connect(sandbox, max_retries=0)
+    sandbox.inject_faults(status=502, method="POST", route="issue", after_commit=True)
+    with pytest.raises(JIRAError) as lost:
+        quiet.create_issue(project="SEC", issuetype="Task", summary="stored anyway")
+    assert lost.value.status_code == 502
+    [issue] = sandbox.issues()  # Jira committed; only the answer failed
+    sandbox.inject_faults(status=500, route="issue/<key>/transitions", times=5)
+    assert quiet.issue(issue["key"]).key == issue["key"]  # another route is served as usual
+    sandbox.inject_faults(status=None, delay_seconds=0.5, method="GET", route="issue/<key>")
+    started = time.monotonic()
+    assert quiet.issue(issue["key"]).fields.summary == "stored anyway"
+    assert time.monotonic() - started >= 0.5
+    with pytest.raises(ValueError, match="delay_seconds"):
+        sandbox.inject_faults(status=None)
+
+
+def test_required_custom_fields_must_be_given_on_create(client: JIRA, sandbox: JiraSandbox) -> None:
+    sandbox.add_custom_field("customfield_10060", "Control ID", "text", required=True)
+    with pytest.raises(JIRAError) as missing:
+        client.create_issue(project="SEC", issuetype="Task", summary="no control")
+    assert missing.value.response.json()["errors"] == {"customfield_10060": "Control ID is required."}
+    key = client.create_issue(project="SEC", issuetype="Task", summary="ok", customfield_10060="ENG-LOG-01").key
+    assert client.issue(key).raw["fields"]["customfield_10060"] == "ENG-LOG-01"

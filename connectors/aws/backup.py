@@ -1,0 +1,129 @@
+"""AWS Backup evidence: backup plans with what their selections cover, and the daily backup job reports that
+AWS Backup Audit Manager delivers to S3 (found through the account's report plans)."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+from connectors.aws.reads import read
+from connectors.aws.snapshot import ClientFor, Snapshot, pages
+from connectors.base import CollectContext
+
+VERSION = "1.0.0"
+JOB_REPORT = "BACKUP_JOB_REPORT"
+KEY_DATE = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
+MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json"}
+
+
+class PlansCollector(Snapshot):
+    source = "aws.backup.plans"
+    version = VERSION
+    permissions = ("backup:ListBackupPlans", "backup:ListBackupSelections", "backup:GetBackupSelection")
+
+    def snapshot(self, client: ClientFor, account: str, region: str) -> dict:
+        backup = client("backup")
+        plans = []
+        for plan in read("backup:ListBackupPlans", pages, backup, "list_backup_plans", "BackupPlansList"):
+            plan_id = plan["BackupPlanId"]
+            listed = read(
+                "backup:ListBackupSelections",
+                pages,
+                backup,
+                "list_backup_selections",
+                "BackupSelectionsList",
+                BackupPlanId=plan_id,
+            )
+            selections = []
+            for selection in listed:
+                found = read(
+                    "backup:GetBackupSelection",
+                    backup.get_backup_selection,
+                    BackupPlanId=plan_id,
+                    SelectionId=selection["SelectionId"],
+                )
+                selections.append({"SelectionId": selection["SelectionId"], **found["BackupSelection"]})
+            plans.append({**plan, "Selections": selections})
+        return {"plans": plans}
+
+
+def key_date(key: str) -> date | None:
+    """The delivery date in `<prefix>/Backup/[<account>/]<region>/yyyy/mm/dd/<report>...`."""
+    found = KEY_DATE.search(key)
+    return date(*map(int, found.groups())) if found else None
+
+
+class JobReportsCollector:
+    """Per account and region: the report plans using the backup-job template, then each daily report they
+    delivered over the window (CSV or JSON) from the plan's S3 bucket."""
+
+    source = "aws.backup.job_reports"
+    version = VERSION
+    permissions = ("backup:ListReportPlans", "s3:ListBucket", "s3:GetObject")
+    workers = 8
+
+    def collect(self, ctx: CollectContext) -> None:
+        # A report covers the 24 hours before its delivery, so look one day past the evaluated end.
+        first = ctx.window.start_utc.date() - timedelta(days=1)
+        last = ctx.window.evaluated_end_utc.date() + timedelta(days=1)
+        for account in ctx.scope.aws.accounts:
+            for region in ctx.scope.aws.regions:
+                for plan in self._job_report_plans(ctx, account.id, region):
+                    channel = plan["ReportDeliveryChannel"]
+                    bucket, prefix = channel["S3BucketName"], channel.get("S3KeyPrefix") or ""
+                    self._fetch_reports(ctx, account.id, region, bucket, prefix, first, last)
+
+    def _job_report_plans(self, ctx: CollectContext, account: str, region: str) -> list[dict]:
+        """The report plans with the backup-job template; none when the listing failed (recorded as such)."""
+        query = f"backup:ListReportPlans account={account} region={region}"
+        with ctx.guard(self.source, query, account=account, region=region, permission="backup:ListReportPlans"):
+            plans = self._report_plans(ctx, account, region)
+            return [p for p in plans if p["ReportSetting"]["ReportTemplate"] == JOB_REPORT]
+        return []
+
+    def _report_plans(self, ctx: CollectContext, account: str, region: str) -> list[dict]:
+        backup = ctx.aws.client(account, region, "backup")
+        plans, token = [], None
+        while True:  # botocore has no paginator for ListReportPlans
+            page = read("backup:ListReportPlans", backup.list_report_plans, **({"NextToken": token} if token else {}))
+            plans += page.get("ReportPlans", [])
+            token = page.get("NextToken")
+            if not token:
+                return plans
+
+    def _fetch_reports(
+        self, ctx: CollectContext, account: str, region: str, bucket: str, prefix: str, first: date, last: date
+    ) -> None:
+        base = f"{prefix.strip('/')}/Backup/" if prefix.strip("/") else "Backup/"
+        keys: list[str] = []
+        with ctx.guard(
+            self.source, f"s3://{bucket}/{base}", account=account, region=region, permission="s3:ListBucket"
+        ):
+            s3 = ctx.aws.client(account, region, "s3")
+            listed = read("s3:ListBucket", pages, s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=base)
+            keys = [
+                o["Key"]
+                for o in listed
+                if o["Key"].endswith(tuple(MEDIA_TYPES)) and (day := key_date(o["Key"])) and first <= day <= last
+            ]
+        ctx.progress(f"{self.source}: {len(keys)} reports for {account}/{region}")
+        with ThreadPoolExecutor(self.workers) as pool:
+            for key in keys:
+                pool.submit(self._fetch, ctx, account, region, bucket, key)
+
+    def _fetch(self, ctx: CollectContext, account: str, region: str, bucket: str, key: str) -> None:
+        query = f"s3://{bucket}/{key}"
+        with ctx.guard(self.source, query, account=account, region=region, permission="s3:GetObject"):
+            s3 = ctx.aws.client(account, region, "s3")
+            body = read("s3:GetObject", s3.get_object, Bucket=bucket, Key=key)["Body"].read()
+            ctx.recorder.add(
+                body,
+                source=self.source,
+                query=query,
+                connector=type(self).__module__,
+                connector_version=self.version,
+                account=account,
+                region=region,
+                media_type=MEDIA_TYPES["." + key.rsplit(".", 1)[-1]],
+            )

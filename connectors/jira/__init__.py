@@ -1,0 +1,1 @@
+"""Jira Cloud evidence: issues found by JQL (enhanced search), with changelogs, collected incrementally."""

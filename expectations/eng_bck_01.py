@@ -1,0 +1,223 @@
+"""ENG-BCK-01: every production database is backed up: RDS backup retention at or above policy every day, an
+AWS Backup plan selects it, and a backup job completed on at least `min_backup_day_share` of its days.
+
+Days are UTC days, as AWS Backup Audit Manager's daily backup job reports count them; a day no delivered report
+covers is no evidence. Plan coverage is read from snapshots; a plan or selection change recorded by CloudTrail
+makes it unknown until the next snapshot, except a new selection that visibly selects the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from fnmatch import fnmatchcase
+
+import great_expectations as gx
+import pandas as pd
+
+from connectors.aws.backup import key_date
+from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_value
+from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.dataset import Row, frame
+from expectations.rds_instances import SOURCE as INSTANCES
+from expectations.rds_instances import Setting, production, production_rows
+from expectations.runner import held_throughout
+from expectations.state_timeline import State
+from socready.evidence.view import EvidenceView
+from socready.intervals import merge
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-BCK-01"
+METRICS = {"compliant": "boolean"}
+PLANS = "aws.backup.plans"
+REPORTS = "aws.backup.job_reports"
+PLAN_EVENTS = (
+    "CreateBackupPlan",
+    "UpdateBackupPlan",
+    "DeleteBackupPlan",
+    "CreateBackupSelection",
+    "DeleteBackupSelection",
+)
+TAG_CONDITION = "aws:ResourceTag/"
+DAY = timedelta(days=1)
+NOT_DUE = "created or deleted this day: no backup due"
+
+
+def retention(minimum: int) -> Setting:
+    def judge(days) -> tuple[State, str]:
+        return ("pass" if int(days) >= minimum else "fail"), f"backup retention {int(days)} days"
+
+    # Retention changes apply at once, except turning backups on or off (to or from 0) without ApplyImmediately.
+    return Setting("BackupRetentionPeriod", 1, judge, applies_at_once=lambda days: int(days) > 0)
+
+
+def selects(selection: dict, arn: str, tags) -> bool:
+    """Whether a backup selection (API or CloudTrail shape) selects a resource: by ARN pattern or tag, minus
+    NotResources, and only where every StringEquals tag condition holds."""
+    by_arn = any(fnmatchcase(arn, pattern) for pattern in as_list(pick(selection, "Resources")))
+    by_tag = any(
+        str(pick(c, "ConditionType", "")).upper() == "STRINGEQUALS"
+        and tag_value(tags, str(pick(c, "ConditionKey"))) == pick(c, "ConditionValue")
+        for c in as_list(pick(selection, "ListOfTags"))
+    )
+    required = all(
+        tag_value(tags, str(pick(c, "ConditionKey")).removeprefix(TAG_CONDITION)) == pick(c, "ConditionValue")
+        for c in as_list(pick(pick(selection, "Conditions"), "StringEquals"))
+    )
+    excluded = any(fnmatchcase(arn, pattern) for pattern in as_list(pick(selection, "NotResources")))
+    return (by_arn or by_tag) and required and not excluded
+
+
+def instance_tags(view: EvidenceView) -> dict[tuple[str, str], dict[str, list]]:
+    """(account, region) -> instance ARN -> its latest tags, from the RDS snapshots."""
+    found: dict[tuple[str, str], dict[str, list]] = defaultdict(dict)
+    for entry in [*view.earlier_entries(INSTANCES), *view.entries(INSTANCES)]:
+        body = view.read_json(entry)
+        for instance in body.get("instances", []):
+            found[(body["account"], body["region"])][instance["DBInstanceArn"]] = instance.get("TagList") or []
+    return found
+
+
+def plan_rows(view: EvidenceView, scope: Scope, window: Window, chosen: set[str]) -> list[Row]:
+    tags = instance_tags(view)
+
+    def from_snapshot(body: dict) -> Iterator[Seen]:
+        selections = [(p["BackupPlanName"], s) for p in body.get("plans", []) for s in p.get("Selections", [])]
+        for arn, found in tags[(body["account"], body["region"])].items():
+            plans = sorted({name for name, s in selections if selects(s, arn, found)})
+            if plans:
+                yield Seen(arn, "pass", f"selected by backup plan {', '.join(plans)}")
+            else:
+                yield Seen(arn, "fail", "no backup plan selects it")
+
+    def from_event(event: TrailEvent) -> Iterator[Seen]:
+        selection = pick(event.parameters, "backupSelection")
+        for arn, found in tags[(event.account, event.region)].items():
+            if event.name == "CreateBackupSelection" and selects(selection, arn, found):
+                yield Seen(arn, "pass", f"selected by {pick(selection, 'selectionName')} ({event.actor})")
+            elif event.name != "CreateBackupSelection":
+                yield Seen(arn, "unknown", f"backup plans changed by {event.name} ({event.actor})")
+
+    timelines = Timelines().events(cloudtrail_logs(view).named(*PLAN_EVENTS), from_event)
+    return timelines.snapshots(view, PLANS, from_snapshot).rows(scope, window, keep=chosen.__contains__)
+
+
+def normalized(record: dict) -> dict:
+    """Report fields without case or spaces: "Resource Arn" (CSV) and "resourceArn" (JSON) agree."""
+    return {re.sub(r"[^a-z0-9]", "", str(k).lower()): v for k, v in record.items()}
+
+
+def parse_time(text) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def report_period(records: list[dict], query: str) -> tuple[datetime, datetime] | None:
+    """The report's time period from its rows, else the UTC day before its delivery date in the S3 key."""
+    for record in records:
+        if "reporttimeperiod" in record:
+            start, _, end = str(record["reporttimeperiod"]).partition(" - ")
+            return parse_time(start), parse_time(end)
+        if record.get("reporttimeperiodstart"):
+            return parse_time(record["reporttimeperiodstart"]), parse_time(record["reporttimeperiodend"])
+    delivered = key_date(query)
+    if delivered is None:
+        return None
+    end = datetime.combine(delivered, time(0), UTC)
+    return end - DAY, end
+
+
+class JobReports:
+    """Backup job reports -> the UTC days each resource had a completed job, and the days reports cover."""
+
+    def __init__(self, view: EvidenceView) -> None:
+        self.completed: dict[str, set[date]] = defaultdict(set)
+        self.covered: dict[tuple[str, str], dict[date, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for entry in view.entries(REPORTS):
+            data = view.read(entry).decode("utf-8-sig")
+            rows = (
+                list(csv.DictReader(io.StringIO(data)))
+                if entry.media_type == "text/csv"
+                else view.read_json(entry).get("reportItems", [])
+            )
+            records = [normalized(r) for r in rows]
+            for record in records:
+                finished = parse_time(record.get("completiondate"))
+                if str(record.get("jobstatus", "")).upper() == "COMPLETED" and finished:
+                    self.completed[str(record.get("resourcearn"))].add(finished.astimezone(UTC).date())
+            period = report_period(records, entry.query)
+            if period is None:
+                continue
+            day = period[0].astimezone(UTC).date()
+            while datetime.combine(day, time(0), UTC) < period[1]:
+                self.covered[(entry.account or "", entry.region or "")][day].append(entry.sha256)
+                day += DAY
+
+    def day_rows(self, arn: str, lifetime: list[tuple[datetime, datetime]], window: Window) -> list[Row]:
+        """A row per UTC day of the database's lifetime in the window. The days it was created or deleted on
+        need no backup (the daily job may fall outside its life), unless one completed."""
+        _, _, _, region, account, *_ = arn.split(":")
+        covered, first, last = self.covered[(account, region)], window.start_utc, window.evaluated_end_utc
+        rows = []
+        for start, end in lifetime:
+            day = start.astimezone(UTC).date()
+            while (day_start := datetime.combine(day, time(0), UTC)) < end:
+                span = (max(start, day_start), min(end, day_start + DAY))
+                shown = tuple(covered.get(day, ()))
+                created_today = first < start and day_start < start  # not just the window's first day
+                deleted_today = end < last and end < day_start + DAY
+                if day in self.completed[arn]:
+                    rows.append(Row(arn, *span, "backup job completed", {"compliant": True}, shown))
+                elif created_today or deleted_today:
+                    rows.append(Row(arn, *span, NOT_DUE, {"compliant": True}, shown))
+                elif shown:
+                    rows.append(Row(arn, *span, "no completed backup job", {"compliant": False}, shown))
+                else:
+                    rows.append(Row(arn, *span, "no backup job report for this day", {"compliant": None}))
+                day += DAY
+        return rows
+
+
+def within_allowance(rows: list[Row], share: float) -> list[Row]:
+    """Days without a completed job are no exception while jobs completed on at least `share` of the days a
+    backup was due."""
+    due = [r for r in rows if r.value != NOT_DUE]
+    done = sum(1 for r in due if r.metrics["compliant"] is True)
+    if not due or done / len(due) < share:
+        return rows
+    return [
+        Row(r.resource, r.start, r.end, f"{r.value} (within the allowance)", {"compliant": True}, r.evidence)
+        if r.metrics["compliant"] is False
+        else r
+        for r in rows
+    ]
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    retained = production_rows(view, scope, window, params, retention(int(params.get("min_retention_days", 7))))
+    chosen = production(view, params)
+    reports, share = JobReports(view), float(params.get("min_backup_day_share", 0.99))
+    lifetimes: dict[str, list] = defaultdict(list)
+    for row in retained:
+        lifetimes[row.resource].append((row.start, row.end))
+    daily = [
+        row
+        for arn, spans in lifetimes.items()
+        for row in within_allowance(reports.day_rows(arn, merge(spans), window), share)
+    ]
+    return frame(all_of(retained, plan_rows(view, scope, window, chosen), daily), METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show whether this production database was backed up as required.",
+        "This production database's backups fell short of policy (retention, backup plan or daily backups).",
+    )

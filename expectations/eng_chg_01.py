@@ -1,0 +1,60 @@
+"""ENG-CHG-01: every production change deployed in W was approved before deploy by someone but its implementer."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import Row, frame
+from expectations.jira_changes import change_tickets, field_map, shipped_in_window
+from expectations.jira_issues import approval_standing, approvals, day_end, stamp
+from expectations.runner import expect
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-CHG-01"
+METRICS = {"approved_before_deploy": "boolean", "independent": "boolean"}
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """Emergency changes are ENG-CHG-02's population. A deploy given as a date alone counts an approval that day."""
+    mapping = field_map(scope)
+    rows = []
+    for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=False):
+        deployed = ticket.deployed
+        shipped_day = day_end(deployed.start, window.tz)
+        standing = approval_standing(ticket.issue, mapping, deployed.end)
+        if standing:
+            independent, who = ticket.independence(mapping, standing)
+            seen = f"{who}; approved {stamp(standing.at)}, deployed {stamp(deployed.start)}"
+            metrics = {"approved_before_deploy": True, "independent": independent}
+            rows.append(Row(ticket.resource, deployed.start, shipped_day, seen, metrics, ticket.issue.evidence))
+            continue
+        late = next((a for a in approvals(ticket.issue, mapping) if a.at > deployed.end), None)
+        seen = f"deployed {stamp(deployed.start)}, " + (f"approved {stamp(late.at)}" if late else "never approved")
+        # Independence is judged on the approval that let the change ship; without one the row is already failing.
+        metrics = {"approved_before_deploy": False, "independent": True}
+        until = late.at if late else shipped_day
+        rows.append(Row(ticket.resource, deployed.start, until, seen, metrics, ticket.issue.evidence))
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return [
+        expect(
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="independent"),
+            "coverage",
+            "The change ticket does not name both its approver and its implementer.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="approved_before_deploy", value_set=[True]),
+            "exception",
+            "The production change was not approved before it was deployed.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="independent", value_set=[True]),
+            "exception",
+            "The production change was approved by its own implementer.",
+        ),
+    ]

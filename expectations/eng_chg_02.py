@@ -1,0 +1,79 @@
+"""ENG-CHG-02: every emergency production change deployed in W was approved within N business days of its deploy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import Row, frame
+from expectations.jira_changes import change_tickets, field_map, shipped_in_window
+from expectations.jira_issues import approvals, day_end, stamp
+from expectations.runner import expect
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-CHG-02"
+METRICS = {"business_days_to_approval": "Float64", "independent": "boolean"}
+
+
+def business_days(after: date, until: date) -> int:
+    """Weekdays d with after < d <= until: a change deployed Friday and approved Monday took one business day."""
+    return sum(1 for n in range(1, (until - after).days + 1) if (after + timedelta(days=n)).weekday() < 5)
+
+
+def nth_business_day(after: date, n: int) -> date:
+    day = after
+    while business_days(after, day) < n:
+        day += timedelta(days=1)
+    return day
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """Business days are local weekdays in the window's time zone; approval before deploy counts as zero."""
+    mapping = field_map(scope)
+    allowed = int(params.get("retro_approval_business_days", 2))
+    rows = []
+    for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=True):
+        deployed = ticket.deployed.start
+        deploy_day = window.local_date(deployed)
+        approval = next(iter(approvals(ticket.issue, mapping)), None)
+        if approval:
+            independent, who = ticket.independence(mapping, approval)
+            taken = business_days(deploy_day, window.local_date(approval.at))
+            seen = f"emergency change deployed {stamp(deployed)}; {who}; approved {stamp(approval.at)}"
+            until = max(approval.at, day_end(deployed, window.tz))
+        else:
+            independent = True  # nothing approved yet: the row fails on time alone
+            taken = business_days(deploy_day, window.local_date(window.as_of))
+            due = datetime.combine(nth_business_day(deploy_day, allowed) + timedelta(days=1), time(0), window.tz)
+            seen = f"emergency change deployed {stamp(deployed)}, not approved"
+            until = max(min(due, window.as_of), deployed)
+        metrics = {"business_days_to_approval": float(taken), "independent": independent}
+        rows.append(Row(ticket.resource, deployed, until, seen, metrics, ticket.issue.evidence))
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    allowed = int(params.get("retro_approval_business_days", 2))
+    return [
+        expect(
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="independent"),
+            "coverage",
+            "The change ticket does not name both its approver and its implementer.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="business_days_to_approval", min_value=0, max_value=allowed
+            ),
+            "exception",
+            f"The emergency change was not approved within {allowed} business days of its deploy.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="independent", value_set=[True]),
+            "exception",
+            "The emergency change was approved by its own implementer.",
+        ),
+    ]

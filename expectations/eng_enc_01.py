@@ -1,0 +1,171 @@
+"""ENG-ENC-01: every in-scope S3 bucket is encrypted at rest and denies requests not sent over TLS, every day."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatchcase
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.aws_state import Fact, Timelines, as_list, pick
+from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import ConfigItem, config_items
+from expectations.dataset import frame
+from expectations.eng_cfg_01 import blind_intervals
+from expectations.runner import held_throughout
+from expectations.state_timeline import State
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-ENC-01"
+METRICS = {"compliant": "boolean"}
+BUCKETS = "aws.s3.buckets"
+CONFIG_TYPE = "AWS::S3::Bucket"
+# From this date S3 encrypts every new object with SSE-S3 when a bucket has no configuration of its own, and
+# the default cannot be removed: "no encryption configuration" then means SSE-S3, not unencrypted.
+S3_DEFAULT_ENCRYPTION = datetime(2023, 1, 5, tzinfo=UTC)
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+EVENTS = (
+    "CreateBucket",
+    "DeleteBucket",
+    "PutBucketEncryption",
+    "DeleteBucketEncryption",
+    "PutBucketPolicy",
+    "DeleteBucketPolicy",
+)
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
+def algorithms(rules) -> list[str]:
+    """SSE algorithms of a configuration's rules (Config: rules/applyServerSideEncryptionByDefault, any case)."""
+    found = (pick(pick(rule, "applyServerSideEncryptionByDefault"), "sseAlgorithm") for rule in as_list(rules))
+    return [a for a in found if a]
+
+
+def policy_document(policy) -> dict | None:
+    """A bucket policy as an object, from a JSON string, Config's {"policyText": ...} or an object."""
+    if isinstance(policy, str):
+        return json.loads(policy) if policy else None
+    if isinstance(policy, dict) and "policyText" in policy:
+        return policy_document(policy["policyText"])
+    return policy or None
+
+
+def tls_only(policy: dict | None, bucket: str) -> bool:
+    """A Deny of every S3 action ("s3:*") on the bucket's objects, for every principal, when
+    aws:SecureTransport is false."""
+    for statement in as_list(pick(policy, "Statement")):
+        principal = pick(statement, "Principal")
+        everyone = principal == "*" or "*" in as_list(pick(principal, "AWS"))
+        actions = {a.lower() for a in as_list(pick(statement, "Action"))}
+        objects = any(fnmatchcase(f"arn:aws:s3:::{bucket}/any-key", r) for r in as_list(pick(statement, "Resource")))
+        condition = pick(statement, "Condition") or {}
+        insecure = any(
+            str(v).lower() == "false"
+            for operator in ("Bool", "BoolIfExists")
+            for v in as_list(pick(pick(condition, operator), "aws:SecureTransport"))
+        )
+        if pick(statement, "Effect") == "Deny" and everyone and actions & {"s3:*", "*"} and objects and insecure:
+            return True
+    return False
+
+
+def encryption_in_force(shown: list[str] | None, at: datetime) -> tuple[list[str] | None, str]:
+    """The SSE algorithms in force and their name; None when no configuration was ever shown before 2023."""
+    if shown:
+        return shown, "/".join(shown)
+    if at >= S3_DEFAULT_ENCRYPTION:
+        return ["AES256"], "AES256 (S3 default)"
+    return ([], "none") if shown == [] else (None, "not shown")
+
+
+def judge(settings: dict, at: datetime, required: str) -> tuple[State, str]:
+    in_force, encryption = encryption_in_force(settings.get("encryption"), at)
+    encrypted = None
+    if in_force is not None:
+        encrypted = bool(in_force) and (required == "any" or any(a in KMS_ALGORITHMS for a in in_force))
+    tls = tls_only(settings["policy"], settings["name"]) if "policy" in settings else None
+    policy = {True: "TLS-only policy", False: "no TLS-only policy", None: "policy not shown"}[tls]
+    state = "fail" if False in (encrypted, tls) else ("unknown" if None in (encrypted, tls) else "pass")
+    return state, f"encryption {encryption}, {policy}"
+
+
+def item_fact(item: ConfigItem) -> Fact:
+    settings = None
+    if not item.deleted:
+        supplementary = item.supplementary
+        settings = {
+            "name": item.name,
+            "encryption": algorithms(pick(pick(supplementary, "ServerSideEncryptionConfiguration"), "rules")),
+        }
+        if (policy := pick(supplementary, "BucketPolicy", "missing")) != "missing":
+            settings["policy"] = policy_document(policy)
+    return Fact(
+        bucket_arn(item.name),
+        item.time,
+        settings,
+        item.evidence,
+        item.account,
+        item.region,
+        whole=True,
+        created=item.status == "ResourceDiscovered",
+        blindable=True,
+    )
+
+
+def event_fact(event: TrailEvent) -> Fact:
+    name, params = str(pick(event.parameters, "bucketName", "")), event.parameters
+    changes = {
+        "CreateBucket": {"encryption": [], "policy": None},  # a creation shows every setting: S3's defaults
+        "DeleteBucket": None,
+        "PutBucketEncryption": {
+            "encryption": algorithms(pick(pick(params, "ServerSideEncryptionConfiguration"), "Rule"))
+        },
+        "DeleteBucketEncryption": {"encryption": []},
+        "PutBucketPolicy": {"policy": policy_document(pick(params, "bucketPolicy"))},
+        "DeleteBucketPolicy": {"policy": None},
+    }[event.name]
+    settings = None if changes is None else {"name": name, **changes}
+    created = event.name == "CreateBucket"
+    where = {"evidence": event.evidence, "account": event.account, "region": event.region}
+    return Fact(bucket_arn(name), event.time, settings, **where, whole=created, created=created)
+
+
+def snapshot_facts(view: EvidenceView) -> Iterator[Fact]:
+    for entry in [*view.earlier_entries(BUCKETS), *view.entries(BUCKETS)]:
+        for bucket in view.read_json(entry)["buckets"]:
+            settings = {
+                "name": bucket["Name"],
+                "encryption": algorithms(bucket.get("EncryptionRules")),
+                "policy": policy_document(bucket.get("Policy")),
+            }
+            where = {"evidence": entry.sha256, "account": entry.account or "", "region": bucket["Region"]}
+            yield Fact(bucket_arn(bucket["Name"]), entry.collected_at, settings, **where, whole=True, kind="snapshot")
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    required = str(params.get("required_encryption", "any"))
+    facts = [
+        *(item_fact(i) for i in config_items(view, CONFIG_TYPE)),
+        *(event_fact(e) for e in cloudtrail_logs(view).named(*EVENTS)),
+        *snapshot_facts(view),
+    ]
+    timelines = Timelines().fold(facts, lambda settings, whole, at: judge(settings, at, required))
+    grace = timedelta(hours=float(params.get("creation_grace_hours", 1)))
+    rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window), creation_grace=grace)
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show whether this bucket was encrypted and TLS-only.",
+        "The bucket was not encrypted as required or did not deny requests without TLS.",
+    )

@@ -1,0 +1,63 @@
+"""ENG-ENC-02: EBS default encryption is on in every in-scope account and region, and every RDS database's
+storage is encrypted, on every day of W."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.aws_state import Seen, Timelines, region_resource, toggles
+from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.dataset import Row, frame
+from expectations.eng_cfg_01 import blind_intervals
+from expectations.rds_instances import Setting, timelines
+from expectations.runner import held_throughout
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-ENC-02"
+METRICS = {"compliant": "boolean"}
+SETTINGS = "aws.ec2.settings"
+EBS_CHANGES = {
+    "EnableEbsEncryptionByDefault": ("pass", "fail"),
+    "DisableEbsEncryptionByDefault": ("fail", "pass"),
+}
+# Encryption is chosen at creation and cannot be changed: only creations, deletions and Config items matter.
+STORAGE = Setting(
+    "StorageEncrypted", False, lambda on: ("pass", "storage encrypted") if on else ("fail", "storage not encrypted")
+)
+
+
+def ebs_resource(account: str, region: str) -> str:
+    return f"{region_resource(account, region)}/ebs-default-encryption"
+
+
+def ebs_rows(view: EvidenceView, scope: Scope, window: Window) -> list[Row]:
+    timelines = Timelines()
+    for account in scope.aws.accounts:
+        for region in scope.aws.regions:
+            timelines.expect(ebs_resource(account.id, region), account.id, region)
+
+    def from_snapshot(body: dict) -> list[Seen]:
+        on = body["ebs_encryption_by_default"]
+        state, value = ("pass", "EBS default encryption on") if on else ("fail", "EBS default encryption off")
+        return [Seen(ebs_resource(body["account"], body["region"]), state, value)]
+
+    timelines.events(
+        cloudtrail_logs(view).named(*EBS_CHANGES), toggles(EBS_CHANGES, lambda e: ebs_resource(e.account, e.region))
+    )
+    return timelines.snapshots(view, SETTINGS, from_snapshot).rows(scope, window)
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    rds = timelines(view, STORAGE).rows(scope, window, blind=blind_intervals(view, scope, window))
+    return frame(ebs_rows(view, scope, window) + rds, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show whether encryption at rest was on here.",
+        "EBS default encryption was off in this region, or this database's storage was not encrypted.",
+    )

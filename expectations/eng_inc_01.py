@@ -1,0 +1,102 @@
+"""ENG-INC-01: incidents opened in W have severity and owner, are resolved in time, Sev1/Sev2 get a post-mortem."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import Row, frame
+from expectations.jira_changes import field_map
+from expectations.jira_issues import Issue, day_end, jira_issues, stamp
+from expectations.runner import expect
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.scope.models import JiraFieldMap
+from socready.window import Window
+
+CONTROL_ID = "ENG-INC-01"
+METRICS = {"triaged": "boolean", "resolved_in_time": "boolean", "postmortem_in_time": "boolean"}
+SOURCE = "jira.incidents"
+
+
+def severities(params: dict) -> list[str]:
+    return [s.strip() for s in str(params.get("postmortem_severities", "Sev1,Sev2")).split(",") if s.strip()]
+
+
+def postmortem(issue: Issue, mapping: JiraFieldMap, window: Window) -> datetime | None:
+    """A date field gives the post-mortem's day; any other field (a link) counts from when it was first filled in."""
+    if when := issue.when(mapping.postmortem, window.tz):
+        return when.start
+    if not issue.text(mapping.postmortem):
+        return None
+    filled = [c.at for c in issue.changed(mapping.postmortem) if c.after]
+    return filled[0] if filled else issue.created
+
+
+def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
+    """Done by the due time, or not done yet with time left."""
+    return done <= due if done else as_of <= due
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """An incident's row runs from its creation to when its last obligation was met or fell due."""
+    mapping = field_map(scope)
+    resolve_in = timedelta(days=float(params.get("resolution_days", 30)))
+    review_in = timedelta(days=float(params.get("postmortem_days", 14)))
+    needs_review = {s.casefold() for s in severities(params)}
+    rows = []
+    for issue in jira_issues(view, SOURCE):
+        created, resolved = issue.created, issue.resolved
+        if not window.contains(created):
+            continue
+        severity, owner = issue.text(mapping.severity), issue.person("assignee")
+        ends = [day_end(created, window.tz), resolved or min(created + resolve_in, window.as_of)]
+        review, reviewed = "not required", True
+        if severity.casefold() in needs_review:
+            done = postmortem(issue, mapping, window) if mapping.postmortem else None
+            review = f"post-mortem {stamp(done)}" if done else "no post-mortem"
+            if mapping.postmortem is None:
+                reviewed, review = None, "no post-mortem field mapped (jira.fields.postmortem)"
+            elif resolved:
+                reviewed = in_time(done, resolved + review_in, window.as_of)
+                ends.append(done or min(resolved + review_in, window.as_of))
+        seen = (
+            f"{severity or 'no severity'}, owner {owner.name if owner else 'none'}, "
+            f"{f'resolved {stamp(resolved)}' if resolved else 'open'}, {review}"
+        )
+        metrics = {
+            "triaged": bool(severity) and owner is not None,
+            "resolved_in_time": in_time(resolved, created + resolve_in, window.as_of),
+            "postmortem_in_time": reviewed,
+        }
+        rows.append(Row(f"incident/{issue.key}", created, max(ends), seen, metrics, issue.evidence))
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    named = "/".join(severities(params))
+    days = float(params.get("postmortem_days", 14))
+    return [
+        expect(
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="postmortem_in_time"),
+            "coverage",
+            f"The incident tickets do not show whether a {named} incident had a post-mortem.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="triaged", value_set=[True]),
+            "exception",
+            "The incident has no severity or no owner.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="resolved_in_time", value_set=[True]),
+            "exception",
+            f"The incident was not resolved within {float(params.get('resolution_days', 30)):g} days.",
+        ),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeInSet(column="postmortem_in_time", value_set=[True]),
+            "exception",
+            f"The {named} incident had no post-mortem within {days:g} days of its resolution.",
+        ),
+    ]

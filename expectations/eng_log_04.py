@@ -1,0 +1,61 @@
+"""ENG-LOG-04: the CloudTrail log buckets are not public on any day of the window.
+
+Public means: a bucket policy allowing everyone without a limiting condition while the bucket's public access
+block does not restrict public buckets, or an ACL grant to AllUsers/AuthenticatedUsers while it does not ignore
+public ACLs. The account-level block (ENG-NET-01) is not counted here: it can only make a bucket less public.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.aws_state import pick
+from expectations.dataset import frame
+from expectations.iam_log_buckets import acl_public, bucket_rows, policy_public
+from expectations.iam_timeline import all_true, any_true, unlogged_accounts
+from expectations.runner import held_throughout
+from expectations.state_timeline import State
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-LOG-04"
+METRICS = {"compliant": "boolean"}
+
+
+def shown(settings: dict, name: str, read) -> bool | None:
+    return read(settings[name]) if name in settings else None
+
+
+def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
+    private_policy = shown(settings, "policy", lambda p: not policy_public(p))
+    private_acl = shown(settings, "grants", lambda g: not acl_public(g))
+    restricted = shown(settings, "block", lambda b: pick(b, "RestrictPublicBuckets") is True)
+    ignored = shown(settings, "block", lambda b: pick(b, "IgnorePublicAcls") is True)
+    private = all_true([any_true([private_policy, restricted]), any_true([private_acl, ignored])])
+    value = ", ".join(
+        text
+        for known, text in (
+            (private_policy is False and not restricted, "policy allows everyone"),
+            (private_acl is False and not ignored, "ACL grants a public group"),
+            (private is None, "policy, ACL or public access block not shown"),
+        )
+        if known
+    )
+    return {True: "pass", False: "fail", None: "unknown"}[private], value or "not public"
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    rows = bucket_rows(view, scope, window, judge)
+    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show whether this log bucket was public.",
+        "The CloudTrail log bucket was public.",
+    )

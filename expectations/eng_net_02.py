@@ -1,0 +1,143 @@
+"""ENG-NET-02: no security group admits 0.0.0.0/0 or ::/0 to SSH (22) or RDP (3389), or each such exposure
+was closed within the SLA (`close_within_hours`, default 0: any exposure is an exception)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.aws_state import Fact, Timelines, as_list, pick
+from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import ConfigItem, config_items
+from expectations.dataset import Row, frame
+from expectations.eng_cfg_01 import blind_intervals
+from expectations.runner import held_throughout
+from expectations.state_timeline import State
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "ENG-NET-02"
+METRICS = {"compliant": "boolean"}
+SETTINGS = "aws.ec2.settings"
+CONFIG_TYPE = "AWS::EC2::SecurityGroup"
+OPEN = ("0.0.0.0/0", "::/0")
+PORTED = ("tcp", "udp", "6", "17")  # RDP also listens on UDP 3389
+EVENTS = (
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "AuthorizeSecurityGroupIngress",
+    "RevokeSecurityGroupIngress",
+)
+
+
+def group_arn(account: str, region: str, group_id: str) -> str:
+    return f"arn:aws:ec2:{region}:{account}:security-group/{group_id}"
+
+
+def exposures(permissions, ports: tuple[int, ...]) -> list[str]:
+    """Rules admitting the internet to one of `ports`, as text, from API, Config or CloudTrail shapes."""
+    found = []
+    for permission in as_list(permissions):
+        protocol = str(pick(permission, "ipProtocol", "")).lower()
+        low, high = pick(permission, "fromPort"), pick(permission, "toPort")
+        reaches = protocol == "-1" or (
+            protocol in PORTED and any(low is None or low == -1 or int(low) <= p <= int(high) for p in ports)
+        )
+        ranges = [*as_list(pick(permission, "ipv4Ranges") or pick(permission, "ipRanges"))]
+        ranges += as_list(pick(permission, "ipv6Ranges"))
+        cidrs = [r if isinstance(r, str) else pick(r, "cidrIp") or pick(r, "cidrIpv6") for r in ranges]
+        span = "all ports" if protocol == "-1" else f"{protocol} {low}-{high}"
+        found += [f"{span} from {cidr}" for cidr in cidrs if reaches and cidr in OPEN]
+    return sorted(set(found))
+
+
+def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
+    exposed = sorted(rule for rule, present in settings.items() if present)
+    if exposed:
+        return "fail", f"open to the internet: {'; '.join(exposed)}"
+    if whole:
+        return "pass", "no internet ingress to the watched ports"
+    return "unknown", "rules before the first change not shown"
+
+
+def facts(view: EvidenceView, ports: tuple[int, ...]) -> Iterator[Fact]:
+    for item in config_items(view, CONFIG_TYPE):
+        yield item_fact(item, ports)
+    for event in cloudtrail_logs(view).named(*EVENTS):
+        yield event_fact(event, ports)
+    for entry in [*view.earlier_entries(SETTINGS), *view.entries(SETTINGS)]:
+        body = view.read_json(entry)
+        account, region = entry.account or body["account"], entry.region or body["region"]
+        for group in body["security_groups"]:
+            settings = dict.fromkeys(exposures(group.get("IpPermissions"), ports), True)
+            arn = group_arn(account, region, group["GroupId"])
+            yield Fact(arn, entry.collected_at, settings, entry.sha256, account, region, True, kind="snapshot")
+
+
+def item_fact(item: ConfigItem, ports: tuple[int, ...]) -> Fact:
+    settings = (
+        None if item.deleted else dict.fromkeys(exposures(pick(item.configuration, "ipPermissions"), ports), True)
+    )
+    arn = group_arn(item.account, item.region, item.resource_id)
+    created = item.status == "ResourceDiscovered"
+    return Fact(arn, item.time, settings, item.evidence, item.account, item.region, True, created, blindable=True)
+
+
+def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
+    group_id = pick(event.parameters, "groupId") or pick(event.details, "groupId") or ""
+    arn = group_arn(event.account, event.region, str(group_id))
+    seen = {"evidence": event.evidence, "account": event.account, "region": event.region}
+    if event.name == "CreateSecurityGroup":  # a new group admits nothing
+        return Fact(arn, event.time, {}, **seen, whole=True, created=True)
+    if event.name == "DeleteSecurityGroup":
+        return Fact(arn, event.time, None, **seen)
+    rules = exposures(pick(event.parameters, "ipPermissions"), ports)
+    return Fact(arn, event.time, dict.fromkeys(rules, event.name == "AuthorizeSecurityGroupIngress"), **seen)
+
+
+def within_sla(rows: list[Row], sla: timedelta) -> list[Row]:
+    """Exposures (touching failing rows of one group) closed within the SLA are not exceptions."""
+    kept: list[Row] = []
+    run: list[Row] = []
+
+    def flush() -> None:
+        if run and run[-1].end - run[0].start <= sla:
+            kept.extend(
+                replace(r, value=f"{r.value} (closed within the SLA)", metrics={"compliant": True}) for r in run
+            )
+        else:
+            kept.extend(run)
+        run.clear()
+
+    for row in sorted(rows, key=lambda r: (r.resource, r.start)):
+        if run and (
+            row.resource != run[-1].resource or row.start != run[-1].end or row.metrics["compliant"] is not False
+        ):
+            flush()
+        if row.metrics["compliant"] is False:
+            run.append(row)
+        else:
+            kept.append(row)
+    flush()
+    return kept
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    ports = tuple(int(p) for p in str(params.get("ports", "22,3389")).split(","))
+    timelines = Timelines().fold(facts(view, ports), judge)
+    rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
+    sla = timedelta(hours=float(params.get("close_within_hours", 0)))
+    return frame(within_sla(rows, sla) if sla else rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant",
+        "The evidence does not show this security group's ingress rules.",
+        "The security group admitted the internet to SSH or RDP beyond the allowed time.",
+    )

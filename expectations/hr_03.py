@@ -1,0 +1,75 @@
+"""HR-03: everyone employed in W acknowledged the current policy version within the allowed days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import Row, frame
+from expectations.runner import held_throughout
+from expectations.tables import COMPLIANT, EMPTY, UNUSABLE, Cells, days, midnight, staffed
+from socready.errors import EvidenceUnusable
+from socready.evidence.view import EvidenceView
+from socready.intervals import intersect
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "HR-03"
+METRICS = COMPLIANT
+ACKNOWLEDGEMENTS = "file.policy_acknowledgements"
+COLUMNS = ["employee_id", "policy_version", "acknowledged"]
+
+
+def policy(params: dict) -> tuple[str, date | None]:
+    """The current version and the day it was published, from the control's parameters in the scope."""
+    version, published = str(params.get("policy_version", "")).strip(), str(params.get("policy_published", ""))
+    if not version:
+        raise EvidenceUnusable(
+            "the current policy version is not set; add controls.HR-03.parameters.policy_version to the scope"
+        )
+    try:
+        return version, date.fromisoformat(published) if published else None
+    except ValueError as exc:
+        raise EvidenceUnusable(f"HR-03 parameter policy_published {published!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    version, published = policy(params)
+    within = timedelta(days=int(params.get("acknowledge_within_days", 30)))
+
+    def acknowledged(cells: Cells) -> date | None:
+        """The day a row acknowledged the current version; rows for other versions are not read further."""
+        seen = cells.text("policy_version")
+        if not seen:
+            cells.flag("policy_version", EMPTY)
+        return cells.day("acknowledged", required=True) if seen.casefold() == version.casefold() else None
+
+    export = (ACKNOWLEDGEMENTS, scope.files.policy_acknowledgements, COLUMNS)
+    joined = staffed(view, scope, window, export, acknowledged, METRICS)
+    rows = list(joined.unusable)
+    for person, acknowledgements in joined.people:
+        first = min(acknowledgements, default=None)
+        due = max(person.start, published or person.start) + within
+        # Overdue from the day after the due day through the day of a late acknowledgement.
+        after = due + timedelta(days=1)
+        late = days(after, first, window.tz) if first else (midnight(after, window.tz), person.active[1])
+        overdue = intersect([person.active], [late])
+        if overdue:
+            seen = (
+                f"acknowledged {version} on {first}, due {due}"
+                if first
+                else f"no acknowledgement of {version}, due {due}"
+            )
+            rows.append(Row(person.resource, *overdue[0], seen, {"compliant": False}, joined.evidence))
+        else:
+            seen = f"acknowledged {version} on {first}" if first else f"acknowledgement of {version} due {due}"
+            rows.append(Row(person.resource, *person.active, seen, {"compliant": True}, joined.evidence))
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    return held_throughout(
+        "compliant", UNUSABLE, "A person worked past the due date without acknowledging the current policy version."
+    )

@@ -1,0 +1,136 @@
+"""Jira-evidenced activity that must recur within N months, or close within an SLA of someone or something leaving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import Row, frame
+from expectations.eng_acc_03 import termination
+from expectations.jira_changes import field_map
+from expectations.jira_issues import Issue, jira_issues, stamp
+from expectations.runner import expect, held_throughout
+from expectations.tables import NOT_A_DATE, UNUSABLE, Table, held_rows, in_window, unusable, window_span
+from socready.evidence.view import EvidenceView
+from socready.intervals import merge
+from socready.scope import Scope
+from socready.scope.models import JiraFieldMap
+from socready.window import Window, add_months
+
+CLOSE_METRICS = {"hours_to_close": "Float64"}
+# A ticket closed up to this long before the last day counts for it (offboarding prepared ahead).
+LOOKBACK = timedelta(days=30)
+
+
+def valid_until(moment: datetime, months: int, window: Window) -> datetime:
+    """The same local wall-clock time `months` calendar months later."""
+    local = moment.astimezone(window.tz)
+    return datetime.combine(add_months(local.date(), months), local.time(), window.tz)
+
+
+def recurrence_rows(
+    resource: str, completed: list[tuple[datetime, Issue]], months: int, window: Window, metric: str, noun: str
+) -> list[Row]:
+    """The evaluated window split into spans covered by a completion within the last `months` months and not."""
+    completed = sorted(completed, key=lambda pair: pair[0])
+    held = merge((at, valid_until(at, months, window)) for at, _ in completed)
+
+    def describe(span: tuple[datetime, datetime], ok: bool) -> str:
+        before = [(at, issue) for at, issue in completed if at <= span[0]]
+        if ok:
+            return f"{before[-1][1].key} completed {stamp(before[-1][0])}"
+        return f"last {noun} {before[-1][1].key} completed {stamp(before[-1][0])}" if before else f"no {noun} on record"
+
+    evidence = tuple(dict.fromkeys(issue.evidence[0] for _, issue in completed))
+    return held_rows(resource, window_span(window), held, describe, metric, evidence)
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A control whose activity (a Jira ticket completed) must have happened within `months` on every day of W."""
+
+    source: str
+    resource: str
+    metric: str
+    noun: str
+    months_parameter: str
+    default_months: int
+
+    @property
+    def metrics(self) -> dict[str, str]:
+        return {self.metric: "boolean"}
+
+    def months(self, params: dict) -> int:
+        return int(params.get(self.months_parameter, self.default_months))
+
+    def build(self, view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+        """Resolved as not done (jira.fields.not_done_resolutions, e.g. Won't Do) is not a completion."""
+        mapping = field_map(scope)
+        done = [(at, issue) for issue in jira_issues(view, self.source) if (at := issue.completed(mapping))]
+        rows = recurrence_rows(self.resource, done, self.months(params), window, self.metric, self.noun)
+        return frame(rows, self.metrics)
+
+    def suite(self, params: dict) -> list[gx.expectations.Expectation]:
+        return held_throughout(
+            self.metric,
+            f"The evidence does not show whether a {self.noun} was current.",
+            f"No {self.noun} was completed in the {self.months(params)} months before these days.",
+        )
+
+
+def closure_rows(
+    table: Table,
+    window: Window,
+    item: tuple[str, str, str],
+    tickets: list[Issue],
+    field: str | None,
+    mapping: JiraFieldMap,
+    sla: timedelta,
+) -> list[Row]:
+    """`item` = (resource kind, id column, day column). Each item whose day is in W needs a ticket naming it (in
+    `field`, else in the summary) completed within `sla` of the end of that day; the row runs from there until the
+    ticket closed, or until it fell due (or as-of) when none did."""
+    kind, key_column, day_column = item
+    rows = []
+    for cells in table.cells(window.tz):
+        raw = cells.text(day_column)
+        if not raw:
+            continue
+        resource, parsed = cells.key(key_column, kind), termination(raw, window)
+        if parsed is None:
+            cells.flag(day_column, NOT_A_DATE)
+        if cells.bad:
+            rows.append(unusable(resource, cells.bad, window_span(window), CLOSE_METRICS, (table.sha256,)))
+            continue
+        day, clock = parsed
+        if not in_window(day, window):
+            continue
+        mine = [t for t in tickets if t.mentions(field, cells.text(key_column))]
+        closed = sorted(
+            ((at, t) for t in mine if (at := t.completed(mapping)) and at >= clock - LOOKBACK), key=lambda p: p[0]
+        )
+        if closed:
+            at, ticket = closed[0]
+            seen, until = f"{ticket.key} closed {stamp(at)}", max(at, clock)
+        else:
+            named = cells.text(key_column)
+            seen = f"{', '.join(t.key for t in mine)} not closed" if mine else f"no ticket names {named}"
+            at, until = window.as_of, max(min(clock + sla, window.as_of), clock)
+        hours = max(0.0, (at - clock).total_seconds() / 3600)
+        evidence = (table.sha256, *(sha for t in mine for sha in t.evidence))
+        rows.append(Row(resource, clock, until, f"last day {day}; {seen}", {"hours_to_close": hours}, evidence))
+    return rows
+
+
+def closure_suite(sla_hours: float, reason: str) -> list[gx.expectations.Expectation]:
+    return [
+        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_close"), "coverage", UNUSABLE),
+        expect(
+            gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_close", min_value=0, max_value=sla_hours),
+            "exception",
+            reason,
+        ),
+    ]

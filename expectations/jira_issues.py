@@ -1,0 +1,217 @@
+"""Collected Jira pages -> the current version of each issue with its whole changelog, and readers of its fields."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+from socready.errors import EvidenceUnusable
+from socready.evidence.view import EvidenceView
+from socready.scope.models import JIRA_QUERIES, JiraFieldMap
+
+CHANGELOG_QUERY = re.compile(r"^issue/([^/?]+)/changelog\?")
+
+
+def jira_time(text: str) -> datetime:
+    """Jira's `2026-05-01T10:00:00.000+0000`."""
+    return datetime.fromisoformat(text)
+
+
+def field_text(value: Any) -> str:
+    """What a person sees in a field: an option's value, a user's or status's name, list items joined."""
+    if isinstance(value, dict):
+        return str(next((value[k] for k in ("value", "name", "displayName", "key", "accountId") if value.get(k)), ""))
+    if isinstance(value, list):
+        return ", ".join(field_text(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def field_terms(value: Any) -> list[str]:
+    """A field's values, one per list item, casefolded for matching against scope values."""
+    items = value if isinstance(value, list) else [value]
+    return [text.casefold() for item in items if (text := field_text(item))]
+
+
+def matches(values: list[str], value: Any) -> bool:
+    return bool({v.casefold() for v in values} & set(field_terms(value)))
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str  # Jira accountId
+    name: str
+
+
+def person(value: Any) -> Person | None:
+    if isinstance(value, dict) and (value.get("accountId") or value.get("name")):
+        ident = value.get("accountId") or value["name"]
+        return Person(ident, value.get("displayName") or ident)
+    return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changelog item: `field` is the field id (`status`, `customfield_10040`), `name` its display name."""
+
+    at: datetime
+    author: Person | None
+    field: str
+    name: str
+    before: str | None
+    after: str | None
+
+    def of(self, field: str) -> bool:
+        """`field` is a field id, or a field name as people write it."""
+        return field == self.field or field.casefold() == self.name.casefold()
+
+
+@dataclass(frozen=True)
+class When:
+    """A datetime field's instant (start == end), or a date field's local day [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+def stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def day_end(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The local midnight after `moment`: a deviation at one moment (a self-approval, a missed deadline) is
+    reported over the rest of its local day, since an interval of no length reads as no deviation at all."""
+    return datetime.combine(moment.astimezone(tz).date() + timedelta(days=1), time(0), tz)
+
+
+@dataclass(frozen=True)
+class Issue:
+    key: str
+    fields: dict[str, Any]
+    changes: tuple[Change, ...]  # oldest first
+    evidence: tuple[str, ...]  # sha256 of the pages holding this version and its changelog
+
+    def value(self, field: str | None) -> Any:
+        return self.fields.get(field) if field else None
+
+    def text(self, field: str | None) -> str:
+        return field_text(self.value(field))
+
+    def person(self, field: str | None) -> Person | None:
+        return person(self.value(field))
+
+    @property
+    def created(self) -> datetime:
+        return jira_time(self.fields["created"])
+
+    @property
+    def summary(self) -> str:
+        return self.fields.get("summary") or ""
+
+    @property
+    def resolved(self) -> datetime | None:
+        value = self.fields.get("resolutiondate")
+        return jira_time(value) if value else None
+
+    def completed(self, mapping: JiraFieldMap) -> datetime | None:
+        """When the work was done: resolved with a resolution other than the ones that mean it was not done."""
+        resolution = field_text(self.fields.get("resolution"))
+        return None if resolution and matches(mapping.not_done_resolutions, resolution) else self.resolved
+
+    def when(self, field: str | None, tz: ZoneInfo) -> When | None:
+        """A date or datetime field; None when empty or not a date."""
+        text = self.text(field)
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                # local midnights: right across DST changes, when a day lasts 23 or 25 hours
+                return When(datetime.combine(day, time(0), tz), datetime.combine(day + timedelta(days=1), time(0), tz))
+            moment = jira_time(text) if text else None
+        except ValueError:
+            return None
+        return When(moment, moment) if moment and moment.tzinfo else None
+
+    def changed(self, field: str) -> list[Change]:
+        return [c for c in self.changes if c.of(field)]
+
+    def mentions(self, field: str | None, value: str) -> bool:
+        """The mapped field holds `value`, or with no field mapped the summary names it as a whole word."""
+        if field:
+            return matches([value], self.value(field))
+        return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", self.summary, re.IGNORECASE))
+
+
+def approves(change: Change, mapping: JiraFieldMap) -> bool:
+    return (change.after or "").casefold() == mapping.approved_status.casefold()
+
+
+def approvals(issue: Issue, mapping: JiraFieldMap) -> list[Change]:
+    """Each change of the approval field (or status) to the value that means approved, oldest first."""
+    return [c for c in issue.changed(mapping.approval_field) if approves(c, mapping)]
+
+
+def approval_standing(issue: Issue, mapping: JiraFieldMap, moment: datetime) -> Change | None:
+    """The approval in force at `moment`: the approval field's last change by then set it to approved."""
+    before = [c for c in issue.changed(mapping.approval_field) if c.at <= moment]
+    return before[-1] if before and approves(before[-1], mapping) else None
+
+
+def approver(issue: Issue, mapping: JiraFieldMap, approval: Change) -> Person | None:
+    """The mapped approver field, else whoever made the approving change."""
+    return issue.person(mapping.approver) if mapping.approver else approval.author
+
+
+def _changes(histories: dict[str, dict]) -> tuple[Change, ...]:
+    found = []
+    for history in sorted(histories.values(), key=lambda h: (jira_time(h["created"]), int(h["id"]))):
+        at, author = jira_time(history["created"]), person(history.get("author"))
+        for item in history.get("items", []):
+            name = item.get("field") or ""
+            field = item.get("fieldId") or name
+            found.append(Change(at, author, field, name, item.get("fromString"), item.get("toString")))
+    return tuple(found)
+
+
+def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
+    """Every collected version of an issue gives way to the latest `updated` (then the latest read); changelogs are
+    append-only, so the histories of every page are joined by id and checked against the count Jira gave."""
+    entries = view.entries(source)
+    if not any("base_jql" in view.read_json(e) for e in entries if e.media_type == "application/json"):
+        raise EvidenceUnusable(f"{source} has no complete collection in this run")
+    latest: dict[str, tuple[tuple[datetime, datetime], dict, str]] = {}
+    histories: dict[str, dict[str, dict]] = defaultdict(dict)
+    pages: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.media_type == "application/json":
+            continue  # the collection's summary
+        body = view.read_json(entry)
+        if found := CHANGELOG_QUERY.match(entry.query):
+            key = unquote(found.group(1))
+            histories[key].update((h["id"], h) for h in body["values"])
+            pages[key].add(entry.sha256)
+            continue
+        for raw in body["issues"]:
+            key, rank = raw["key"], (jira_time(raw["fields"]["updated"]), entry.collected_at)
+            histories[key].update((h["id"], h) for h in (raw.get("changelog") or {}).get("histories", []))
+            if key not in latest or rank >= latest[key][0]:
+                latest[key] = (rank, raw, entry.sha256)
+    issues = []
+    for key, (_, raw, sha) in sorted(latest.items()):
+        total = (raw.get("changelog") or {}).get("total", 0)
+        if len(histories[key]) < total:
+            raise EvidenceUnusable(f"{source}: the changelog of {key} is incomplete ({len(histories[key])} of {total})")
+        issues.append(Issue(key, raw["fields"], _changes(histories[key]), (sha, *sorted(pages[key]))))
+    return issues
+
+
+PARSERS = {f"jira.{name}": partial(parse_issues, source=f"jira.{name}") for name in JIRA_QUERIES}
+
+
+def jira_issues(view: EvidenceView, source: str) -> list[Issue]:
+    """Parsed once per run and shared by every control that reads the source."""
+    return view.parsed(source, PARSERS[source])

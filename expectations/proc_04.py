@@ -1,0 +1,39 @@
+"""PROC-04: every vendor offboarded in W has a vendor-offboarding ticket closed within the SLA."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import great_expectations as gx
+import pandas as pd
+
+from expectations.dataset import frame
+from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite
+from expectations.jira_changes import field_map
+from expectations.jira_issues import jira_issues
+from expectations.tables import load_table
+from socready.evidence.view import EvidenceView
+from socready.scope import Scope
+from socready.window import Window
+
+CONTROL_ID = "PROC-04"
+METRICS = CLOSE_METRICS
+REGISTER = "file.vendor_register"
+SOURCE = "jira.vendor_offboarding"
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """The register's `offboarded` day is the contract's end; tickets name the vendor in the mapped field
+    (jira.fields.vendor), else in the summary."""
+    mapping = field_map(scope)
+    register = load_table(view, REGISTER, scope.files.vendor_register, ["vendor", "offboarded"])
+    sla = timedelta(days=float(params.get("sla_days", 30)))
+    item = ("vendor", "vendor", "offboarded")
+    rows = closure_rows(register, window, item, jira_issues(view, SOURCE), mapping.vendor, mapping, sla)
+    return frame(rows, METRICS)
+
+
+def suite(params: dict) -> list[gx.expectations.Expectation]:
+    days = float(params.get("sla_days", 30))
+    reason = f"The vendor-offboarding ticket was not closed within {days:g} days of the contract's end."
+    return closure_suite(days * 24, reason)

@@ -1,0 +1,11 @@
+"""Paths inside the auditor package zip, shared by the writer, the OSCAL document and the README."""
+
+REPORT = "report"
+EVIDENCE = "evidence"
+POPULATIONS = "populations"
+SAMPLES = "samples"
+EXCEPTIONS = "exceptions.csv"
+DATA_DOCS = "gx-data-docs"
+OSCAL = "oscal/assessment-results.json"
+README = "README.txt"
+SUMS = "SHA256SUMS"

@@ -1,0 +1,146 @@
+"""ENG-BCK-01 over the window: RDS backup retention, AWS Backup plan selections and daily backup job reports
+(AWS Backup Audit Manager CSVs in S3), via moto over HTTP (moto lacks Backup selections: see moto_backup)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from socready.sandbox import moto_backup
+from socready.sandbox.backup_reports import job_report_objects
+from socready.sandbox.uploads import put_objects
+from tests.controls.data_fixtures import (
+    BASELINE,
+    CREATED,
+    PROD,
+    WINDOW_END,
+    WINDOW_START,
+    assess,
+    at,
+    client,
+    create_db,
+    db_item,
+    deny,
+    event,
+    exceptions,
+    gaps,
+    prepare,
+)
+
+REPORTS = "fixture-backup-reports"
+FIRST, LAST = date(2026, 6, 30), date(2026, 8, 1)  # UTC days around the fixture window
+
+
+@pytest.fixture(autouse=True)
+def backup_selections():
+    moto_backup.install()
+
+
+def back_up(endpoint: str, *, report: bool = True, failed=(), databases: list[str] | None = None, since=None) -> None:
+    """A daily plan selecting every database tagged environment=production, and a backup-job report plan whose
+    daily reports show a completed job for each of `databases` (default: the production ones), except `failed`."""
+    backup = client(endpoint, PROD, "backup")
+    backup.create_backup_vault(BackupVaultName="main")
+    rule = {"RuleName": "daily", "TargetBackupVaultName": "main", "ScheduleExpression": "cron(0 5 * * ? *)"}
+    plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "daily", "Rules": [rule]})
+    tagged = {"ConditionType": "STRINGEQUALS", "ConditionKey": "environment", "ConditionValue": "production"}
+    role = f"arn:aws:iam::{PROD}:role/backup"
+    selection = {"SelectionName": "production", "IamRoleArn": role, "ListOfTags": [tagged]}
+    backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection=selection)
+    if not report:
+        return
+    s3 = client(endpoint, PROD, "s3")
+    s3.create_bucket(Bucket=REPORTS)
+    channel = {"S3BucketName": REPORTS, "S3KeyPrefix": "audit", "Formats": ["CSV"]}
+    template = {"ReportTemplate": "BACKUP_JOB_REPORT"}
+    backup.create_report_plan(ReportPlanName="jobs", ReportDeliveryChannel=channel, ReportSetting=template)
+    if databases is None:
+        instances = client(endpoint, PROD, "rds").describe_db_instances()["DBInstances"]
+        databases = [
+            i["DBInstanceArn"] for i in instances if {"Key": "environment", "Value": "production"} in i["TagList"]
+        ]
+    reports = job_report_objects(PROD, "us-east-1", "audit", "jobs", FIRST, LAST, databases, failed, since=since)
+    put_objects(s3, REPORTS, reports)
+
+
+def day_span(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), UTC)
+    return start, start + timedelta(days=1)
+
+
+def test_retention_plan_and_daily_backups_operate(aws, tmp_path):
+    prepare(aws)
+    create_db(aws, "orders-db")
+    create_db(aws, "reports-db", production=False, retention=1)
+    back_up(aws)
+    result = assess(aws, tmp_path, "ENG-BCK-01")
+    assert result.status == "operating", result.reason
+    assert (result.population, result.coverage) == (1, 1.0)
+
+
+def test_database_created_inside_the_window_needs_no_backup_on_its_first_day(aws, tmp_path):
+    new = create_db(aws, "search-db")
+    tags = [{"key": "environment", "value": "production"}]
+    params = {"dBInstanceIdentifier": "search-db", "backupRetentionPeriod": 7, "tags": tags}
+    prepare(aws, events=[event("CreateDBInstance", CREATED, params, service="rds")])
+    back_up(aws, since={new: CREATED.date() + timedelta(days=1)})  # the first job runs the next morning
+    result = assess(aws, tmp_path, "ENG-BCK-01")
+    assert result.status == "operating", result.reason
+    assert result.population == 1
+
+
+def test_retention_below_policy_for_five_days_is_one_exception(aws, tmp_path):
+    arn = create_db(aws, "orders-db")
+    cut, restored = at(14, 16), at(19, 16)
+    history = [
+        db_item("orders-db", BASELINE, "ResourceDiscovered", BackupRetentionPeriod=7),
+        db_item("orders-db", cut, BackupRetentionPeriod=1),
+        db_item("orders-db", restored, BackupRetentionPeriod=7),
+    ]
+    prepare(aws, items=history)
+    back_up(aws)
+    result = assess(aws, tmp_path, "ENG-BCK-01")
+    assert exceptions(result) == [(arn, cut, restored, "backup retention 1 days")]
+
+
+def test_a_day_without_a_completed_backup_fails_below_the_share_and_is_allowed_above_it(aws, tmp_path):
+    arn = create_db(aws, "orders-db")
+    missed = date(2026, 7, 17)
+    prepare(aws)
+    back_up(aws, failed=[(arn, missed)])
+    strict = assess(aws, tmp_path / "strict", "ENG-BCK-01")  # 31 of 32 UTC days: under 99 %
+    assert exceptions(strict) == [(arn, *day_span(missed), "no completed backup job")]
+    lenient = assess(aws, tmp_path / "lenient", "ENG-BCK-01", parameters={"min_backup_day_share": 0.95})
+    assert lenient.status == "operating", lenient.reason
+
+
+def test_no_backup_job_reports_is_no_evidence_never_a_pass(aws, tmp_path):
+    arn = create_db(aws, "orders-db")
+    prepare(aws)
+    back_up(aws, report=False)
+    result = assess(aws, tmp_path, "ENG-BCK-01")
+    assert (result.status, result.exceptions) == ("no_evidence", [])
+    assert gaps(result) == [(arn, WINDOW_START, WINDOW_END, "no backup job report for this day")]
+
+
+def test_database_no_plan_selects_is_an_exception_on_every_day(aws, tmp_path):
+    # Production by its tier tag here, while the backup plan selects environment=production.
+    arn = create_db(aws, "ledger-db", production=False)
+    client(aws, PROD, "rds").add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "tier", "Value": "critical"}])
+    prepare(aws)
+    back_up(aws, databases=[])
+    production = {"production_tag_key": "tier", "production_tag_value": "critical"}
+    result = assess(aws, tmp_path, "ENG-BCK-01", parameters=production)
+    value = "no backup plan selects it (no change recorded before); no completed backup job"
+    assert exceptions(result) == [(arn, WINDOW_START, WINDOW_END, value)]
+
+
+def test_denied_selection_listing_names_the_permission(aws, tmp_path, monkeypatch):
+    create_db(aws, "orders-db")
+    prepare(aws)
+    back_up(aws)
+    deny(monkeypatch, "ListBackupSelections", "AccessDeniedException", "not authorized")
+    result = assess(aws, tmp_path, "ENG-BCK-01")
+    assert result.status == "no_evidence"
+    assert result.collection_errors[0].endswith("grant backup:ListBackupSelections")

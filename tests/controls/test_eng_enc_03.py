@@ -1,0 +1,82 @@
+"""ENG-ENC-03 over the window: customer managed keys now + rotation, creation and deletion events, via moto."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.controls.data_fixtures import (
+    CREATED,
+    DELETED,
+    PROD,
+    WINDOW_START,
+    assess,
+    at,
+    client,
+    event,
+    exceptions,
+    prepare,
+)
+
+
+def create_key(endpoint: str, *, rotation: bool = True, **spec) -> str:
+    kms = client(endpoint, PROD, "kms")
+    key = kms.create_key(Description="fixture", **spec)["KeyMetadata"]
+    if rotation:
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    return key["Arn"]
+
+
+def kms_event(name: str, when, key_arn: str, **extra) -> dict:
+    return event(name, when, {"keyId": key_arn.rsplit("/", 1)[1]}, service="kms", **extra)
+
+
+def test_rotating_keys_operate_and_keys_without_automatic_rotation_are_out_of_scope(aws, tmp_path):
+    prepare(aws)
+    create_key(aws)
+    create_key(aws, rotation=False, KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    result = assess(aws, tmp_path, "ENG-ENC-03")
+    assert result.status == "operating", result.reason
+    assert result.population == 1
+
+
+def test_rotation_off_for_ten_days_is_one_exception(aws, tmp_path):
+    key = create_key(aws)
+    off, on = at(2, 9), at(12, 9)
+    prepare(aws, events=[kms_event("DisableKeyRotation", off, key), kms_event("EnableKeyRotation", on, key)])
+    result = assess(aws, tmp_path, "ENG-ENC-03")
+    assert exceptions(result) == [(key, off, on, "DisableKeyRotation by mallory")]
+
+
+def test_no_customer_keys_is_an_empty_population(aws, tmp_path):
+    prepare(aws)
+    result = assess(aws, tmp_path, "ENG-ENC-03")
+    assert (result.status, result.population) == ("operating", 0)
+
+
+def test_key_created_and_key_deleted_inside_the_window_count_for_their_lifetime(aws, tmp_path):
+    new = create_key(aws)
+    doomed = create_key(aws, rotation=False)
+    client(aws, PROD, "kms").schedule_key_deletion(KeyId=doomed.rsplit("/", 1)[1], PendingWindowInDays=7)
+    created = event(
+        "CreateKey", CREATED, {"keySpec": "SYMMETRIC_DEFAULT"}, service="kms", details={"keyMetadata": {"arn": new}}
+    )
+    history = [
+        created,
+        kms_event("EnableKeyRotation", CREATED + timedelta(minutes=5), new),  # within the creation grace
+        kms_event("ScheduleKeyDeletion", DELETED, doomed),
+    ]
+    prepare(aws, events=history)
+    result = assess(aws, tmp_path, "ENG-ENC-03")
+    # The doomed key's rotation before its deletion is not in the evidence: no evidence, never a pass.
+    assert result.exceptions == []
+    assert [(g.resource, g.start, g.end) for g in result.coverage_gaps] == [(doomed, WINDOW_START, DELETED)]
+    assert result.population == 2
+
+
+def test_rotation_enabled_a_day_after_creation_is_an_exception_until_then(aws, tmp_path):
+    key = create_key(aws)
+    enabled = CREATED + timedelta(days=1)
+    created = event("CreateKey", CREATED, {}, service="kms", details={"keyMetadata": {"arn": key}})
+    prepare(aws, events=[created, kms_event("EnableKeyRotation", enabled, key)])
+    result = assess(aws, tmp_path, "ENG-ENC-03")
+    assert exceptions(result) == [(key, CREATED, enabled, "created without rotation by mallory")]

@@ -1,0 +1,95 @@
+"""ENG-IAM-06 over the window: each active credential's last use from sign-ins, key-signed records and snapshots'
+last-use dates, via moto over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.aws.iam import CredentialReportCollector
+from socready.sandbox.aws_iam import console_login, create_key_event, iam_event
+from tests.controls.iam_fixtures import (
+    PROD,
+    STAGING,
+    WINDOW_END,
+    WINDOW_START,
+    access_key,
+    assess,
+    at,
+    console_user,
+    gaps,
+    iam,
+    intervals,
+    upload,
+)
+
+CONTROL = "ENG-IAM-06"
+TEN_DAYS = {"controls": {CONTROL: {"parameters": {"max_unused_days": 10}}}}
+
+
+@pytest.fixture(autouse=True)
+def instant_credential_report(monkeypatch):
+    monkeypatch.setattr(CredentialReportCollector, "poll_seconds", 0)
+
+
+def pull(when, key: str, account: str = PROD) -> dict:
+    """A read signed with `key`: the trail records reads too."""
+    return iam_event("GetAuthorizationToken", when, account, "ci", service="ecr", access_key=key)
+
+
+def test_credentials_used_within_the_threshold_operate(aws, tmp_path):
+    console_user(aws, "alice")
+    iam(aws).create_user(UserName="ci")
+    key = access_key(aws, "ci")
+    logins = [console_login(at(day, month=month), PROD, "alice") for month, day in ((6, 30), (7, 8), (7, 16), (7, 24))]
+    pulls = [pull(at(day), key) for day in (6, 13, 20, 27)]
+    upload(aws, [*logins, create_key_event(at(2), PROD, "it-ops", "ci", key), *pulls])
+    result = assess(tmp_path, aws, CONTROL, **TEN_DAYS)
+    assert result.status == "operating", result.reason
+    assert result.population == 2
+
+
+def test_password_unused_beyond_the_threshold_until_removed_is_an_exception(aws, tmp_path):
+    console_user(aws, "hector")
+    iam(aws).delete_login_profile(UserName="hector")
+    events = [
+        console_login(at(30, month=6), PROD, "hector"),
+        console_login(at(2), PROD, "hector"),
+        iam_event("DeleteLoginProfile", at(20), PROD, "it-ops", {"userName": "hector"}),
+    ]
+    upload(aws, events)
+    result = assess(tmp_path, aws, CONTROL, **TEN_DAYS)
+    assert result.status == "exception"
+    assert intervals(result) == [
+        (f"account/{PROD}/user/hector", at(12), at(20), "console password: last use shown 2026-07-02")
+    ]
+
+
+def test_only_the_idle_key_among_several_users_is_an_exception(aws, tmp_path):
+    console_user(aws, "alice")
+    iam(aws, STAGING).create_user(UserName="etl")
+    idle = access_key(aws, "etl", STAGING)
+    events = [
+        *(console_login(at(day), PROD, "alice") for day in (1, 9, 17, 25)),
+        create_key_event(at(1, 5), STAGING, "it-ops", "etl", idle),
+        pull(at(3), idle, STAGING),
+    ]
+    upload(aws, events, accounts=(PROD, STAGING))
+    result = assess(tmp_path, aws, CONTROL, accounts=(PROD, STAGING), **TEN_DAYS)
+    assert [(e.resource, e.start, e.end) for e in result.exceptions] == [
+        (f"account/{STAGING}/user/etl", at(13), WINDOW_END)
+    ]
+    assert result.exceptions[0].value == f"access key {idle}: last use shown 2026-07-03"
+
+
+def test_password_with_no_use_or_creation_shown_is_no_evidence(aws, tmp_path):
+    console_user(aws, "quiet")
+    upload(aws, [])
+    result = assess(tmp_path, aws, CONTROL)
+    assert result.status == "no_evidence"
+    assert gaps(result) == [(f"account/{PROD}/user/quiet", WINDOW_START, WINDOW_END)]
+
+
+def test_no_iam_users_is_an_empty_population(aws, tmp_path):
+    upload(aws, [])
+    result = assess(tmp_path, aws, CONTROL)
+    assert (result.status, result.population) == ("operating", 0), result.reason

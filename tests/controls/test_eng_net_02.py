@@ -1,0 +1,89 @@
+"""ENG-NET-02 over the window: security groups now + Config history + ingress events, via moto over HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from socready.sandbox.aws_data import group_config_item, ingress_event
+from tests.controls.data_fixtures import (
+    BASELINE,
+    CREATED,
+    DELETED,
+    EAST,
+    PROD,
+    WINDOW_END,
+    assess,
+    at,
+    client,
+    event,
+    exceptions,
+    prepare,
+)
+
+SSH_FROM_ANYWHERE = "open to the internet: tcp 22-22 from 0.0.0.0/0"
+
+
+def create_group(endpoint: str, name: str, rules: list[tuple[int, str]]) -> str:
+    """A security group admitting (port, CIDR) pairs over TCP -> its id."""
+    ec2 = client(endpoint, PROD, "ec2")
+    group_id = ec2.create_security_group(GroupName=name, Description=name)["GroupId"]
+    for port, cidr in rules:
+        ranges = {"Ipv6Ranges": [{"CidrIpv6": cidr}]} if ":" in cidr else {"IpRanges": [{"CidrIp": cidr}]}
+        permission = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **ranges}
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[permission])
+    return group_id
+
+
+def arn(group_id: str) -> str:
+    return f"arn:aws:ec2:{EAST}:{PROD}:security-group/{group_id}"
+
+
+def group_item(group_id: str, when, status: str = "OK") -> dict:
+    """A Config item of a group admitting only HTTPS from anywhere."""
+    return group_config_item(group_id, PROD, EAST, when, (443, "0.0.0.0/0"), status=status)
+
+
+def test_no_internet_ssh_or_rdp_operates(aws, tmp_path):
+    prepare(aws)
+    create_group(aws, "web", [(443, "0.0.0.0/0"), (22, "10.0.0.0/8")])
+    result = assess(aws, tmp_path, "ENG-NET-02")
+    assert result.status == "operating", result.reason
+    assert result.population == 2  # the default group and web
+
+
+def test_ssh_open_to_the_internet_for_two_days_is_one_exception(aws, tmp_path):
+    group = create_group(aws, "web", [(443, "0.0.0.0/0")])
+    opened, closed = at(3, 10), at(5, 10)
+    history = [ingress_event("AuthorizeSecurityGroupIngress", opened, group, 22, "0.0.0.0/0")]
+    history.append(ingress_event("RevokeSecurityGroupIngress", closed, group, 22, "0.0.0.0/0"))
+    prepare(aws, events=history, items=[group_item(group, BASELINE, "ResourceDiscovered")])
+    result = assess(aws, tmp_path, "ENG-NET-02")
+    assert exceptions(result) == [(arn(group), opened, closed, SSH_FROM_ANYWHERE)]
+
+
+def test_exposures_closed_within_the_sla_are_not_exceptions(aws, tmp_path):
+    group = create_group(aws, "admin", [(3389, "::/0")])
+    opened, rdp_opened = at(3, 10), at(20, 10)
+    history = [
+        ingress_event("AuthorizeSecurityGroupIngress", opened, group, 22, "0.0.0.0/0"),
+        ingress_event("RevokeSecurityGroupIngress", opened + timedelta(hours=48), group, 22, "0.0.0.0/0"),
+        ingress_event("AuthorizeSecurityGroupIngress", rdp_opened, group, 3389, "::/0"),
+    ]
+    prepare(aws, events=history, items=[group_item(group, BASELINE, "ResourceDiscovered")])
+    result = assess(aws, tmp_path, "ENG-NET-02", parameters={"close_within_hours": 72})
+    assert exceptions(result) == [(arn(group), rdp_opened, WINDOW_END, "open to the internet: tcp 3389-3389 from ::/0")]
+    assert result.exceptions[0].ongoing is False  # the window is closed
+
+
+def test_group_created_open_and_deleted_inside_the_window_fails_for_its_open_lifetime(aws, tmp_path):
+    group = "sg-0badc0ffee0000001"  # gone by collection time: only its history shows it
+    opened = CREATED + timedelta(hours=1)
+    history = [
+        event("CreateSecurityGroup", CREATED, {"groupName": "debug"}, service="ec2", details={"groupId": group}),
+        ingress_event("AuthorizeSecurityGroupIngress", opened, group, 22, "0.0.0.0/0"),
+        event("DeleteSecurityGroup", DELETED, {"groupId": group}, service="ec2"),
+    ]
+    prepare(aws, events=history)
+    result = assess(aws, tmp_path, "ENG-NET-02")
+    assert exceptions(result) == [(arn(group), opened, DELETED, SSH_FROM_ANYWHERE)]
+    assert result.coverage_gaps == []
