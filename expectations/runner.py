@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -49,7 +50,7 @@ def _context():
 
 def validate(control_id: str, df: pd.DataFrame, expectations: list[gx.expectations.Expectation]) -> SuiteOutcome:
     context, source = _context()
-    name = f"{control_id}-{len(context.suites.all())}"
+    name = f"{control_id}-{uuid.uuid4().hex[:12]}"  # unique even when flows validate concurrently
     # Copies: an expectation object may belong to one suite only, and callers may reuse theirs.
     suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations]))
     batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("window")
