@@ -41,16 +41,6 @@ LIMITING_KEYS = {
     "aws:principalarn",
     "aws:userid",
 }
-EVENTS = {
-    "PutBucketPolicy": lambda p: {"policy": document(pick(p, "bucketPolicy"))},
-    "DeleteBucketPolicy": lambda p: {"policy": None},
-    "PutBucketAcl": lambda p: {"grants": event_grants(p)},
-    "PutBucketPublicAccessBlock": lambda p: {"block": pick(p, "PublicAccessBlockConfiguration")},
-    "DeleteBucketPublicAccessBlock": lambda p: {"block": None},
-    "PutBucketLifecycle": lambda p: {"rules": as_list(pick(pick(p, "LifecycleConfiguration"), "Rule"))},
-    "PutBucketLifecycleConfiguration": lambda p: {"rules": as_list(pick(pick(p, "LifecycleConfiguration"), "Rule"))},
-    "DeleteBucketLifecycle": lambda p: {"rules": None},
-}
 
 
 def bucket_resource(account: str, name: str) -> str:
@@ -101,6 +91,23 @@ def policy_public(policy: dict | None) -> bool:
         if pick(statement, "Effect") == "Allow" and everyone and not keys & LIMITING_KEYS:
             return True
     return False
+
+
+def lifecycle_rules(params: dict) -> dict:
+    """PutBucketLifecycle(Configuration) logs the rules as LifecycleConfiguration.Rule, one rule or a list."""
+    return {"rules": as_list(pick(pick(params, "LifecycleConfiguration"), "Rule"))}
+
+
+EVENTS = {
+    "PutBucketPolicy": lambda p: {"policy": document(pick(p, "bucketPolicy"))},
+    "DeleteBucketPolicy": lambda p: {"policy": None},
+    "PutBucketAcl": lambda p: {"grants": event_grants(p)},
+    "PutBucketPublicAccessBlock": lambda p: {"block": pick(p, "PublicAccessBlockConfiguration")},
+    "DeleteBucketPublicAccessBlock": lambda p: {"block": None},
+    "PutBucketLifecycle": lifecycle_rules,
+    "PutBucketLifecycleConfiguration": lifecycle_rules,
+    "DeleteBucketLifecycle": lambda p: {"rules": None},
+}
 
 
 def snapshot_facts(view: EvidenceView, home: str) -> Iterator[Fact]:

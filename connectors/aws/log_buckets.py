@@ -29,8 +29,7 @@ class LogBucketsCollector:
         if not aws.cloudtrail_logs:
             ctx.not_configured(self.source, "scope field aws.cloudtrail_logs is empty; add the trail's S3 bucket")
             return
-        for bucket in dict.fromkeys((b.account or aws.accounts[0].id, b.bucket) for b in aws.cloudtrail_logs):
-            owner, name = bucket
+        for owner, name in dict.fromkeys((b.account or aws.accounts[0].id, b.bucket) for b in aws.cloudtrail_logs):
             query = f"{self.source} account={owner} bucket={name}"
             with ctx.guard(self.source, query, account=owner, permission=self.permissions[0]):
                 body = {
