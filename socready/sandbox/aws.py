@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import boto3
+import requests
 from moto.server import ThreadedMotoServer
 
 from socready.sandbox import aws_data, aws_iam, jira_company
@@ -103,6 +104,8 @@ def start_config_recorder(session: boto3.Session, endpoint: str, account: str, r
 
 
 def seed_aws(endpoint: str) -> None:
+    # moto keeps its state per process, shared by every server in it: seed from a clean slate.
+    requests.post(f"{endpoint}/moto-api/reset", timeout=30).raise_for_status()
     sessions = {account: account_session(endpoint, account) for account in ACCOUNTS}
     for session in sessions.values():
         session.client("iam", endpoint_url=endpoint).create_role(RoleName=ROLE, AssumeRolePolicyDocument=TRUST_POLICY)
