@@ -113,7 +113,7 @@ def decide(
     exceptions, accepted, tolerated, expired = [], [], [], set()
     for row, reason in _intervals(df, exception_rows):
         item = ExceptionInterval(**row, reason=reason, ongoing=row["end"] >= end and window.is_open)
-        if item.end - item.start <= grace and not item.ongoing:
+        if grace and item.end - item.start <= grace and not item.ongoing:
             tolerated.append(item)
             continue
         approver, lapsed = _accepted_by(item, control, acceptances, today)
