@@ -4,9 +4,9 @@ AWS Backup Audit Manager delivers to S3 (found through the account's report plan
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+from connectors.aws.delivered import fetch_objects
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext
@@ -108,22 +108,15 @@ class JobReportsCollector:
                 if o["Key"].endswith(tuple(MEDIA_TYPES)) and (day := key_date(o["Key"])) and first <= day <= last
             ]
         ctx.progress(f"{self.source}: {len(keys)} reports for {account}/{region}")
-        with ThreadPoolExecutor(self.workers) as pool:
-            for key in keys:
-                pool.submit(self._fetch, ctx, account, region, bucket, key)
-
-    def _fetch(self, ctx: CollectContext, account: str, region: str, bucket: str, key: str) -> None:
-        query = f"s3://{bucket}/{key}"
-        with ctx.guard(self.source, query, account=account, region=region, permission="s3:GetObject"):
-            s3 = ctx.aws.client(account, region, "s3")
-            body = read("s3:GetObject", s3.get_object, Bucket=bucket, Key=key)["Body"].read()
-            ctx.recorder.add(
-                body,
-                source=self.source,
-                query=query,
-                connector=type(self).__module__,
-                connector_version=self.version,
-                account=account,
-                region=region,
-                media_type=MEDIA_TYPES["." + key.rsplit(".", 1)[-1]],
-            )
+        s3 = ctx.aws.client(account, region, "s3")
+        fetch_objects(
+            ctx,
+            self,
+            s3,
+            bucket,
+            keys,
+            account,
+            region,
+            lambda key: MEDIA_TYPES["." + key.rsplit(".", 1)[-1]],
+            self.workers,
+        )

@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
+from connectors.aws.reads import read
 from connectors.base import CollectContext
 from socready.evidence import EvidenceEntry
 from socready.scope.models import S3Location
 
 RELIST = timedelta(days=2)  # files for a day can arrive after a run has listed it
+
+
+def fetch_objects(
+    ctx: CollectContext,
+    collector,
+    s3,
+    bucket: str,
+    keys: list[str],
+    account: str,
+    region: str,
+    media_type_of: Callable[[str], str],
+    workers: int = 8,
+) -> None:
+    """Fetch S3 objects in parallel into the run's evidence; a failed read is recorded, an unexpected error
+    stops the run instead of vanishing in a worker."""
+
+    def fetch(key: str) -> None:
+        query = f"s3://{bucket}/{key}"
+        with ctx.guard(collector.source, query, account=account, region=region, permission="s3:GetObject"):
+            body = read("s3:GetObject", s3.get_object, Bucket=bucket, Key=key)["Body"].read()
+            ctx.recorder.add(
+                body,
+                source=collector.source,
+                query=query,
+                connector=type(collector).__module__,
+                connector_version=collector.version,
+                account=account,
+                region=region,
+                media_type=media_type_of(key),
+            )
+
+    with ThreadPoolExecutor(workers) as pool:
+        fetches = [pool.submit(fetch, key) for key in keys]
+    for done in fetches:
+        done.result()
 
 
 def month_prefixes(start: datetime, end: datetime, padded: bool) -> list[str]:
@@ -78,12 +115,17 @@ class DeliveredFiles:
                         self.on_empty(ctx, account.id, region)
                         continue
                     s3 = ctx.aws.client(owner, aws.regions[0], "s3")
-                    with ThreadPoolExecutor(self.workers) as pool:
-                        fetches = [
-                            pool.submit(self._fetch, ctx, s3, location.bucket, key, account.id, region) for key in fresh
-                        ]
-                    for fetch in fetches:
-                        fetch.result()  # an unexpected error must stop the run, not vanish in a worker
+                    fetch_objects(
+                        ctx,
+                        self,
+                        s3,
+                        location.bucket,
+                        fresh,
+                        account.id,
+                        region,
+                        lambda key: self.media_type,
+                        self.workers,
+                    )
 
     def _known(
         self, ctx: CollectContext, prefix: str, region: str, first: datetime, last: datetime
@@ -127,18 +169,3 @@ class DeliveredFiles:
                         and first.date() <= d <= last.date()
                     ]
         return keys
-
-    def _fetch(self, ctx: CollectContext, s3, bucket: str, key: str, account: str, region: str) -> None:
-        query = f"s3://{bucket}/{key}"
-        with ctx.guard(self.source, query, account=account, region=region, permission="s3:GetObject"):
-            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-            ctx.recorder.add(
-                body,
-                source=self.source,
-                query=query,
-                connector=type(self).__module__,
-                connector_version=self.version,
-                account=account,
-                region=region,
-                media_type=self.media_type,
-            )
