@@ -12,6 +12,8 @@ from socready.scope.models import JiraFieldMap
 from socready.window import Window
 
 SOURCE = "jira.changes"
+# The coverage reason of the change controls: without both people, independence cannot be judged.
+UNNAMED = "The change ticket does not name both its approver and its implementer."
 
 
 def field_map(scope: Scope) -> JiraFieldMap:

@@ -15,6 +15,7 @@ from tests.helpers import make_scope, run_control
 CONTROL = "ENG-CHG-03"
 PROD, STAGING = "111111111111", "222222222222"
 WRITE = datetime(2026, 7, 15, 13, tzinfo=UTC)
+PROD_ONLY = {CONTROL: {"parameters": {"production_accounts": PROD}}}
 JUNE_JULY = {"start": "2026-06-01", "end": "2026-07-31", "timezone": "America/New_York"}
 
 
@@ -50,13 +51,13 @@ def assess(
 
 def test_a_month_with_production_writes_and_a_change_ticket_operates(logs, jira, tmp_path):
     seed_change(jira, WRITE - timedelta(hours=1), [(WRITE - timedelta(days=1), "u-carol")])
-    result = assess(logs, jira, tmp_path, [write()], controls={CONTROL: {"parameters": {"production_accounts": PROD}}})
+    result = assess(logs, jira, tmp_path, [write()], controls=PROD_ONLY)
     assert result.status == "operating", result.reason
     assert result.population == 1  # one month
 
 
 def test_a_month_with_production_writes_but_no_change_ticket_is_an_exception(logs, jira, tmp_path):
-    result = assess(logs, jira, tmp_path, [write()], controls={CONTROL: {"parameters": {"production_accounts": PROD}}})
+    result = assess(logs, jira, tmp_path, [write()], controls=PROD_ONLY)
     [exception] = result.exceptions
     assert (exception.resource, exception.value) == ("month/2026-07", "1 production mutations, 0 change tickets")
     assert exception.reason == "Production changed in this month but no change ticket was raised."
@@ -64,7 +65,7 @@ def test_a_month_with_production_writes_but_no_change_ticket_is_an_exception(log
 
 def test_writes_outside_production_sign_ins_and_reads_are_not_changes(logs, jira, tmp_path):
     events = [write(STAGING), write(name="ConsoleLogin"), write(name="DescribeInstances"), write(name="AssumeRole")]
-    result = assess(logs, jira, tmp_path, events, controls={CONTROL: {"parameters": {"production_accounts": PROD}}})
+    result = assess(logs, jira, tmp_path, events, controls=PROD_ONLY)
     assert result.status == "operating", result.reason
 
 
@@ -94,7 +95,7 @@ def test_months_across_the_window_each_judged(logs, jira, tmp_path):
         events,
         first=date(2026, 5, 31),
         window=JUNE_JULY,
-        controls={CONTROL: {"parameters": {"production_accounts": PROD}}},
+        controls=PROD_ONLY,
     )
     assert [e.resource for e in result.exceptions] == ["month/2026-06"]
     assert result.population == 2
@@ -102,9 +103,8 @@ def test_months_across_the_window_each_judged(logs, jira, tmp_path):
 
 def test_a_month_without_production_logs_or_tickets_lacks_evidence(logs, jira, tmp_path):
     upload_logs(logs, PROD, [STAGING], ["us-east-1"])
-    parameters = {CONTROL: {"parameters": {"production_accounts": PROD}}}
     scope = make_scope(
-        tmp_path, endpoint=logs, accounts=[PROD, STAGING], log_bucket=BUCKET, jira=jira_scope(jira), controls=parameters
+        tmp_path, endpoint=logs, accounts=[PROD, STAGING], log_bucket=BUCKET, jira=jira_scope(jira), controls=PROD_ONLY
     )
     result = run_control(scope, CONTROL)
     assert result.status == "no_evidence"
