@@ -141,7 +141,7 @@ class JiraQuery(Strict):
     @classmethod
     def _not_yaml_boolean(cls, value: object) -> object:
         if isinstance(value, bool):
-            raise ValueError("a project key such as OFF or NO is read by YAML as a boolean; quote it: \"OFF\"")
+            raise ValueError('a project key such as OFF or NO is read by YAML as a boolean; quote it: "OFF"')
         return value
 
     @field_validator("jql")
