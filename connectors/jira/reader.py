@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
-from jira import JIRA, JIRAError
+from jira import JIRAError
 
 from socready.errors import CollectionError
+from socready.jira_connection import api_token, open_client, retry_after
 from socready.scope.models import JiraSpec
 
 T = TypeVar("T")
@@ -36,26 +36,16 @@ class JiraUnavailable(CollectionError):
     """Jira was still throttling or failing when the retries ran out."""
 
 
-def _retry_after(exc: JIRAError) -> float | None:
-    value = exc.response.headers.get("Retry-After") if exc.response is not None else None
-    return float(value) if value and value.strip().isdigit() else None
-
-
 class JiraReader:
     """The client runs with max_retries=0 so this policy alone decides; errors name the status and Jira's message,
     never str(JIRAError), which carries the request headers and with them the credentials."""
 
     def __init__(self, spec: JiraSpec, *, attempts: int = 5, max_delay: float = 60.0, timeout: float = 30.0) -> None:
-        token = os.environ.get(spec.token_env)
-        if not token:
-            raise CollectionError(
-                f"environment variable {spec.token_env} (scope jira.token_env) is not set; "
-                f"export the Jira API token of {spec.user} there"
-            )
+        token = api_token(spec, CollectionError)
         self._attempts, self._max_delay = attempts, max_delay
         self.client = self._call(
             f"connecting to {spec.url}",
-            lambda: JIRA(server=spec.url, basic_auth=(spec.user, token), max_retries=0, timeout=timeout),
+            lambda: open_client(spec, token, timeout),
         )
 
     def close(self) -> None:
@@ -69,7 +59,7 @@ class JiraReader:
                 if exc.status_code not in RETRIED:
                     error = JiraEndpointRemoved if exc.status_code == 410 else JiraRefused
                     raise error(f"Jira answered HTTP {exc.status_code} {what}: {exc.text}") from None
-                told = _retry_after(exc)
+                told = retry_after(exc)
                 delay, failure = (2.0 ** (attempt - 1) if told is None else told), f"HTTP {exc.status_code}"
             except (requests.ConnectionError, requests.Timeout) as exc:
                 delay, failure = 2.0 ** (attempt - 1), type(exc).__name__

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
-from jira import JIRA, JIRAError
+from jira import JIRAError
 from jira.resources import Issue
 
 from socready.errors import ScopeError, TicketError
+from socready.jira_connection import api_token, open_client, retry_after
 from socready.scope.models import JiraSpec
 from socready.tickets.identity import PROPERTY
 
@@ -25,26 +25,16 @@ class UnknownOutcome(TicketError):
     """A create or transition failed in a way that leaves open whether Jira applied it."""
 
 
-def _retry_after(exc: JIRAError) -> float | None:
-    value = exc.response.headers.get("Retry-After") if exc.response is not None else None
-    return float(value) if value and value.strip().isdigit() else None
-
-
 class Jira:
     """The client is built with max_retries=0: its own retry repeats POSTs after a lost answer, which would create a
     second issue; here a create or transition whose outcome is unknown raises UnknownOutcome for the caller to check."""
 
     def __init__(self, spec: JiraSpec, *, attempts: int = 5, max_delay: float = 60.0, timeout: float = 30.0) -> None:
-        token = os.environ.get(spec.token_env)
-        if not token:
-            raise ScopeError(
-                f"environment variable {spec.token_env} (scope jira.token_env) is not set; "
-                f"export the Jira API token of {spec.user} there"
-            )
+        token = api_token(spec, ScopeError)
         self._attempts, self._max_delay = attempts, max_delay
         self.client = self._call(
             f"connecting to {spec.url}",
-            lambda: JIRA(server=spec.url, basic_auth=(spec.user, token), max_retries=0, timeout=timeout),
+            lambda: open_client(spec, token, timeout),
         )
         self.server_url = spec.url.rstrip("/")
 
@@ -64,7 +54,7 @@ class Jira:
                     raise UnknownOutcome(f"{what}: HTTP {status}; Jira may or may not have applied it") from exc
                 if status not in REFUSED | UNKNOWN:
                     raise TicketError(f"Jira refused {what}: HTTP {status} {exc.text}") from exc
-                told = _retry_after(exc)
+                told = retry_after(exc)
                 delay = 2.0 ** (attempt - 1) if told is None else told
                 failure: Exception = exc
             except (requests.ConnectionError, requests.Timeout) as exc:
