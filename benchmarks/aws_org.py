@@ -26,13 +26,13 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import boto3
 import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from socready.sandbox.aws import account_session  # noqa: E402
 from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects  # noqa: E402
 from socready.sandbox.config_files import config_item, history_file_objects  # noqa: E402
 from socready.sandbox.uploads import put_objects  # noqa: E402
@@ -41,7 +41,6 @@ TODAY = date(2026, 11, 1)  # the benchmark's "now": the window is the 12 months 
 LOGS, CONFIG = "bench-cloudtrail-logs", "bench-config-history"
 REGIONS = ["us-east-1", "eu-west-1"]
 WRITES = ["AuthorizeSecurityGroupIngress", "PutBucketPolicy", "CreateAccessKey", "UpdateAccessKey", "TagResource"]
-CREDENTIALS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
 
 
 def free_port() -> int:
@@ -69,21 +68,6 @@ def start_moto() -> tuple[subprocess.Popen, str]:
 
 def account_ids(count: int) -> list[str]:
     return [f"{100000000000 + i * 111111111:012d}" for i in range(count)]
-
-
-def session(url: str, account: str) -> boto3.Session:
-    sts = boto3.client("sts", endpoint_url=url, region_name=REGIONS[0], **CREDENTIALS)
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/socready-collector",
-        RoleSessionName="bench",
-        ExternalId="bench-external-id",
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=REGIONS[0],
-    )
 
 
 def days(first: date, last: date) -> list[date]:
@@ -149,7 +133,7 @@ def config_history(accounts: list[str], resources: int, items: int, day_list: li
 def generate(url: str, args: argparse.Namespace, first: date, last: date) -> dict:
     rng = random.Random(7)
     accounts = account_ids(args.accounts)
-    home = session(url, accounts[0]).client("s3", endpoint_url=url)
+    home = account_session(url, accounts[0]).client("s3", endpoint_url=url)
     home.create_bucket(Bucket=LOGS)
     home.create_bucket(Bucket=CONFIG)
     day_list = days(first, last)
@@ -295,7 +279,7 @@ def main() -> None:
             full = run_measure(scope, datetime.combine(last, datetime.min.time(), UTC) + timedelta(hours=23))
             # one more day of changes, then an incremental run
             rng = random.Random(8)
-            home = session(url, account_ids(args.accounts)[0]).client("s3", endpoint_url=url)
+            home = account_session(url, account_ids(args.accounts)[0]).client("s3", endpoint_url=url)
             day = last + timedelta(days=1)
             new_files = put_objects(home, LOGS, log_files(account_ids(args.accounts), [day], size["per_hour"], rng))
             incremental = run_measure(scope, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23))

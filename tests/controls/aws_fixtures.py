@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import boto3
 
+from socready.sandbox.aws import account_session
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.uploads import put_objects
 
@@ -16,18 +17,7 @@ FIRST_DAY, LAST_DAY = date(2026, 6, 30), date(2026, 8, 1)  # the fixture window 
 
 def session(endpoint: str, account: str) -> boto3.Session:
     """Credentials for `account` through AssumeRole, as the collector gets them."""
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/socready-collector",
-        RoleSessionName="fixture",
-        ExternalId="fixture-external-id",
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name="us-east-1",
-    )
+    return account_session(endpoint, account)
 
 
 def create_log_bucket(endpoint: str, account: str) -> None:
