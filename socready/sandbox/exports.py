@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -76,7 +78,25 @@ def policy_acknowledgements_xlsx() -> bytes:
             sheet.append([p.employee_id, "Information Security Policy", POLICY_VERSION, at])
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue())
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same bytes every run: an XLSX is a zip whose entries and properties carry the time of writing,
+    which would change the export's evidence hash (and the gap tickets that cite it) on every run."""
+    stamp = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = stamp.sub(rb"", body)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)),
+                body,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return out.getvalue()
 
 
 def vendor_register_csv() -> str:

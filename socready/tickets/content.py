@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from connectors.registry import COLLECTORS
 from socready.errors import TicketError
 from socready.readiness.model import ControlResult
 from socready.scope import Scope
@@ -57,11 +58,24 @@ def _section(result: ControlResult) -> list[str]:
     lines += [f"- {error}" for error in result.collection_errors[:MAX_LISTED]]
     # Only the evidence behind the listed findings: whole-run evidence (status snapshots) changes every
     # run and would rewrite the ticket each time.
-    shown = list(dict.fromkeys(sha for item in [*result.exceptions, *result.coverage_gaps] for sha in item.evidence))
     sources = {e.sha256: e.source for e in result.evidence}
+    shown = list(
+        dict.fromkeys(
+            sha
+            for item in [*result.exceptions, *result.coverage_gaps]
+            for sha in item.evidence
+            if not is_current_state(sources.get(sha, ""))
+        )
+    )
     lines += ["", f"Remediation: {result.remediation}", "", f"Evidence behind these findings ({len(shown)}, sha256):"]
     lines += [f"- {sources.get(sha, 'evidence')} {sha}" for sha in shown[:MAX_LISTED]]
     return lines
+
+
+def is_current_state(source: str) -> bool:
+    """Current-state reads (snapshots, credential reports) are taken anew every run and differ each time; citing
+    them would rewrite the ticket every run. Logs, history files and exports stay the same."""
+    return bool(getattr(COLLECTORS.get(source), "current_state", False))
 
 
 def describe(gap: Gap, scope: Scope, report_location: str) -> str:
