@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from connectors.aws.reads import read
+from connectors.aws.s3 import bucket_policy, bucket_public_access_block
 from connectors.base import CollectContext
 
 VERSION = "1.0.0"
@@ -49,14 +50,9 @@ class LogBucketsCollector:
     @staticmethod
     def snapshot(s3, name: str) -> dict:
         """None for a configuration the bucket does not have: a state, not a failed read."""
-        policy = read("s3:GetBucketPolicy", s3.get_bucket_policy, Bucket=name, absent=("NoSuchBucketPolicy",))
+        policy = bucket_policy(s3, name)
         acl = read("s3:GetBucketAcl", s3.get_bucket_acl, Bucket=name)
-        block = read(
-            "s3:GetBucketPublicAccessBlock",
-            s3.get_public_access_block,
-            Bucket=name,
-            absent=("NoSuchPublicAccessBlockConfiguration",),
-        )
+        block = bucket_public_access_block(s3, name)
         lifecycle = read(
             "s3:GetLifecycleConfiguration",
             s3.get_bucket_lifecycle_configuration,

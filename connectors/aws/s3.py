@@ -16,6 +16,21 @@ def bucket_region(location: str | None) -> str:
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
 
 
+def bucket_policy(s3, name: str) -> dict | None:
+    """The bucket's policy; None when it has none (a state, not a failed read)."""
+    return read("s3:GetBucketPolicy", s3.get_bucket_policy, Bucket=name, absent=("NoSuchBucketPolicy",))
+
+
+def bucket_public_access_block(s3, name: str) -> dict | None:
+    """The bucket's public access block; None when it has none."""
+    return read(
+        "s3:GetBucketPublicAccessBlock",
+        s3.get_public_access_block,
+        Bucket=name,
+        absent=("NoSuchPublicAccessBlockConfiguration",),
+    )
+
+
 class BucketsCollector(Snapshot):
     """Per account (S3 lists every bucket from any region): each bucket's configuration as S3 reports it."""
 
@@ -43,14 +58,9 @@ class BucketsCollector(Snapshot):
                 Bucket=name,
                 absent=("ServerSideEncryptionConfigurationNotFoundError",),
             )
-            policy = read("s3:GetBucketPolicy", s3.get_bucket_policy, Bucket=name, absent=("NoSuchBucketPolicy",))
+            policy = bucket_policy(s3, name)
             versioning = read("s3:GetBucketVersioning", s3.get_bucket_versioning, Bucket=name)
-            block = read(
-                "s3:GetBucketPublicAccessBlock",
-                s3.get_public_access_block,
-                Bucket=name,
-                absent=("NoSuchPublicAccessBlockConfiguration",),
-            )
+            block = bucket_public_access_block(s3, name)
             buckets.append(
                 {
                     "Name": name,
