@@ -4,9 +4,9 @@ AWS Backup Audit Manager delivers to S3 (found through the account's report plan
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from connectors.aws.delivered import fetch_objects
+from connectors.aws.delivered import fetch_objects, known_files, list_days, month_prefixes
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext
@@ -46,6 +46,10 @@ class PlansCollector(Snapshot):
                 selections.append({"SelectionId": selection["SelectionId"], **found["BackupSelection"]})
             plans.append({**plan, "Selections": selections})
         return {"plans": plans}
+
+
+def media_type_of(key: str) -> str:
+    return MEDIA_TYPES["." + key.rsplit(".", 1)[-1]]
 
 
 def key_date(key: str) -> date | None:
@@ -95,28 +99,20 @@ class JobReportsCollector:
     def _fetch_reports(
         self, ctx: CollectContext, account: str, region: str, bucket: str, prefix: str, first: date, last: date
     ) -> None:
+        """Reports are immutable once delivered: earlier runs' are carried, and only the months since the newest
+        known report are listed again, in both documented layouts (with and without the account folder)."""
         base = f"{prefix.strip('/')}/Backup/" if prefix.strip("/") else "Backup/"
-        keys: list[str] = []
-        with ctx.guard(
-            self.source, f"s3://{bucket}/{base}", account=account, region=region, permission="s3:ListBucket"
-        ):
-            s3 = ctx.aws.client(account, region, "s3")
-            listed = read("s3:ListBucket", pages, s3, "list_objects_v2", "Contents", Bucket=bucket, Prefix=base)
-            keys = [
-                o["Key"]
-                for o in listed
-                if o["Key"].endswith(tuple(MEDIA_TYPES)) and (day := key_date(o["Key"])) and first <= day <= last
-            ]
-        ctx.progress(f"{self.source}: {len(keys)} reports for {account}/{region}")
+        window = (datetime.combine(first, time(0), UTC), datetime.combine(last, time(0), UTC))
+        known, since = known_files(ctx, self.source, f"s3://{bucket}/{base}", key_date, *window)
+        folders = [f"{base}{region}/", f"{base}{account}/{region}/"]
+        months = [folder + month for month in month_prefixes(since, window[1], padded=True) for folder in folders]
         s3 = ctx.aws.client(account, region, "s3")
-        fetch_objects(
-            ctx,
-            self,
-            s3,
-            bucket,
-            keys,
-            account,
-            region,
-            lambda key: MEDIA_TYPES["." + key.rsplit(".", 1)[-1]],
-            self.workers,
-        )
+        keys: list[str] = []
+        where = {"account": account, "region": region, "permission": "s3:ListBucket"}
+        with ctx.guard(self.source, f"s3://{bucket}/{base}", **where):
+            keys = list_days(s3, bucket, months, key_date, since.date(), last, lambda k: k.endswith(tuple(MEDIA_TYPES)))
+        fresh = [k for k in keys if f"s3://{bucket}/{k}" not in known]
+        for entry in known.values():
+            ctx.recorder.carry(entry)
+        ctx.progress(f"{self.source}: {len(fresh)} new reports ({len(known)} known) for {account}/{region}")
+        fetch_objects(ctx, self, s3, bucket, fresh, account, region, media_type_of, self.workers)

@@ -10,6 +10,7 @@ import json
 from datetime import timedelta
 
 from connectors.aws.delivered import DeliveredFiles
+from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext
 
@@ -36,10 +37,9 @@ class RecordersCollector(Snapshot):
 
     def snapshot(self, client: ClientFor, account: str, region: str) -> dict:
         config = client("config")
-        return {
-            "recorders": config.describe_configuration_recorders()["ConfigurationRecorders"],
-            "status": config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"],
-        }
+        recorders = read("config:DescribeConfigurationRecorders", config.describe_configuration_recorders)
+        status = read("config:DescribeConfigurationRecorderStatus", config.describe_configuration_recorder_status)
+        return {"recorders": recorders["ConfigurationRecorders"], "status": status["ConfigurationRecordersStatus"]}
 
 
 class HistoryCollector(DeliveredFiles):

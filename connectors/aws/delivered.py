@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import ClassVar
 
 from connectors.aws.reads import read
@@ -69,6 +70,37 @@ def key_day(key: str, region: str) -> date | None:
         return None
 
 
+def known_files(
+    ctx: CollectContext, source: str, prefix: str, day_of: Callable[[str], date | None], first: datetime, last: datetime
+) -> tuple[dict[str, EvidenceEntry], datetime]:
+    """Files earlier runs fetched under `prefix` for days in [first, last], and the time from which to list again:
+    RELIST before the newest known file's day, since AWS may still deliver files for recent days."""
+    known = {
+        query: entry
+        for query, entry in ctx.earlier.get(source, {}).items()
+        if query.startswith(prefix) and (day := day_of(query)) and first.date() <= day <= last.date()
+    }
+    if not known:
+        return known, first
+    newest = max(day_of(query) for query in known)
+    return known, max(first, datetime.combine(newest - RELIST, time(0), UTC))
+
+
+def list_days(
+    s3, bucket: str, prefixes: list[str], day_of: Callable[[str], date | None], first: date, last: date, wanted
+) -> list[str]:
+    """Keys under each (month) prefix whose day is in [first, last] and that `wanted` accepts."""
+    keys: list[str] = []
+    for prefix in prefixes:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            keys += [
+                o["Key"]
+                for o in page.get("Contents", [])
+                if wanted(o["Key"]) and (day := day_of(o["Key"])) and first <= day <= last
+            ]
+    return keys
+
+
 class DeliveredFiles:
     """Subclasses name the service folder and layout; `on_empty` runs for an account/region with no files."""
 
@@ -98,74 +130,30 @@ class DeliveredFiles:
                     self.on_empty(ctx, account.id, region)
             return
         for location in locations:
-            owner = location.account or aws.accounts[0].id
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
             for account in aws.accounts:
                 for region in aws.regions:
                     base = f"{root}AWSLogs/{account.id}/{self.service_folder}/{region}/"
-                    known, since = self._known(ctx, f"s3://{location.bucket}/{base}", region, first, last)
-                    keys = self._list(ctx, owner, location.bucket, base, account.id, region, since, last)
-                    fresh = [k for k in keys if f"s3://{location.bucket}/{k}" not in known]
-                    for entry in known.values():
-                        ctx.recorder.carry(entry)
-                    ctx.progress(
-                        f"{self.source}: {len(fresh)} new files ({len(known)} known) for {account.id}/{region}"
-                    )
-                    if not keys and not known:
-                        self.on_empty(ctx, account.id, region)
-                        continue
-                    s3 = ctx.aws.client(owner, aws.regions[0], "s3")
-                    fetch_objects(
-                        ctx,
-                        self,
-                        s3,
-                        location.bucket,
-                        fresh,
-                        account.id,
-                        region,
-                        lambda key: self.media_type,
-                        self.workers,
-                    )
+                    self._collect_place(ctx, location, base, account.id, region, first, last)
 
-    def _known(
-        self, ctx: CollectContext, prefix: str, region: str, first: datetime, last: datetime
-    ) -> tuple[dict[str, EvidenceEntry], datetime]:
-        """Files earlier runs fetched under this prefix, and the day from which to list again: a few days
-        before the newest known file, since AWS may still deliver files for recent days."""
-        known = {
-            query: entry
-            for query, entry in ctx.earlier.get(self.source, {}).items()
-            if query.startswith(prefix) and (day := key_day(query, region)) and first.date() <= day <= last.date()
-        }
-        if not known:
-            return known, first
-        newest = max(key_day(query, region) for query in known)
-        since = max(first, datetime.combine(newest - RELIST, time(0), UTC))
-        return known, since
-
-    def _list(
-        self,
-        ctx: CollectContext,
-        owner: str,
-        bucket: str,
-        base: str,
-        account: str,
-        region: str,
-        first: datetime,
-        last: datetime,
-    ) -> list[str]:
+    def _collect_place(
+        self, ctx: CollectContext, location: S3Location, base: str, account: str, region: str, first, last
+    ) -> None:
+        """One account and region's files: earlier runs' carried, the months since the newest relisted."""
+        aws = ctx.scope.aws
+        s3 = ctx.aws.client(location.account or aws.accounts[0].id, aws.regions[0], "s3")
+        day_of = partial(key_day, region=region)
+        known, since = known_files(ctx, self.source, f"s3://{location.bucket}/{base}", day_of, first, last)
+        months = [base + m for m in month_prefixes(since, last, self.padded)]
         keys: list[str] = []
-        with ctx.guard(
-            self.source, f"s3://{bucket}/{base}", account=account, region=region, permission="s3:ListBucket"
-        ):
-            s3 = ctx.aws.client(owner, ctx.scope.aws.regions[0], "s3")
-            for month in month_prefixes(first, last, self.padded):
-                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=base + month):
-                    keys += [
-                        o["Key"]
-                        for o in page.get("Contents", [])
-                        if self.wanted(o["Key"])
-                        and (d := key_day(o["Key"], region))
-                        and first.date() <= d <= last.date()
-                    ]
-        return keys
+        where = {"account": account, "region": region, "permission": "s3:ListBucket"}
+        with ctx.guard(self.source, f"s3://{location.bucket}/{base}", **where):
+            keys = list_days(s3, location.bucket, months, day_of, since.date(), last.date(), self.wanted)
+        fresh = [k for k in keys if f"s3://{location.bucket}/{k}" not in known]
+        for entry in known.values():
+            ctx.recorder.carry(entry)
+        ctx.progress(f"{self.source}: {len(fresh)} new files ({len(known)} known) for {account}/{region}")
+        if not keys and not known:
+            self.on_empty(ctx, account, region)
+            return
+        fetch_objects(ctx, self, s3, location.bucket, fresh, account, region, lambda key: self.media_type, self.workers)
