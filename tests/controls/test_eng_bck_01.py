@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from connectors.aws.session import AwsSessions
 from socready.sandbox import moto_backup
 from socready.sandbox.backup_reports import job_report_objects
 from socready.sandbox.uploads import put_objects
@@ -144,3 +145,30 @@ def test_denied_selection_listing_names_the_permission(aws, tmp_path, monkeypatc
     result = assess(aws, tmp_path, "ENG-BCK-01")
     assert result.status == "no_evidence"
     assert result.collection_errors[0].endswith("grant backup:ListBackupSelections")
+
+
+def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkeypatch):
+    """Reports are immutable once delivered: a later run fetches only the new ones and still decides on all."""
+    prepare(aws)
+    create_db(aws, "orders-db")
+    back_up(aws)
+    fetched: list[str] = []
+
+    def count(aws_client, account, region):
+        aws_client.meta.events.register(
+            "before-parameter-build.s3.GetObject", lambda params, **_: fetched.append(params["Key"])
+        )
+
+    monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, count])
+    first = assess(aws, tmp_path, "ENG-BCK-01", as_of=at(20))
+    early = [key for key in fetched if "/Backup/" in key]
+    fetched.clear()
+    second = assess(aws, tmp_path, "ENG-BCK-01")
+    late = [key for key in fetched if "/Backup/" in key]
+    delivered = lambda keys: sorted(key.split("/")[-1][-12:-4] for key in keys)  # noqa: E731 - yyyymmdd of each
+    assert delivered(early) == [f"{d:%Y%m%d}" for d in (FIRST + timedelta(days=n) for n in range(1, 22))]
+    assert delivered(late) == [f"{d:%Y%m%d}" for d in (date(2026, 7, 22) + timedelta(days=n) for n in range(12))]
+    assert (first.status, second.status) == ("operating", "operating")
+    assert {e.sha256 for e in first.evidence if e.source == "aws.backup.job_reports"} < {
+        e.sha256 for e in second.evidence if e.source == "aws.backup.job_reports"
+    }
