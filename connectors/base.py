@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from connectors.aws.session import AwsSessions
 from socready.errors import CollectionError, SocreadyError
 from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
+from socready.evidence.manifest import NOT_CONFIGURED
 from socready.scope import Scope
 from socready.window import Window
 
@@ -61,7 +62,7 @@ class CollectContext:
             self._record(source, query, type(exc).__name__, str(exc), account, region, missing)
 
     def not_configured(self, source: str, message: str) -> None:
-        self._record(source, "scope", "NotConfigured", message, None, None, None)
+        self._record(source, "scope", NOT_CONFIGURED, message, None, None, None)
 
     def _record(self, source, query, error, message, account, region, permission) -> None:
         self.recorder.fail(

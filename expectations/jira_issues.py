@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
+from socready.scope import Scope
 from socready.scope.models import JIRA_QUERIES, JiraFieldMap
 
 CHANGELOG_QUERY = re.compile(r"^issue/([^/?]+)/changelog\?")
@@ -33,13 +34,13 @@ def field_text(value: Any) -> str:
 
 
 def field_terms(value: Any) -> list[str]:
-    """A field's values, one per list item, casefolded for matching against scope values."""
+    """A field's values, one per list item, trimmed and casefolded for matching against scope values."""
     items = value if isinstance(value, list) else [value]
-    return [text.casefold() for item in items if (text := field_text(item))]
+    return [text.casefold() for item in items if (text := field_text(item).strip())]
 
 
 def matches(values: list[str], value: Any) -> bool:
-    return bool({v.casefold() for v in values} & set(field_terms(value)))
+    return bool({v.strip().casefold() for v in values} & set(field_terms(value)))
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,11 @@ class Issue:
         return [c for c in self.changes if c.of(field)]
 
     def mentions(self, field: str | None, value: str) -> bool:
-        """The mapped field holds `value`, or with no field mapped the summary names it as a whole word."""
+        """The mapped field holds `value`, or with no field mapped the summary names it as a whole word; both are
+        compared trimmed and regardless of case."""
+        value = value.strip()
+        if not value:
+            return False
         if field:
             return matches([value], self.value(field))
         return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", self.summary, re.IGNORECASE))
@@ -210,6 +215,11 @@ def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
 
 
 PARSERS = {f"jira.{name}": partial(parse_issues, source=f"jira.{name}") for name in JIRA_QUERIES}
+
+
+def configured(scope: Scope, source: str) -> bool:
+    """The scope names the query of a Jira source (`jira.vendor_reviews`), so its collector reads it."""
+    return scope.jira is not None and scope.jira.query(source.removeprefix("jira.")) is not None
 
 
 def jira_issues(view: EvidenceView, source: str) -> list[Issue]:

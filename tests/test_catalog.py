@@ -46,6 +46,7 @@ def test_builtin_catalog_controls_have_suites_and_collectors():
         (("owner: engineering", "owner: finance"), "owner"),
         (("aws.cloudtrail.trails", "aws.nope"), "unknown evidence sources"),
         (("kind: state", "kind: sometimes"), "kind"),
+        (("severity:", "optional_evidence: [aws.cloudtrail.logs]\nseverity:"), "must also be listed under evidence"),
     ],
 )
 def test_invalid_entry_fails_fast_naming_the_file(tmp_path, change, message):

@@ -57,7 +57,12 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
     )
     assert by_id["ENG-ACC-03"].population == 4  # four leavers in the window, three on time or without AWS access
     [lapse] = by_id["PROC-02"].exceptions
+    assert lapse.resource == "vendor/Ledgerly"
     assert (lapse.start.date().isoformat(), lapse.end.date().isoformat()) == ("2026-06-10", "2026-08-01")
+    # Nimbus Hosting's 2026 review is only in Jira: the merged review tickets keep it reviewed
+    assert by_id["PROC-02"].population == 3
+    assert "jira.vendor_reviews" in {e.source for e in by_id["PROC-02"].evidence}
+    assert (by_id["PROC-04"].status, by_id["PROC-04"].population) == ("operating", 1)  # SignFlow, closed in time
     [recorder] = by_id["ENG-CFG-01"].exceptions
     assert (recorder.start.isoformat(), recorder.end.isoformat()) == (
         "2026-09-03T10:00:00+00:00",

@@ -151,6 +151,7 @@ COLLECTORS = (
     JiraIssuesCollector("access_requests", _access_requests, changelog=True),
     JiraIssuesCollector("offboarding", lambda m: (m.employee_id,), changelog=False),
     JiraIssuesCollector("vendor_offboarding", lambda m: (m.vendor,), changelog=False),
+    JiraIssuesCollector("vendor_reviews", lambda m: (m.vendor,), changelog=False),
     JiraIssuesCollector("risk_assessments", lambda m: (), changelog=False),
     JiraIssuesCollector("restore_tests", lambda m: (), changelog=False),
 )

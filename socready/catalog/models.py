@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from socready.catalog.criteria import CATEGORY_OF
 from socready.evidence.sources import SOURCES
@@ -22,6 +22,10 @@ class Control(BaseModel):
     owner: Literal["engineering", "hr", "procurement"]
     kind: Literal["state", "population", "periodic"]
     evidence: list[str] = Field(min_length=1, description="Evidence sources the suite reads.")
+    optional_evidence: list[str] = Field(
+        default_factory=list,
+        description="Sources of `evidence` read only when the scope configures them; unset, they are no gap.",
+    )
     parameters: dict[str, float | int | str | bool] = Field(default_factory=dict)
     severity: Literal["critical", "high", "medium", "low"]
     remediation: str
@@ -48,6 +52,12 @@ class Control(BaseModel):
         if unknown:
             raise ValueError(f"unknown evidence sources {unknown}; known: {sorted(SOURCES)}")
         return value
+
+    @model_validator(mode="after")
+    def _optional_among_evidence(self) -> Control:
+        if stray := [s for s in self.optional_evidence if s not in self.evidence]:
+            raise ValueError(f"optional_evidence {stray} must also be listed under evidence")
+        return self
 
     @property
     def categories(self) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 MANIFEST_SCHEMA = "socready.manifest/v1"
+NOT_CONFIGURED = "NotConfigured"  # the error recorded for a source the scope does not configure
 
 
 class Frozen(BaseModel):
@@ -41,6 +42,10 @@ class CollectionFailure(Frozen):
     account: str | None = None
     region: str | None = None
     at: AwareDatetime
+
+    @property
+    def not_configured(self) -> bool:
+        return self.error == NOT_CONFIGURED
 
 
 class Manifest(Frozen):

@@ -41,10 +41,12 @@ class Vendor:
     name: str
     tier: str
     onboarded: date  # the contract start
-    reviews: tuple[date, ...]
+    reviews: tuple[date, ...]  # assurance-report reviews recorded in the vendor register
     tier_approved: date | None = None
     customer_data: bool = False
     dpa_signed: date | None = None
+    offboarded: date | None = None  # the contract's end
+    reviews_in_jira: tuple[date, ...] = ()  # reviews also (or only) recorded as Jira VRV tickets, resolved that day
 
 
 @dataclass(frozen=True)
@@ -165,24 +167,28 @@ VENDORS = (
         tier_approved=date(2023, 2, 15),
         customer_data=True,
         dpa_signed=date(2023, 2, 20),
+        reviews_in_jira=(date(2025, 11, 3),),
     ),
     Vendor(
         "Nimbus Hosting",
         "critical",
         date(2022, 7, 1),
-        (date(2025, 7, 1), date(2026, 6, 20)),
+        (date(2025, 7, 1),),
         tier_approved=date(2022, 6, 10),
         customer_data=True,
         dpa_signed=date(2022, 6, 25),
+        # The 2026 review is only in Jira: without the tickets, PROC-02 would see a lapse from 2026-07-01.
+        reviews_in_jira=(date(2025, 7, 1), date(2026, 6, 20)),
     ),
     Vendor(
         "Ledgerly",
         "critical",
         date(2024, 6, 1),
-        (date(2024, 6, 1), date(2025, 6, 10), date(2026, 8, 1)),
+        (date(2024, 6, 1), date(2025, 6, 10), date(2026, 8, 1)),  # planted: lapsed 2026-06-10 to 2026-08-01
         tier_approved=date(2024, 5, 20),
         customer_data=True,
         dpa_signed=date(2024, 5, 28),
+        reviews_in_jira=(date(2025, 6, 10), date(2026, 8, 1)),
     ),
     Vendor("DocuPaper", "low", date(2025, 2, 1), (), tier_approved=date(2025, 1, 20)),
     Vendor(
@@ -204,6 +210,9 @@ VENDORS = (
         customer_data=True,
         dpa_signed=date(2026, 8, 12),
     ),
+    # Offboarded, each with a vendor-offboarding ticket closed within 30 days (jira_company.VENDOR_TICKETS).
+    Vendor("FaxRelay", "low", date(2021, 3, 1), (), tier_approved=date(2021, 2, 20), offboarded=date(2025, 11, 30)),
+    Vendor("SignFlow", "medium", date(2024, 3, 1), (), tier_approved=date(2024, 2, 20), offboarded=date(2026, 9, 15)),
 )
 
 TRAIL_STOPS = (

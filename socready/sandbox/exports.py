@@ -116,7 +116,7 @@ def vendor_register_csv() -> str:
                 v.name,
                 v.tier,
                 v.onboarded.isoformat(),
-                "",
+                _day(v.offboarded),
                 ";".join(d.isoformat() for d in v.reviews),
                 _day(v.tier_approved),
                 "yes" if v.customer_data else "no",

@@ -1,7 +1,8 @@
 """The sandbox company's process tickets in Jira with their changelogs, and the process gaps planted in them.
 
-Changes, incidents, access reviews and requests, offboarding, risk assessments and restore tests over the window.
-The plan is fixed data, so issue keys (CHG-1, INC-3, ...) are the same on every start.
+Changes, incidents, access reviews and requests, offboarding, risk assessments, restore tests, vendor offboarding
+and vendor reviews over the window. The plan is fixed data, so issue keys (CHG-1, INC-3, ...) are the same on every
+start.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from socready.sandbox.company import PEOPLE, TIMEZONE, WINDOW_END, WINDOW_START
+from socready.sandbox.company import PEOPLE, TIMEZONE, VENDORS, WINDOW_END, WINDOW_START
 from socready.sandbox.jira_server import JiraSandbox, format_time
 
 TZ = ZoneInfo(TIMEZONE)
 LEAD = "acc-eng-lead"
+PROCUREMENT = "acc-proc-lead"  # a gap-ticket owner, added by jira_seed.seed_jira before the company's tickets
 PEOPLE_IN_JIRA = {
     "acc-dev-sam": ("Sam Okoro", "sam@northwind.example"),
     "acc-dev-lena": ("Lena Fischer", "lena@northwind.example"),
@@ -31,6 +33,7 @@ PROJECTS = {
     "VOFF": ("Vendor Offboarding", ["Task"]),
     "RSK": ("Risk Management", ["Task"]),
     "DR": ("Disaster Recovery", ["Task"]),
+    "VRV": ("Vendor Reviews", ["Task"]),
 }
 FIELDS = {  # id -> (name, type); the scope's jira.fields maps them
     "customfield_10200": ("Approval", "option"),
@@ -257,7 +260,21 @@ OTHER_TICKETS = [
         "DR", "Restore test: production database (H2 2025)", local(date(2025, 11, 10), 9), local(date(2025, 11, 20), 17)
     ),
     task("DR", "Restore test: production database (H1 2026)", local(date(2026, 5, 4), 9), local(date(2026, 5, 14), 17)),
+]
+
+
+def vendor_review(vendor: str, day: date) -> Ticket:
+    """An assurance-report review: raised two weeks before its day, resolved as done that afternoon."""
+    created = local(day - timedelta(days=14), 10)
+    steps = worked(created, PROCUREMENT, local(day, 15))
+    return Ticket("VRV", "Task", f"SOC 2 report review: {vendor}", created, PROCUREMENT, {}, steps)
+
+
+VENDOR_TICKETS = [
+    # The vendors VENDORS offboard, each closed within PROC-04's 30 days; FaxRelay left before the window.
     task("VOFF", "Offboard vendor FaxRelay", local(date(2025, 12, 1), 9), local(date(2025, 12, 10), 12)),
+    task("VOFF", "Offboard vendor SignFlow", local(date(2026, 9, 14), 9), local(date(2026, 9, 24), 16)),
+    *(vendor_review(vendor.name, day) for vendor in VENDORS for day in vendor.reviews_in_jira),
 ]
 
 
@@ -267,7 +284,8 @@ def key_of(ticket: Ticket, plan: list[Ticket]) -> str:
     return f"{ticket.project}-{same.index(ticket) + 1}"
 
 
-PLAN = [*CHANGES, *INCIDENTS, *ACCESS_REVIEWS, *OTHER_TICKETS]  # access requests and offboarding follow, per project
+# Access requests, offboarding and then VENDOR_TICKETS follow, per project.
+PLAN = [*CHANGES, *INCIDENTS, *ACCESS_REVIEWS, *OTHER_TICKETS]
 PLANTED = {
     ("ENG-CHG-01", f"change/{key_of(LATE_APPROVAL, CHANGES)}"),
     ("ENG-CHG-01", f"change/{key_of(SELF_APPROVED, CHANGES)}"),
@@ -278,17 +296,24 @@ PLANTED = {
 }
 
 
+def seeded(jira: JiraSandbox) -> set[tuple[str, str, str]]:
+    """(project, summary, created) of every issue in the sandbox: what identifies a planned ticket."""
+    return {(i["fields"]["project"]["key"], i["fields"]["summary"], i["fields"]["created"]) for i in jira.issues()}
+
+
 def seed_jira_company(jira: JiraSandbox, cloudtrail_events: Iterable[dict]) -> None:
-    """Idempotent: a sandbox reloaded from its state file already has the tickets (CHG-1 exists)."""
+    """Idempotent per ticket: a sandbox reloaded from its state file already has its tickets, and one saved before
+    tickets were added to the plan gets just those, numbered after the ones it has (new tickets go last)."""
     for key, (name, types) in PROJECTS.items():
         jira.add_project(key, name, issue_types=types)
     for account, (name, email) in PEOPLE_IN_JIRA.items():
         jira.add_user(account, name, email)
     for field_id, (name, kind) in FIELDS.items():
         jira.add_custom_field(field_id, name, kind)
-    if any(issue["key"] == "CHG-1" for issue in jira.issues()):
-        return
-    for ticket in [*PLAN, *access_requests(cloudtrail_events), *offboarding()]:
+    present = seeded(jira)
+    for ticket in [*PLAN, *access_requests(cloudtrail_events), *offboarding(), *VENDOR_TICKETS]:
+        if (ticket.project, ticket.summary, format_time(ticket.created)) in present:
+            continue
         fields = {"assignee": {"accountId": ticket.who}, **ticket.fields}
         jira.seed_issue(
             ticket.project,

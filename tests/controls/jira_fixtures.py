@@ -17,6 +17,7 @@ PROJECTS = {
     "ACR": ("Access", ["Access Review", "Access Request"]),
     "OFF": ("Offboarding", ["Task"]),
     "VOFF": ("Vendor Offboarding", ["Task"]),
+    "VRV": ("Vendor Reviews", ["Task"]),
     "RSK": ("Risk", ["Task"]),
     "DR": ("Disaster Recovery", ["Task"]),
 }
@@ -31,6 +32,7 @@ FIELDS = {  # id -> (name, type)
     "customfield_10046": ("IAM User", "text"),
     "customfield_10047": ("Employee ID", "text"),
     "customfield_10048": ("Deploy Date", "date"),
+    "customfield_10049": ("Vendor", "text"),  # not mapped by default: vendor tickets name the vendor in the summary
 }
 MAPPING = {
     "approval_field": "customfield_10040",
@@ -50,6 +52,7 @@ QUERIES = {
     "access_requests": {"project": "ACR", "issue_types": ["Access Request"]},
     "offboarding": {"project": "OFF"},
     "vendor_offboarding": {"project": "VOFF"},
+    "vendor_reviews": {"project": "VRV"},
     "risk_assessments": {"project": "RSK"},
     "restore_tests": {"project": "DR"},
 }
