@@ -7,7 +7,8 @@
 Prints wall time of the full backfill and of an incremental run after one more day, the peak memory of
 each (a fresh process each), and the API calls made against the minimum needed (one GET per file, one
 LIST page per 1,000 keys of each month prefix, and the current-state reads, which are all needed).
-The moto server runs in its own process, as AWS would be remote.
+The measured runs are fresh processes; the moto server runs in the benchmark's own process, as AWS would
+be remote.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,44 +27,20 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from socready.sandbox.aws import account_session  # noqa: E402
-from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects  # noqa: E402
-from socready.sandbox.config_files import config_item, history_file_objects  # noqa: E402
+from benchmarks.org_state import REGIONS, config_items, create_organization, job_reports, log_files, mix  # noqa: E402
+from socready.sandbox import moto_backup  # noqa: E402
+from socready.sandbox.aws import account_session, start_moto  # noqa: E402
+from socready.sandbox.config_files import history_file_objects  # noqa: E402
 from socready.sandbox.uploads import put_objects  # noqa: E402
 
 TODAY = date(2026, 11, 1)  # the benchmark's "now": the window is the 12 months before it
 LOGS, CONFIG = "bench-cloudtrail-logs", "bench-config-history"
-REGIONS = ["us-east-1", "eu-west-1"]
-WRITES = ["AuthorizeSecurityGroupIngress", "PutBucketPolicy", "CreateAccessKey", "UpdateAccessKey", "TagResource"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(f"{url}/moto-api/", timeout=1)
-            return server, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("moto server did not start")
+MONTH_FOLDER = re.compile(r"(.*/\d{4}/\d{1,2})/\d{1,2}/")  # a delivered key up to its month folder
 
 
 def account_ids(count: int) -> list[str]:
@@ -74,83 +51,40 @@ def days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def log_files(accounts: list[str], day_list: list[date], per_hour: int, rng: random.Random):
-    """CloudTrail files, one per account, region and day: reads every few minutes, ~2 % mutations."""
-    mutations = [
-        cloudtrail_event(
-            rng.choice(WRITES),
-            datetime.combine(day, datetime.min.time(), UTC) + timedelta(seconds=rng.randrange(86400)),
-            account,
-            region,
-            f"user{n % 50}",
-            {"n": n},
-            service="ec2",
-        )
-        for account in accounts
-        for region in REGIONS
-        for day in day_list
-        for n in range(max(1, per_hour * 24 // 50))
-    ]
-    return log_file_objects(accounts, REGIONS, day_list[0], day_list[-1], mutations, per_hour=per_hour)
-
-
-def config_history(accounts: list[str], resources: int, items: int, day_list: list[date], rng: random.Random):
-    """Config items for S3 buckets and security groups: each resource changes items/resources times."""
-    per_account = max(1, resources // len(accounts))
-    changes = max(1, items // resources)
-    for account in accounts:
-        for r in range(per_account):
-            region = REGIONS[r % len(REGIONS)]
-            kind = "AWS::S3::Bucket" if r % 2 else "AWS::EC2::SecurityGroup"
-            rid = f"bench-{account[-4:]}-{r}" if r % 2 else f"sg-{account[-4:]}{r:05d}"
-            for change in range(changes):
-                when = datetime.combine(rng.choice(day_list), datetime.min.time(), UTC) + timedelta(hours=change)
-                configuration = (
-                    {"name": rid}
-                    if r % 2
-                    else {
-                        "groupId": rid,
-                        "ipPermissions": [{"fromPort": 443, "toPort": 443, "ipRanges": ["10.0.0.0/8"]}],
-                    }
-                )
-                yield config_item(
-                    kind,
-                    rid,
-                    account,
-                    region,
-                    when,
-                    configuration,
-                    {
-                        "ServerSideEncryptionConfiguration": {
-                            "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
-                        }
-                    }
-                    if r % 2
-                    else {},
-                )
-
-
-def generate(url: str, args: argparse.Namespace, first: date, last: date) -> dict:
+def generate(url: str, args: argparse.Namespace, first: date, last: date) -> tuple[dict, list]:
+    """The organization on moto: live resources, then a year of log files, Config history and job reports."""
     rng = random.Random(7)
-    accounts = account_ids(args.accounts)
-    home = account_session(url, accounts[0]).client("s3", endpoint_url=url)
+    sessions = {account: account_session(url, account) for account in account_ids(args.accounts)}
+    home = sessions[account_ids(args.accounts)[0]].client("s3", endpoint_url=url)
     home.create_bucket(Bucket=LOGS)
     home.create_bucket(Bucket=CONFIG)
+    started = time.perf_counter()
+    accounts = create_organization(sessions, url, mix(args.resources, args.accounts), LOGS)
+    created = time.perf_counter() - started
     day_list = days(first, last)
     per_hour = max(1, round(args.events / (len(accounts) * len(REGIONS) * len(day_list) * 24 * 1.02)))
-    started = time.perf_counter()
     log_count = put_objects(home, LOGS, log_files(accounts, day_list, per_hour, rng))
-    items = list(config_history(accounts, args.resources, args.config_items, day_list, rng))
+    resources = sum(a.resources for a in accounts)
+    per_resource = max(1, round(args.config_items / resources))
+    items = list(config_items(accounts, per_resource, day_list, rng))
     config_count = put_objects(home, CONFIG, history_file_objects(items))
-    return {
+    reports = sum(
+        put_objects(sessions[a.id].client("s3", endpoint_url=url), a.report_bucket(), job_reports(a, first, last))
+        for a in accounts
+    )
+    size = {
         "accounts": len(accounts),
+        "resources": resources,
         "log_files": log_count,
         "events": round(log_count * per_hour * 24 * 1.02),
         "config_files": config_count,
         "config_items": len(items),
+        "job_report_files": reports,
         "per_hour": per_hour,
+        "create_resources_seconds": round(created, 1),
         "generate_seconds": round(time.perf_counter() - started, 1),
     }
+    return size, accounts
 
 
 def write_scope(folder: Path, url: str, accounts: list[str], first: date) -> Path:
@@ -214,11 +148,13 @@ def measure(scope_path: str, as_of: str) -> None:
     manifest = collect(scope, window, store, sources)
     collected = time.perf_counter() - started
     view = EvidenceView(store, manifest)
-    statuses = Counter(assess_control(p, scope, window, view, store).status for p in plans)
+    results = [assess_control(p, scope, window, view, store) for p in plans]
+    statuses = Counter(r.status for r in results)
+    not_operating = {r.id: f"{r.status}: {r.reason[:160]}" for r in results if r.status != "operating"}
     # The floor: one GET per file this run had to fetch, one LIST per month prefix those files sit in
-    # (each holds fewer than 1,000 keys: one page), and every current-state read (each is needed).
-    fresh = [e for e in manifest.entries if e.media_type == "application/gzip" and e.collected_at >= run_started]
-    prefixes = {(e.source, e.account, e.region, e.query.rsplit("/", 3)[0]) for e in fresh}
+    # (each holds fewer than 1,000 keys: one page), and every other read (current state, each needed).
+    fresh = [e for e in manifest.entries if e.query.startswith("s3://") and e.collected_at >= run_started]
+    prefixes = {MONTH_FOLDER.match(e.query).group(1) for e in fresh}
     reads = sum(n for action, n in calls.items() if action not in ("s3:GetObject", "s3:ListBucket"))
     print(
         json.dumps(
@@ -234,28 +170,38 @@ def measure(scope_path: str, as_of: str) -> None:
                 "calls": dict(calls),
                 "controls": len(plans),
                 "statuses": dict(statuses),
+                "not_operating": not_operating,
             }
         )
     )
 
 
 def run_measure(scope_path: Path, as_of: datetime) -> dict:
+    env = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGIONS[0]}
     out = subprocess.run(
         [sys.executable, __file__, "--measure", str(scope_path), "--as-of", as_of.isoformat()],
         capture_output=True,
         text=True,
-        check=True,
-        env={
-            **os.environ,
-            **{
-                "AWS_ACCESS_KEY_ID": "bench",
-                "AWS_SECRET_ACCESS_KEY": "bench",
-                "AWS_DEFAULT_REGION": REGIONS[0],
-                "GX_ANALYTICS_ENABLED": "false",
-            },
-        },
+        env={**os.environ, **env, "GX_ANALYTICS_ENABLED": "false"},
     )
+    if out.returncode:
+        raise SystemExit(f"the measured run failed:\n{out.stderr[-5000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def one_more_day(url: str, accounts: list, day: date, size: dict) -> int:
+    """The next day's log files, Config items and job reports; returns how many files were delivered."""
+    rng = random.Random(8)
+    home = account_session(url, accounts[0].id).client("s3", endpoint_url=url)
+    delivered = put_objects(home, LOGS, log_files(accounts, [day], size["per_hour"], rng))
+    changed = int(size["config_items"] / 365)  # a day's share of the year's changes
+    items = [i for i in config_items(accounts, size["config_items"] // size["resources"], [day], rng)]
+    fresh = [i for i in items if i["configurationItemStatus"] == "OK"][:changed]
+    delivered += put_objects(home, CONFIG, history_file_objects(fresh))
+    for account in accounts:
+        s3 = account_session(url, account.id).client("s3", endpoint_url=url)
+        delivered += put_objects(s3, account.report_bucket(), job_reports(account, day, day))
+    return delivered
 
 
 def main() -> None:
@@ -271,21 +217,20 @@ def main() -> None:
     args.resources, args.config_items = int(5000 * args.scale), int(100_000 * args.scale)
     args.events = int(1_000_000 * args.scale)
     first, last = TODAY - timedelta(days=365), TODAY
+    moto_backup.install()
     server, url = start_moto()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            size = generate(url, args, first, last)
-            scope = write_scope(Path(folder), url, account_ids(args.accounts), first)
+            size, accounts = generate(url, args, first, last)
+            print(json.dumps({"size": size}), flush=True)
+            scope = write_scope(Path(folder), url, [a.id for a in accounts], first)
             full = run_measure(scope, datetime.combine(last, datetime.min.time(), UTC) + timedelta(hours=23))
-            # one more day of changes, then an incremental run
-            rng = random.Random(8)
-            home = account_session(url, account_ids(args.accounts)[0]).client("s3", endpoint_url=url)
             day = last + timedelta(days=1)
-            new_files = put_objects(home, LOGS, log_files(account_ids(args.accounts), [day], size["per_hour"], rng))
+            new_files = one_more_day(url, accounts, day, size)
             incremental = run_measure(scope, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23))
     finally:
-        server.terminate()
-    keys = ("seconds", "collect_seconds", "peak_rss_mb", "entries", "fetched", "api_calls", "minimum_calls")
+        server.stop()
+    keys = ("seconds", "collect_seconds", "peak_rss_mb", "entries", "fetched", "api_calls", "minimum_calls", "calls")
     report = {"size": size, "new_files_for_incremental": new_files}
     for name, result in (("full_backfill", full), ("incremental", incremental)):
         report[name] = {
@@ -293,6 +238,7 @@ def main() -> None:
             "ratio": round(result["api_calls"] / result["minimum_calls"], 3),
             "controls": result["controls"],
             "statuses": result["statuses"],
+            "not_operating": result["not_operating"],
         }
     print(json.dumps(report, indent=2))
 

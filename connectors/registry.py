@@ -11,6 +11,7 @@ from connectors.aws.iam import AccountCollector, CredentialReportCollector, User
 from connectors.aws.kms import KeysCollector
 from connectors.aws.log_buckets import LogBucketsCollector
 from connectors.aws.logs import LogGroupsCollector
+from connectors.aws.organizations import AccountsCollector
 from connectors.aws.rds import InstancesCollector
 from connectors.aws.s3 import AccountPublicAccessBlockCollector, BucketsCollector
 from connectors.base import Collector
@@ -37,6 +38,7 @@ COLLECTORS: dict[str, Collector] = {
         DetectorsCollector(),
         PlansCollector(),
         JobReportsCollector(),
+        AccountsCollector(),
         FileCollector("file.hr_roster", "hr_roster"),
         FileCollector("file.vendor_register", "vendor_register"),
         FileCollector("file.training", "training"),

@@ -25,7 +25,7 @@ from typing import Literal
 from expectations.cloudtrail_events import TrailEvent
 from expectations.config_items import ConfigItem
 from expectations.dataset import Row
-from expectations.state_timeline import Observation, State, state_rows
+from expectations.state_timeline import Observation, State, before_joining, state_rows
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval
 from socready.scope import Scope
@@ -155,19 +155,22 @@ class Timelines:
         keep: Callable[[str], bool] = lambda resource: True,
         creation_grace: timedelta = timedelta(0),
     ) -> list[Row]:
-        """Rows of every kept resource in the scope's accounts and regions over the evaluated window."""
-        accounts, regions = {a.id for a in scope.aws.accounts}, set(scope.aws.regions)
+        """Rows of every kept resource in the scope's accounts and regions over the evaluated window (from
+        its account's joining, if that was inside it)."""
+        joined = {a.id: a.joined for a in scope.aws.accounts}
+        regions = set(scope.aws.regions)
         rows: list[Row] = []
         for resource, tracked in sorted(self.tracked.items()):
-            if tracked.account not in accounts or tracked.region not in regions or not keep(resource):
+            if tracked.account not in joined or tracked.region not in regions or not keep(resource):
                 continue
-            rows += state_rows(
+            found = state_rows(
                 resource,
                 settle(tracked.observations, creation_grace),
                 window.start_utc,
                 window.evaluated_end_utc,
                 (blind or {}).get((tracked.account, tracked.region), []),
             )
+            rows += before_joining(found, joined[tracked.account], window.start_utc)
         return rows
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 
+from socready.errors import EvidenceError
+from socready.evidence import EvidenceEntry
 from socready.evidence.view import EvidenceView
 
 SOURCE = "aws.cloudtrail.logs"
 READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "BatchGet")
+CACHE = "cache"  # derived data shared by runs, kept apart from any run's own
+PARSER_VERSION = "1"  # bump when what is kept from a record changes: older cached groups are then not used
+MONTH_FOLDER = re.compile(r"/\d{4}/\d{2}/")  # .../CloudTrail/<region>/yyyy/mm/dd/...
 KEPT_READS = frozenset({"ConsoleLogin"})  # sign-ins count for MFA and root-usage controls
 
 
@@ -55,18 +65,43 @@ def actor_of(record: dict) -> str:
 
 
 def parse_logs(view: EvidenceView) -> CloudTrailLogs:
+    """Every log file's kept events and region-hours. Files are parsed in groups (account, region, UTC month)
+    whose result is kept as derived data, keyed by the group's file hashes: a later run re-parses only the
+    groups that gained files, normally the current month's."""
     logs = CloudTrailLogs()
+    groups: dict[tuple[str, str, str], list[EvidenceEntry]] = defaultdict(list)
     for entry in view.entries(SOURCE):
+        logs.files[(entry.account or "", entry.region or "")].append(entry.sha256)
+        month = MONTH_FOLDER.search(entry.query)
+        groups[(entry.account or "", entry.region or "", month.group(0) if month else entry.query)].append(entry)
+    for entries in groups.values():
+        events, hours = parsed_group(view, entries)
+        logs.events += events
+        for (account, region), stamps in hours.items():
+            logs.hours[(account, region)].update(stamps)
+    logs.events.sort(key=lambda e: e.time)
+    return logs
+
+
+def parsed_group(view: EvidenceView, entries: list[EvidenceEntry]) -> tuple[list[TrailEvent], dict]:
+    """One group's kept events and hours with records, from the cache when an earlier run parsed the same files."""
+    key = hashlib.sha256("\n".join(sorted(e.sha256 for e in entries)).encode()).hexdigest()
+    name = f"cloudtrail/{PARSER_VERSION}/{key}.json.gz"
+    cached = view.store.derived(CACHE, name)
+    if cached is not None:
+        return decode(json.loads(gzip.decompress(cached)))
+    events: list[TrailEvent] = []
+    hours: dict[tuple[str, str], set[datetime]] = defaultdict(set)
+    for entry in entries:
         region = entry.region or ""
-        logs.files[(entry.account or "", region)].append(entry.sha256)
         for record in view.read_json(entry).get("Records", []):
             moment = parse_time(record["eventTime"])
             account = record.get("recipientAccountId") or entry.account or ""
             where = (account, record.get("awsRegion", region))
-            logs.hours[where].add(moment.replace(minute=0, second=0, microsecond=0))
+            hours[where].add(moment.replace(minute=0, second=0, microsecond=0))
             if is_kept(record):
                 details = {**(record.get("additionalEventData") or {}), **(record.get("responseElements") or {})}
-                logs.events.append(
+                events.append(
                     TrailEvent(
                         moment,
                         record["eventName"],
@@ -78,8 +113,24 @@ def parse_logs(view: EvidenceView) -> CloudTrailLogs:
                         details,
                     )
                 )
-    logs.events.sort(key=lambda e: e.time)
-    return logs
+    with suppress(EvidenceError):  # a concurrent run wrote the group first: the same content, by its key
+        view.store.put_derived(CACHE, name, gzip.compress(json.dumps(encode(events, hours)).encode(), mtime=0))
+    return events, hours
+
+
+def encode(events: list[TrailEvent], hours: dict[tuple[str, str], set[datetime]]) -> dict:
+    return {
+        "events": [[e.time.isoformat(), *astuple(e)[1:]] for e in events],
+        "hours": [
+            [account, region, sorted(int(h.timestamp()) for h in stamps)] for (account, region), stamps in hours.items()
+        ],
+    }
+
+
+def decode(data: dict) -> tuple[list[TrailEvent], dict]:
+    events = [TrailEvent(datetime.fromisoformat(time), *rest) for time, *rest in data["events"]]
+    hours = {(a, r): {datetime.fromtimestamp(h, UTC) for h in stamps} for a, r, stamps in data["hours"]}
+    return events, hours
 
 
 def cloudtrail_logs(view: EvidenceView) -> CloudTrailLogs:

@@ -14,7 +14,7 @@ import pandas as pd
 from expectations.cloudtrail_events import cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.runner import held_throughout
-from expectations.state_timeline import Observation, state_rows
+from expectations.state_timeline import Observation, before_joining, state_rows
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval
 from socready.scope import Scope
@@ -72,7 +72,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     for account in scope.aws.accounts:
         for region in scope.aws.regions:
             resource = f"account/{account.id}/region/{region}"
-            rows += state_rows(resource, observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
+            found = state_rows(resource, observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
+            rows += before_joining(found, account.joined, window.start_utc)
     return frame(rows, METRICS)
 
 

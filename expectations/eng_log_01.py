@@ -11,6 +11,7 @@ import pandas as pd
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.runner import held_throughout
+from expectations.state_timeline import before_joining
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval, merge, subtract
 from socready.scope import Scope
@@ -93,7 +94,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     logs = cloudtrail_logs(view)
     min_gap = timedelta(hours=float(params.get("coverage_gap_hours", 1)))
     rows: list[Row] = []
-    for account in (a.id for a in scope.aws.accounts):
+    for joined, account in ((a.joined, a.id) for a in scope.aws.accounts):
         events = [e for e in logs.events if e.account == account and e.name in SETS_LOGGING and start <= e.time < end]
         by_trail: dict[str, list[TrailEvent]] = defaultdict(list)
         for event in events:
@@ -107,8 +108,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         unknown = subtract(trail_periods(unproven, by_trail, trails[account], start, end), on)
         off = subtract([(start, end)], [*on, *unknown])
         resource = f"account/{account}"
-        rows += [Row(resource, s, e, "logging", {"logging": True}) for s, e in on]
-        rows += [
+        found = [Row(resource, s, e, "logging", {"logging": True}) for s, e in on]
+        found += [
             Row(
                 resource,
                 s,
@@ -121,14 +122,15 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         ]
         for s, e in off:
             seen, shown_by = describe_gap((s, e), events, listings[account])
-            rows.append(Row(resource, s, e, seen, {"logging": False}, shown_by))
+            found.append(Row(resource, s, e, seen, {"logging": False}, shown_by))
         for region in scope.aws.regions:
             gaps = subtract(hours_without_records(logs.hours.get((account, region), set()), start, end), off)
-            rows += [
+            found += [
                 Row(f"{resource}/region/{region}", s, e, "no CloudTrail records delivered", {"logging": None})
                 for s, e in gaps
                 if e - s >= min_gap
             ]
+        rows += before_joining(found, joined, start)
     return frame(rows, METRICS)
 
 

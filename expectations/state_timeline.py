@@ -10,7 +10,7 @@ Periods in which the evidence source was blind (AWS Config recorder off) are no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -69,3 +69,21 @@ def state_rows(
 
 def _shown(observation: Observation) -> tuple[str, ...]:
     return (observation.evidence,) if observation.evidence else ()
+
+
+def before_joining(rows: list[Row], joined: datetime | None, start: datetime) -> list[Row]:
+    """Rows of resources in an account that came into scope at `joined`, inside the window: each resource's
+    days before it are no evidence (from its first row, so a resource created later gains none); a resource
+    gone before it is left out."""
+    if joined is None or joined <= start:
+        return rows
+    cut: list[Row] = []
+    for resource in dict.fromkeys(r.resource for r in rows):
+        own = [r for r in rows if r.resource == resource]
+        after = [replace(r, start=max(r.start, joined)) for r in own if r.end > joined]
+        first = min(r.start for r in own)
+        if after and first < joined:
+            value = f"account joined the organization at {joined:%Y-%m-%d %H:%M} UTC; no evidence before"
+            cut.append(Row(resource, first, joined, value, dict.fromkeys(own[0].metrics)))
+        cut += after
+    return cut

@@ -5,16 +5,28 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from connectors.aws.organizations import run_scope, with_discovery
 from expectations.registry import suite_module
 from expectations.runner import validate
 from socready.applicability import Assessment
+from socready.catalog import Control
 from socready.errors import EvidenceUnusable
-from socready.evidence import EvidenceStore
+from socready.evidence import CollectionFailure, EvidenceStore
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult, EvidenceRef
 from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
 from socready.scope import Scope
 from socready.window import Window
+
+
+def blocking_failures(control: Control, sources: list[str], view: EvidenceView) -> list[CollectionFailure]:
+    """A failed read of any source withholds the verdict; an optional source the scope leaves unset does not."""
+    return [
+        f
+        for source in sources
+        for f in view.failures(source)
+        if not (f.not_configured and source in control.optional_evidence)
+    ]
 
 
 def assess_control(
@@ -23,8 +35,10 @@ def assess_control(
     control = plan.control
     if not plan.applicable:
         return not_applicable(control, plan.reason)
-    evidence = [EvidenceRef(source=e.source, sha256=e.sha256) for s in control.evidence for e in view.entries(s)]
-    failures = [f for s in control.evidence for f in view.failures(s)]
+    scope = run_scope(scope, view)
+    sources = with_discovery(scope, control.evidence)
+    evidence = [EvidenceRef(source=e.source, sha256=e.sha256) for s in sources for e in view.entries(s)]
+    failures = blocking_failures(control, sources, view)
     if failures:
         sources = ", ".join(dict.fromkeys(f.source for f in failures))
         return lacking_evidence(control, f"Evidence could not be collected from {sources}.", failures, evidence)

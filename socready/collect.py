@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from connectors.aws.organizations import SOURCE as DISCOVERY
+from connectors.aws.organizations import with_discovered_accounts, with_discovery
 from connectors.base import CollectContext
 from connectors.registry import COLLECTORS
 from socready.evidence import EvidenceEntry, EvidenceStore, Manifest, RunRecorder
@@ -68,8 +71,13 @@ def collect(
     recorder = start_run(scope, window, store, new_run_id())
     earlier = earlier_collection(store, scope, recorder.window) if incremental else {}
     context = CollectContext(scope, window, recorder, progress, earlier)
+    sources = with_discovery(scope, sources)
     for done, source in enumerate(sources, 1):
         progress(f"collecting {source} ({done}/{len(sources)})")
         collect_source(source, context)
+        if source == DISCOVERY:
+            listings = [json.loads(store.read(e.sha256)) for e in recorder.entries if e.source == DISCOVERY]
+            context.scope = with_discovered_accounts(scope, listings)
+            progress(f"in scope: {len(context.scope.aws.accounts)} AWS accounts")
         on_source_done(done, len(sources))
     return recorder.finish()

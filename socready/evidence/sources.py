@@ -19,6 +19,8 @@ SOURCES: dict[str, str] = {
     "aws.guardduty.detectors": "GuardDuty detectors and their status, per account/region",
     "aws.backup.plans": "AWS Backup plans with their selections' resources and tag conditions, per account/region",
     "aws.backup.job_reports": "AWS Backup Audit Manager daily backup job reports (CSV/JSON) from the report plans' S3",
+    "aws.organizations.accounts": "AWS Organizations account listing (id, status, joined) when the scope discovers "
+    "accounts; read by every AWS control",
     "file.hr_roster": "HR roster export (start and termination dates, background checks, NDAs, IAM user names)",
     "file.vendor_register": "Vendor register export (tier and approval, contract dates, reviews, customer data, DPA)",
     "file.training": "Security-training completions export (employee, completion date)",
@@ -29,6 +31,7 @@ SOURCES: dict[str, str] = {
     "jira.access_requests": "Jira access-request tickets with changelogs: the IAM user and the approval",
     "jira.offboarding": "Jira HR offboarding tickets: employee id and resolution date",
     "jira.vendor_offboarding": "Jira vendor-offboarding tickets: vendor and resolution date",
+    "jira.vendor_reviews": "Jira vendor assurance-report review tickets: vendor, resolution and its date",
     "jira.risk_assessments": "Jira risk-assessment tickets: completion date",
     "jira.restore_tests": "Jira backup restore-test tickets: completion date and resolution",
 }

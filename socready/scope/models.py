@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,16 +47,60 @@ class WindowSpec(Strict):
         return self
 
 
+def account_id(value: object) -> object:
+    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
+        raise ValueError(f"AWS account id {value!r} must be 12 digits, quoted in YAML (e.g. '123456789012')")
+    return value
+
+
 class AwsAccount(Strict):
     id: str
     name: str = ""
+    joined: datetime | None = Field(
+        default=None,
+        description="When the account came into scope, with a time zone; the window's days before it have no "
+        "evidence. Set from AWS Organizations for discovered accounts; unset: in scope for the whole window.",
+    )
 
     @field_validator("id", mode="before")
     @classmethod
     def _twelve_digits(cls, value: object) -> object:
-        if not isinstance(value, str) or not ACCOUNT_ID.match(value):
-            raise ValueError(f"AWS account id {value!r} must be 12 digits, quoted in YAML (e.g. '123456789012')")
+        return account_id(value)
+
+    @field_validator("joined", mode="before")
+    @classmethod
+    def _not_a_day(cls, value: object) -> object:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            raise ValueError(f"joined {value} needs a time and zone, e.g. {value}T00:00:00Z")
         return value
+
+    @field_validator("joined")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"joined {value} needs a time zone, e.g. {value.isoformat()}Z")
+        return value
+
+
+class OrganizationDiscovery(Strict):
+    """Every ACTIVE account of the AWS Organization is added to `aws.accounts` at each run."""
+
+    account: str | None = Field(
+        default=None,
+        description="Management or delegated-administrator account where organizations:ListAccounts is called; "
+        "default: the first of aws.accounts.",
+    )
+    exclude: list[str] = Field(default_factory=list, description="Account ids to leave out of scope.")
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _twelve_digits(cls, value: object) -> object:
+        return value if value is None else account_id(value)
+
+    @field_validator("exclude", mode="before")
+    @classmethod
+    def _excluded_ids(cls, values: object) -> object:
+        return [account_id(v) for v in values] if isinstance(values, list) else values
 
 
 class AssumeRole(Strict):
@@ -79,6 +123,16 @@ class AwsSpec(Strict):
     requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
     config_history: list[S3Location] = Field(default_factory=list)
+    organization: OrganizationDiscovery | None = Field(
+        default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
+    )
+
+    @property
+    def discovery_account(self) -> str | None:
+        """Where the organization's accounts are listed; None without discovery."""
+        if self.organization is None:
+            return None
+        return self.organization.account or self.accounts[0].id
 
 
 class JiraFieldMap(Strict):
@@ -97,7 +151,9 @@ class JiraFieldMap(Strict):
     postmortem: str | None = Field(default=None, description="Date field, or any field whose setting records it.")
     iam_user: str | None = Field(default=None, description="Access requests; default: the user named in the summary.")
     employee_id: str | None = Field(default=None, description="Offboarding; default: the id named in the summary.")
-    vendor: str | None = Field(default=None, description="Vendor offboarding; default: the name in the summary.")
+    vendor: str | None = Field(
+        default=None, description="Vendor offboarding and reviews; default: the name in the summary."
+    )
     not_done_resolutions: list[str] = Field(
         default_factory=lambda: ["Won't Do", "Duplicate", "Declined", "Cannot Reproduce"],
         description="Resolutions that close a ticket without doing the work.",
@@ -163,6 +219,7 @@ JIRA_QUERIES = (
     "access_requests",
     "offboarding",
     "vendor_offboarding",
+    "vendor_reviews",
     "risk_assessments",
     "restore_tests",
 )
@@ -179,6 +236,7 @@ class JiraSpec(Strict):
     access_requests: JiraQuery | None = None
     offboarding: JiraQuery | None = None
     vendor_offboarding: JiraQuery | None = None
+    vendor_reviews: JiraQuery | None = None
     risk_assessments: JiraQuery | None = None
     restore_tests: JiraQuery | None = None
     fields: JiraFieldMap = Field(default_factory=JiraFieldMap)
