@@ -177,3 +177,11 @@ def test_holds_today_is_false_while_an_exception_is_open_at_the_end():
     assert open_at_end.holds_today is False
     healed = verdict([row("a", at(5, 1), at(6, 1), False), row("a", at(6, 1), at(11, 1), True)])
     assert healed.holds_today is True and healed.status == "exception"
+
+
+def test_coverage_of_thousands_of_resources_over_the_window():
+    """Their spans add up to centuries, past pandas' Timedelta range: coverage is still the share of time covered."""
+    rows = [row(f"r{n}", at(5, 1), at(11, 1), True) for n in range(999)]
+    rows.append(row("gap", at(5, 1), at(11, 1), None))
+    result = verdict(rows)
+    assert (result.population, result.coverage) == (1000, 0.999)

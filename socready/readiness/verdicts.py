@@ -149,10 +149,10 @@ def _coverage(df: pd.DataFrame, coverage_rows: dict[int, str], kind: str) -> flo
         return 1.0
     if kind == "population":
         return round(1 - len(coverage_rows) / len(df), 4)
-    spans = list(zip(df["start"], df["end"], strict=True))
-    whole = sum((e - s for s, e in spans), pd.Timedelta(0))
-    missing = sum((spans[i][1] - spans[i][0] for i in coverage_rows), pd.Timedelta(0))
-    return round(1 - missing / whole, 4) if whole > pd.Timedelta(0) else 1.0
+    # Seconds as floats: thousands of resources over a year add up past pandas' ~292-year Timedelta range.
+    seconds = (df["end"] - df["start"]).dt.total_seconds()
+    whole, missing = float(seconds.sum()), float(seconds.iloc[list(coverage_rows)].sum())
+    return round(1 - missing / whole, 4) if whole > 0 else 1.0
 
 
 def _population(df: pd.DataFrame, kind: str) -> int:
