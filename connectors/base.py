@@ -20,6 +20,8 @@ from socready.scope import Scope
 from socready.window import Window
 
 DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
+# What AWS answers in a region the account has not enabled (opt-in regions such as af-south-1 or me-central-1).
+REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
 
 
 @dataclass
@@ -56,6 +58,8 @@ class CollectContext:
             # AWS names the denied action ("... is not authorized to perform: iam:GetUser ..."); prefer that.
             named = DENIED_ACTION.search(message)
             missing = (named.group(1) if named else permission) if denied else None
+            if code in REGION_NOT_ENABLED and region:
+                code += f": is {region} an opt-in region not enabled here? Enable it or leave it out of aws.regions"
             self._record(source, query, code, message, account, region, missing)
         except (BotoCoreError, CollectionError, OSError, SocreadyError) as exc:
             missing = getattr(exc, "missing_permission", None) or None

@@ -166,9 +166,15 @@ class Body:
         yield self.data
 
 
-def deny(monkeypatch: pytest.MonkeyPatch, operation: str, code: str = "AccessDenied", message: str = "Access Denied"):
-    """Every collector client answers `operation` with an error, as AWS does when the role lacks the action
-    (moto does not enforce IAM). The call never leaves the client."""
+def deny(
+    monkeypatch: pytest.MonkeyPatch,
+    operation: str,
+    code: str = "AccessDenied",
+    message: str = "Access Denied",
+    region: str | None = None,
+):
+    """Every collector client (in `region`, default any) answers `operation` with an error, as AWS does when the
+    role lacks the action (moto does not enforce IAM). The call never leaves the client."""
 
     def respond(**_):
         return AWSResponse("https://denied.example", 403, {}, Body(b"")), {
@@ -176,8 +182,9 @@ def deny(monkeypatch: pytest.MonkeyPatch, operation: str, code: str = "AccessDen
             "ResponseMetadata": {"HTTPStatusCode": 403},
         }
 
-    def hook(aws_client, account: str, region: str) -> None:
-        aws_client.meta.events.register(f"before-call.*.{operation}", respond)
+    def hook(aws_client, account: str, client_region: str) -> None:
+        if region in (None, client_region):
+            aws_client.meta.events.register(f"before-call.*.{operation}", respond)
 
     monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
 

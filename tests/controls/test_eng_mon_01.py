@@ -93,3 +93,16 @@ def test_denied_get_detector_names_the_missing_permission(aws, tmp_path, monkeyp
     result = assess(aws, tmp_path, "ENG-MON-01")
     assert result.status == "no_evidence"
     assert result.collection_errors[0].endswith("grant guardduty:GetDetector")
+
+
+def test_region_not_enabled_is_no_evidence_and_says_so(aws, tmp_path, monkeypatch):
+    """An opt-in region the account has not enabled answers with an invalid-token error: never a pass."""
+    prepare(aws, [PROD], [EAST, WEST])
+    enable_guardduty(aws, PROD, [EAST, WEST])
+    message = "The security token included in the request is invalid."
+    deny(monkeypatch, "ListDetectors", "UnrecognizedClientException", message, region=WEST)
+    result = assess(aws, tmp_path, "ENG-MON-01", [PROD], [EAST, WEST])
+    assert (result.status, result.clean_since) == ("no_evidence", None)
+    [error] = result.collection_errors
+    assert error.startswith(f"aws.guardduty.detectors ({PROD}/{WEST}): UnrecognizedClientException: is {WEST} an ")
+    assert "Enable it or leave it out of aws.regions" in error
