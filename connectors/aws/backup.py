@@ -103,8 +103,8 @@ class JobReportsCollector:
         known report are listed again, in both documented layouts (with and without the account folder)."""
         base = f"{prefix.strip('/')}/Backup/" if prefix.strip("/") else "Backup/"
         window = (datetime.combine(first, time(0), UTC), datetime.combine(last, time(0), UTC))
-        known, since = known_files(ctx, self.source, f"s3://{bucket}/{base}", key_date, *window)
-        folders = [f"{base}{region}/", f"{base}{account}/{region}/"]
+        folders = [f"{base}{region}/", f"{base}{account}/{region}/"]  # a bucket may hold several regions' reports
+        known, since = known_files(ctx, self.source, tuple(f"s3://{bucket}/{f}" for f in folders), key_date, *window)
         months = [folder + month for month in month_prefixes(since, window[1], padded=True) for folder in folders]
         s3 = ctx.aws.client(account, region, "s3")
         keys: list[str] = []

@@ -71,10 +71,16 @@ def key_day(key: str, region: str) -> date | None:
 
 
 def known_files(
-    ctx: CollectContext, source: str, prefix: str, day_of: Callable[[str], date | None], first: datetime, last: datetime
+    ctx: CollectContext,
+    source: str,
+    prefix: str | tuple[str, ...],
+    day_of: Callable[[str], date | None],
+    first: datetime,
+    last: datetime,
 ) -> tuple[dict[str, EvidenceEntry], datetime]:
-    """Files earlier runs fetched under `prefix` for days in [first, last], and the time from which to list again:
-    RELIST before the newest known file's day, since AWS may still deliver files for recent days."""
+    """Files earlier runs fetched under `prefix` (or any of several) for days in [first, last], and the time from
+    which to list again: RELIST before the newest known file's day, since AWS may still deliver files for
+    recent days."""
     known = {
         query: entry
         for query, entry in ctx.earlier.get(source, {}).items()

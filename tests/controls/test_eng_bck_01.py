@@ -8,19 +8,24 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from connectors.aws.session import AwsSessions
+from socready.collect import collect
+from socready.evidence import open_store
 from socready.sandbox import moto_backup
 from socready.sandbox.backup_reports import job_report_objects
 from socready.sandbox.uploads import put_objects
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,
+    EAST,
     PROD,
+    WEST,
     WINDOW_END,
     WINDOW_START,
     assess,
     at,
     client,
     create_db,
+    data_scope,
     db_item,
     deny,
     event,
@@ -28,6 +33,7 @@ from tests.controls.data_fixtures import (
     gaps,
     prepare,
 )
+from tests.helpers import window_of
 
 REPORTS = "fixture-backup-reports"
 FIRST, LAST = date(2026, 6, 30), date(2026, 8, 1)  # UTC days around the fixture window
@@ -172,3 +178,22 @@ def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkey
     assert {e.sha256 for e in first.evidence if e.source == "aws.backup.job_reports"} < {
         e.sha256 for e in second.evidence if e.source == "aws.backup.job_reports"
     }
+
+
+def test_reports_of_two_regions_in_one_bucket_are_carried_once_each(aws, tmp_path):
+    """Each region's report plan owns its own folder of the shared bucket: a later run carries each report once."""
+    prepare(aws, [PROD], [EAST, WEST])
+    s3 = client(aws, PROD, "s3")
+    s3.create_bucket(Bucket=REPORTS)
+    channel = {"S3BucketName": REPORTS, "S3KeyPrefix": "audit", "Formats": ["CSV"]}
+    for region in (EAST, WEST):
+        client(aws, PROD, "backup", region).create_report_plan(
+            ReportPlanName="jobs", ReportDeliveryChannel=channel, ReportSetting={"ReportTemplate": "BACKUP_JOB_REPORT"}
+        )
+        put_objects(s3, REPORTS, job_report_objects(PROD, region, "audit", "jobs", FIRST, LAST, []))
+    scope = data_scope(tmp_path, aws, [PROD], [EAST, WEST])
+    store = open_store(scope.evidence_store)
+    runs = [collect(scope, window_of(scope), store, ["aws.backup.job_reports"]) for _ in range(2)]
+    queries = [[e.query for e in run.entries] for run in runs]
+    assert len(queries[0]) == 2 * ((LAST - FIRST).days + 1)
+    assert sorted(queries[1]) == sorted(queries[0]) == sorted(set(queries[0]))
