@@ -257,6 +257,8 @@ def pick(mapping: dict | None, name: str, default=None):
     """A key looked up without regard to case: Config items use camelCase, APIs PascalCase, events either."""
     if not isinstance(mapping, dict):
         return default
+    if name in mapping:  # the common case, and the spelling asked for wins over another case's
+        return mapping[name]
     wanted = name.lower()
     return next((value for key, value in mapping.items() if key.lower() == wanted), default)
 

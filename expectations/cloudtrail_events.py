@@ -18,7 +18,7 @@ from socready.evidence.view import EvidenceView
 SOURCE = "aws.cloudtrail.logs"
 READ_ONLY_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "BatchGet")
 CACHE = "cache"  # derived data shared by runs, kept apart from any run's own
-PARSER_VERSION = "1"  # bump when what is kept from a record changes: older cached groups are then not used
+PARSER_VERSION = "2"  # bump when what is kept from a record changes: older cached groups are then not used
 MONTH_FOLDER = re.compile(r"/\d{4}/\d{2}/")  # .../CloudTrail/<region>/yyyy/mm/dd/...
 KEPT_READS = frozenset({"ConsoleLogin"})  # sign-ins count for MFA and root-usage controls
 
@@ -50,6 +50,15 @@ class CloudTrailLogs:
     events: list[TrailEvent] = field(default_factory=list)
     hours: dict[tuple[str, str], set[datetime]] = field(default_factory=lambda: defaultdict(set))
     files: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (account, long-term access key id) -> times of records signed with it, reads included
+    key_uses: dict[tuple[str, str], list[datetime]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, part: CloudTrailLogs) -> None:
+        self.events += part.events
+        for where, stamps in part.hours.items():
+            self.hours[where].update(stamps)
+        for key, times in part.key_uses.items():
+            self.key_uses[key] += times
 
     def named(self, *names: str) -> list[TrailEvent]:
         return [e for e in self.events if e.name in names]
@@ -75,33 +84,33 @@ def parse_logs(view: EvidenceView) -> CloudTrailLogs:
         month = MONTH_FOLDER.search(entry.query)
         groups[(entry.account or "", entry.region or "", month.group(0) if month else entry.query)].append(entry)
     for entries in groups.values():
-        events, hours = parsed_group(view, entries)
-        logs.events += events
-        for (account, region), stamps in hours.items():
-            logs.hours[(account, region)].update(stamps)
+        logs.add(parsed_group(view, entries))
     logs.events.sort(key=lambda e: e.time)
     return logs
 
 
-def parsed_group(view: EvidenceView, entries: list[EvidenceEntry]) -> tuple[list[TrailEvent], dict]:
-    """One group's kept events and hours with records, from the cache when an earlier run parsed the same files."""
+def parsed_group(view: EvidenceView, entries: list[EvidenceEntry]) -> CloudTrailLogs:
+    """One group's kept events, hours with records and key uses; from the cache when an earlier run parsed the
+    same files."""
     key = hashlib.sha256("\n".join(sorted(e.sha256 for e in entries)).encode()).hexdigest()
     name = f"cloudtrail/{PARSER_VERSION}/{key}.json.gz"
     cached = view.store.derived(CACHE, name)
     if cached is not None:
         return decode(json.loads(gzip.decompress(cached)))
-    events: list[TrailEvent] = []
-    hours: dict[tuple[str, str], set[datetime]] = defaultdict(set)
+    part = CloudTrailLogs()
     for entry in entries:
         region = entry.region or ""
         for record in view.read_json(entry).get("Records", []):
             moment = parse_time(record["eventTime"])
             account = record.get("recipientAccountId") or entry.account or ""
             where = (account, record.get("awsRegion", region))
-            hours[where].add(moment.replace(minute=0, second=0, microsecond=0))
+            part.hours[where].add(moment.replace(minute=0, second=0, microsecond=0))
+            identity = record.get("userIdentity") or {}
+            if (key_id := identity.get("accessKeyId") or "").startswith("AKIA"):  # ASIA…: temporary credentials
+                part.key_uses[(account, key_id)].append(moment)
             if is_kept(record):
                 details = {**(record.get("additionalEventData") or {}), **(record.get("responseElements") or {})}
-                events.append(
+                part.events.append(
                     TrailEvent(
                         moment,
                         record["eventName"],
@@ -109,28 +118,35 @@ def parsed_group(view: EvidenceView, entries: list[EvidenceEntry]) -> tuple[list
                         actor_of(record),
                         record.get("requestParameters") or {},
                         entry.sha256,
-                        (record.get("userIdentity") or {}).get("type", ""),
+                        identity.get("type", ""),
                         details,
                     )
                 )
     with suppress(EvidenceError):  # a concurrent run wrote the group first: the same content, by its key
-        view.store.put_derived(CACHE, name, gzip.compress(json.dumps(encode(events, hours)).encode(), mtime=0))
-    return events, hours
+        view.store.put_derived(CACHE, name, gzip.compress(json.dumps(encode(part)).encode(), mtime=0))
+    return part
 
 
-def encode(events: list[TrailEvent], hours: dict[tuple[str, str], set[datetime]]) -> dict:
+def stamps(times) -> list[int]:
+    return sorted(int(t.timestamp()) for t in times)
+
+
+def encode(part: CloudTrailLogs) -> dict:
     return {
-        "events": [[e.time.isoformat(), *astuple(e)[1:]] for e in events],
-        "hours": [
-            [account, region, sorted(int(h.timestamp()) for h in stamps)] for (account, region), stamps in hours.items()
-        ],
+        "events": [[e.time.isoformat(), *astuple(e)[1:]] for e in part.events],
+        "hours": [[account, region, stamps(times)] for (account, region), times in part.hours.items()],
+        "key_uses": [[account, key, stamps(times)] for (account, key), times in part.key_uses.items()],
     }
 
 
-def decode(data: dict) -> tuple[list[TrailEvent], dict]:
-    events = [TrailEvent(datetime.fromisoformat(time), *rest) for time, *rest in data["events"]]
-    hours = {(a, r): {datetime.fromtimestamp(h, UTC) for h in stamps} for a, r, stamps in data["hours"]}
-    return events, hours
+def decode(data: dict) -> CloudTrailLogs:
+    part = CloudTrailLogs()
+    part.events = [TrailEvent(datetime.fromisoformat(time), *rest) for time, *rest in data["events"]]
+    for account, region, seconds in data["hours"]:
+        part.hours[(account, region)] = {datetime.fromtimestamp(s, UTC) for s in seconds}
+    for account, key, seconds in data["key_uses"]:
+        part.key_uses[(account, key)] = [datetime.fromtimestamp(s, UTC) for s in seconds]
+    return part
 
 
 def cloudtrail_logs(view: EvidenceView) -> CloudTrailLogs:

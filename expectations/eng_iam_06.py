@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import great_expectations as gx
 import pandas as pd
 
-from expectations.cloudtrail_events import cloudtrail_logs, parse_time
+from expectations.cloudtrail_events import cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import split_at, unlogged_accounts, user_of
 from expectations.iam_users import (
@@ -38,30 +38,12 @@ from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-06"
 METRICS = {"compliant": "boolean"}
-LOGS = "aws.cloudtrail.logs"
 
 
 @dataclass(frozen=True, order=True)
 class Use:
     time: datetime
     exact: bool  # True: no use between it and any later moment of the window could be missed
-
-
-def key_uses(view: EvidenceView) -> dict[tuple[str, str], list[datetime]]:
-    """(account, access key id) -> times of records signed with that long-term key, reads included."""
-    return view.parsed(LOGS, _key_uses)
-
-
-def _key_uses(view: EvidenceView) -> dict[tuple[str, str], list[datetime]]:
-    uses: dict[tuple[str, str], list[datetime]] = defaultdict(list)
-    for entry in view.entries(LOGS):
-        for record in view.read_json(entry).get("Records", []):
-            key = (record.get("userIdentity") or {}).get("accessKeyId") or ""
-            if key.startswith("AKIA"):  # ASIA… keys are temporary session credentials, not a user's access key
-                uses[(record.get("recipientAccountId") or entry.account or "", key)].append(
-                    parse_time(record["eventTime"])
-                )
-    return uses
 
 
 def uses_of(view: EvidenceView, found: Credentials, since: datetime) -> dict[str, list[Use]]:
@@ -80,7 +62,7 @@ def uses_of(view: EvidenceView, found: Credentials, since: datetime) -> dict[str
     for entry, row in report_rows(view):
         if last := report_time(row.get("password_last_used")):
             uses[f"{user_resource(entry.account or '', row['user'])}|password"].append(Use(last, True))
-    signed = key_uses(view)
+    signed = cloudtrail_logs(view).key_uses
     for aspect, key in found.keys.items():
         account = owner(aspect).split("/")[1]
         uses[aspect] += [logged(at) for at in signed.get((account, key.key_id), [])]

@@ -18,6 +18,7 @@ CHANGES = [
     cloudtrail_event("StopLogging", STOPPED, ACCOUNT, REGION, "mallory", {"name": "t"}),
     cloudtrail_event("DeleteUserPolicy", DELETED, ACCOUNT, REGION, "bob", {"userName": "x"}),
 ]
+CHANGES[1]["userIdentity"]["accessKeyId"] = "AKIAEXAMPLEKEY"  # signed with bob's long-term key
 
 
 def files(first: date, last: date):
@@ -75,3 +76,4 @@ def test_what_the_cache_gives_equals_parsing_the_files(tmp_path):
         assert logs.events == parsed.events
         assert logs.hours == parsed.hours
         assert logs.files == parsed.files
+        assert logs.key_uses == parsed.key_uses == {(ACCOUNT, "AKIAEXAMPLEKEY"): [DELETED]}
