@@ -147,6 +147,7 @@ def measure(scope_path: str, as_of: str) -> None:
     run_started = datetime.now(UTC)
     manifest = collect(scope, window, store, sources)
     collected = time.perf_counter() - started
+    collect_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     view = EvidenceView(store, manifest)
     results = [assess_control(p, scope, window, view, store) for p in plans]
     statuses = Counter(r.status for r in results)
@@ -162,6 +163,7 @@ def measure(scope_path: str, as_of: str) -> None:
                 "seconds": round(time.perf_counter() - started, 1),
                 "collect_seconds": round(collected, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "collect_peak_rss_mb": collect_peak,
                 "entries": len(manifest.entries),
                 "fetched": len(fresh),
                 "errors": len(manifest.errors),
@@ -230,7 +232,17 @@ def main() -> None:
             incremental = run_measure(scope, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23))
     finally:
         server.stop()
-    keys = ("seconds", "collect_seconds", "peak_rss_mb", "entries", "fetched", "api_calls", "minimum_calls", "calls")
+    keys = (
+        "seconds",
+        "collect_seconds",
+        "peak_rss_mb",
+        "collect_peak_rss_mb",
+        "entries",
+        "fetched",
+        "api_calls",
+        "minimum_calls",
+        "calls",
+    )
     report = {"size": size, "new_files_for_incremental": new_files}
     for name, result in (("full_backfill", full), ("incremental", incremental)):
         report[name] = {

@@ -16,6 +16,9 @@ from socready.evidence.manifest import ManifestWindow, run_id_for
 from socready.scope import Scope
 from socready.window import Window
 
+# Sources read anew every run (the pipeline's own snapshots): later runs read them as history.
+CURRENT_STATE = {source for source, c in COLLECTORS.items() if getattr(c, "current_state", False)}
+
 
 def new_run_id() -> str:
     return run_id_for(datetime.now(UTC), uuid.uuid4().hex[:6])
@@ -80,4 +83,6 @@ def collect(
             context.scope = with_discovered_accounts(scope, listings)
             progress(f"in scope: {len(context.scope.aws.accounts)} AWS accounts")
         on_source_done(done, len(sources))
-    return recorder.finish()
+    manifest = recorder.finish()
+    store.write_current_state(manifest, CURRENT_STATE)
+    return manifest

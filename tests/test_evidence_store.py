@@ -14,6 +14,7 @@ from socready.errors import EvidenceError
 from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, open_store
 from socready.evidence.backends import S3Backend
 from socready.evidence.manifest import ManifestWindow
+from socready.evidence.view import EvidenceView
 
 WINDOW = ManifestWindow(start=datetime(2026, 5, 1, tzinfo=UTC), end=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
 
@@ -110,3 +111,30 @@ def test_s3_backend_over_http_is_write_once_and_verifiable(aws):
 def test_s3_location_needs_bucket():
     with pytest.raises(EvidenceError, match="needs a bucket"):
         open_store("s3://")
+
+
+def test_later_runs_read_earlier_snapshots_without_loading_their_manifests(tmp_path):
+    """A run keeps its current-state reads apart; a legacy run without them is read from its manifest."""
+    store = open_store(str(tmp_path / "evidence"))
+    year = {"start": datetime(2026, 1, 1, tzinfo=UTC), "end": datetime(2027, 1, 1, tzinfo=UTC)}
+    window = ManifestWindow(**year, timezone="UTC")
+
+    def run(run_id: str, body: bytes, keep: bool):
+        recorder = RunRecorder(store, run_id, "Acme", window)
+        recorder.add(body, source="aws.kms.keys", query="kms", connector="test", connector_version="1", account="1")
+        recorder.add(b"x", source="aws.cloudtrail.logs", query="s3://l/x", connector="test", connector_version="1")
+        manifest = recorder.finish()
+        if keep:
+            store.write_current_state(manifest, {"aws.kms.keys"})
+        return manifest
+
+    legacy = run("20261101T000000Z-aaaaaa", b'{"keys": []}', keep=False)
+    kept = run("20261102T000000Z-bbbbbb", b'{"keys": [1]}', keep=True)
+    today = run("20261103T000000Z-cccccc", b'{"keys": [2]}', keep=True)
+    loaded: list[str] = []
+    load = store.load_manifest
+    store.load_manifest = lambda run_id: loaded.append(run_id) or load(run_id)
+    earlier = EvidenceView(store, today).earlier_entries("aws.kms.keys")
+    assert earlier == [*legacy.entries_for("aws.kms.keys"), *kept.entries_for("aws.kms.keys")]
+    assert loaded == [legacy.run_id]
+    assert store.current_state(kept.run_id) == kept.entries_for("aws.kms.keys")

@@ -8,11 +8,25 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from socready.scope.models import AwsSpec
 
 RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10}, max_pool_connections=16)
+
+
+# One loader for every session: each would otherwise parse (and keep) its own copy of every service model it
+# uses, tens of megabytes per account for EC2 alone.
+LOADER = botocore.loaders.create_loader()
+
+
+def shared_models_session(**options) -> boto3.Session:
+    """A boto3 session whose service models come from the shared loader."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", LOADER)
+    return boto3.Session(botocore_session=core, **options)
 
 
 UNLIMITED = {"s3"}  # S3 serves thousands of reads a second per prefix; the limit is for control-plane APIs
@@ -64,7 +78,7 @@ class AwsSessions:
         if role.external_id:
             request["ExternalId"] = role.external_id
         credentials = sts.assume_role(**request)["Credentials"]
-        return boto3.Session(
+        return shared_models_session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],

@@ -69,6 +69,19 @@ class EvidenceStore:
     def run_ids(self) -> list[str]:
         return sorted(k.split("/")[1] for k in self.backend.keys("runs/") if k.endswith("/manifest.json"))
 
+    def write_current_state(self, manifest: Manifest, sources: set[str]) -> None:
+        """The run's current-state reads apart from its manifest: later runs read them as history (the daily
+        snapshots) without loading every earlier run's whole manifest."""
+        body = json.dumps([e.model_dump(mode="json") for e in manifest.entries if e.source in sources]).encode()
+        self.backend.put_new(f"runs/{manifest.run_id}/current-state.json", body)
+
+    def current_state(self, run_id: str) -> list[EvidenceEntry] | None:
+        """A run's current-state entries, or None for a run that kept none apart (read its manifest)."""
+        key = f"runs/{run_id}/current-state.json"
+        if not self.backend.exists(key):
+            return None
+        return [EvidenceEntry.model_validate(item) for item in json.loads(self.backend.get(key))]
+
     def write_part(self, run_id: str, number: int, entries: list[EvidenceEntry]) -> None:
         """A checkpoint of a run in progress, so an interrupted backfill resumes instead of starting over."""
         body = json.dumps([e.model_dump(mode="json") for e in entries]).encode()

@@ -40,11 +40,13 @@ class EvidenceView:
         for run_id in self.store.run_ids():
             if run_id == self.manifest.run_id:
                 continue
-            for entry in self._manifest(run_id).entries_for(source):
-                if window.start <= entry.collected_at < window.end:
+            for entry in self._current_state(run_id):
+                if entry.source == source and window.start <= entry.collected_at < window.end:
                     found.setdefault(f"{entry.sha256}|{entry.account}|{entry.region}", entry)
         return sorted(found.values(), key=lambda e: e.collected_at)
 
-    @cache  # noqa: B019 - manifests are immutable once written
-    def _manifest(self, run_id: str) -> Manifest:
-        return self.store.load_manifest(run_id)
+    @cache  # noqa: B019 - a run's evidence is immutable once written
+    def _current_state(self, run_id: str) -> list[EvidenceEntry]:
+        """A run's current-state entries: kept apart by the run, else (older runs) its whole manifest's."""
+        kept = self.store.current_state(run_id)
+        return self.store.load_manifest(run_id).entries if kept is None else kept

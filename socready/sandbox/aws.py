@@ -11,6 +11,7 @@ import boto3
 import requests
 from moto.server import ThreadedMotoServer
 
+from connectors.aws.session import shared_models_session
 from socready.sandbox import aws_data, aws_iam, jira_company
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import (
@@ -64,7 +65,7 @@ def account_session(endpoint: str, account: str) -> boto3.Session:
     sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGIONS[0], **SANDBOX_CREDENTIALS)
     role = f"arn:aws:iam::{account}:role/{ROLE}"
     creds = sts.assume_role(RoleArn=role, RoleSessionName="sandbox-seed", ExternalId=EXTERNAL_ID)["Credentials"]
-    return boto3.Session(
+    return shared_models_session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],

@@ -9,14 +9,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
 import boto3
-import botocore.loaders
-import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 from connectors.aws import session as aws_session
-from connectors.aws.session import AwsSessions
+from connectors.aws.session import AwsSessions, shared_models_session
 from socready.readiness.model import ControlResult
 from socready.sandbox.aws import start_config_recorder
 from socready.sandbox.aws_data import database_config_item
@@ -37,14 +35,9 @@ BASELINE = datetime(2026, 6, 20, 12, tzinfo=UTC)  # before the window, inside Co
 CREATED, DELETED = datetime(2026, 7, 10, 9, tzinfo=UTC), datetime(2026, 7, 20, 17, tzinfo=UTC)
 
 
-# One loader for every fixture session: parsing botocore's service models again for each session costs seconds.
-LOADER = botocore.loaders.create_loader()
-
-
 def shared_loader_session(**credentials) -> boto3.Session:
-    core = botocore.session.get_session()
-    core.register_component("data_loader", LOADER)
-    return boto3.Session(botocore_session=core, region_name=EAST, **credentials)
+    """Fixture sessions share the collector's service-model loader: parsing the models again costs seconds."""
+    return shared_models_session(region_name=EAST, **credentials)
 
 
 def session(endpoint: str, account: str) -> boto3.Session:
