@@ -35,12 +35,9 @@ Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry alread
 def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> Earlier:
     """What earlier runs for the same organization and window already fetched: the latest finished run,
     plus the checkpoints of runs interrupted after it (a resumed backfill)."""
-    finished = [
-        m
-        for m in (store.load_manifest(run) for run in store.run_ids())
-        if m.organization == scope.organization and m.window.start == window.start
-    ]
-    latest = finished[-1] if finished else None
+    manifests = (store.load_manifest(run) for run in reversed(store.run_ids()))  # newest first, read lazily
+    same = (m for m in manifests if m.organization == scope.organization and m.window.start == window.start)
+    latest = next(same, None)
     entries = list(latest.entries) if latest else []
     for run in store.interrupted_runs():
         if latest is None or run > latest.run_id:
