@@ -51,7 +51,10 @@ class BucketsCollector(Snapshot):
         buckets = []
         for bucket in read("s3:ListAllMyBuckets", s3.list_buckets)["Buckets"]:
             name = bucket["Name"]
-            location = read("s3:GetBucketLocation", s3.get_bucket_location, Bucket=name)
+            # ListBuckets names each bucket's region (since 2024); older endpoints and stand-ins need the call.
+            region = bucket.get("BucketRegion") or bucket_region(
+                read("s3:GetBucketLocation", s3.get_bucket_location, Bucket=name).get("LocationConstraint")
+            )
             encryption = read(
                 "s3:GetEncryptionConfiguration",
                 s3.get_bucket_encryption,
@@ -65,7 +68,7 @@ class BucketsCollector(Snapshot):
                 {
                     "Name": name,
                     "CreationDate": bucket.get("CreationDate"),
-                    "Region": bucket_region(location.get("LocationConstraint")),
+                    "Region": region,
                     # None: no configuration returned (S3 has applied SSE-S3 to every bucket since January 2023)
                     "EncryptionRules": encryption["ServerSideEncryptionConfiguration"]["Rules"] if encryption else None,
                     "Policy": policy["Policy"] if policy else None,
