@@ -38,7 +38,7 @@ class AccountsCollector(Snapshot):
     def snapshot(self, client: ClientFor, account: str, region: str) -> dict:
         organizations = client("organizations")
         listed = read("organizations:ListAccounts", pages, organizations, "list_accounts", "Accounts")
-        keep = ("Id", "Name", "Status", "JoinedMethod", "JoinedTimestamp")
+        keep = ("Id", "Name", "State", "Status", "JoinedMethod", "JoinedTimestamp")
         return {"accounts": [{k: a[k] for k in keep if k in a} for a in listed]}
 
 
@@ -57,7 +57,8 @@ def with_discovered_accounts(scope: Scope, listings: Iterable[dict]) -> Scope:
         for account in listing["accounts"]:
             joined = datetime.fromisoformat(str(account["JoinedTimestamp"]))
             late = joined.astimezone(tz).date() > end
-            if account.get("Status") != "ACTIVE" or account["Id"] in listed | excluded or late:
+            state = account.get("State") or account.get("Status")  # `State` replaces the deprecated `Status`
+            if state != "ACTIVE" or account["Id"] in listed | excluded or late:
                 continue
             found[account["Id"]] = AwsAccount(id=account["Id"], name=account.get("Name", ""), joined=joined)
     accounts = [*aws.accounts, *sorted(found.values(), key=lambda a: a.id)]
