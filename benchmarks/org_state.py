@@ -264,12 +264,13 @@ HTTPS_RULES = {
     "items": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": {"items": [{"cidrIp": "10.0.0.0/8"}]}}]
 }
 SSE_S3 = {"Rule": {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}}
-# Changes that keep the live resources as they are: (event, service, resources, request parameters).
+# Changes that keep the live resources as they are: (event, service, resources, request parameters). Not
+# EnableKeyRotation: it says rotation was off before, which these keys never were.
 CHANGES = (
     ("AuthorizeSecurityGroupIngress", "ec2", "groups", lambda g: {"groupId": g, "ipPermissions": HTTPS_RULES}),
     ("PutBucketEncryption", "s3", "buckets", lambda b: {"bucketName": b, "ServerSideEncryptionConfiguration": SSE_S3}),
     ("PutRetentionPolicy", "logs", "log_groups", lambda g: {"logGroupName": g, "retentionInDays": RETENTION_DAYS}),
-    ("EnableKeyRotation", "kms", "keys", lambda k: {"keyId": k}),
+    ("TagResource", "kms", "keys", lambda k: {"keyId": k, "tags": [{"tagKey": "team", "tagValue": "data"}]}),
 )
 
 
