@@ -13,6 +13,7 @@ from socready.scope import load_scope, scope_from_text
 
 STARTER = files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8")
 MINIMAL = "organization: Acme\nwindow: {start: 2026-01-01, end: 2026-06-30, timezone: Europe/Berlin}\n"
+AWS = 'aws: {{accounts: [{{id: "123456789012", {}}}], regions: [us-east-1]}}\n'
 
 
 def test_starter_file_is_valid_and_resolves_relative_paths(tmp_path):
@@ -20,6 +21,16 @@ def test_starter_file_is_valid_and_resolves_relative_paths(tmp_path):
     assert scope.categories[0] == "security"
     assert scope.evidence_store == str(tmp_path / "evidence")
     assert scope.files.hr_roster.path == str(tmp_path / "exports/hr_roster.csv")
+
+
+def test_starter_discovery_lines_uncommented_are_valid(tmp_path):
+    text = STARTER.replace("    # - {id: ", "    - {id: ").replace("  # organization: ", "  organization: ")
+    scope = scope_from_text(text, base=tmp_path)
+    assert [(a.id, a.joined and a.joined.isoformat()) for a in scope.aws.accounts] == [
+        ("123456789012", None),
+        ("210987654321", "2026-03-15T00:00:00+00:00"),
+    ]
+    assert scope.aws.discovery_account == "123456789012"
 
 
 def test_security_is_always_in_scope_and_categories_deduplicated():
@@ -37,6 +48,8 @@ def test_security_is_always_in_scope_and_categories_deduplicated():
         (MINIMAL + "report: {type: type3}\n", "report.type", "allowed values"),
         (MINIMAL + "aws: {accounts: [{id: 12345}], regions: [us-east-1]}\n", "aws.accounts[0].id", "12 digits"),
         (MINIMAL + "controls: {PROC-02: {applicable: false}}\n", "controls.PROC-02", "needs a reason"),
+        (MINIMAL + AWS.format("joined: 2026-03-15"), "aws.accounts[0].joined", "needs a time and zone"),
+        (MINIMAL + AWS.format('joined: "2026-03-15T00:00:00"'), "aws.accounts[0].joined", "needs a time zone"),
     ],
 )
 def test_invalid_scope_names_file_field_and_fix(tmp_path, text, field, hint):
