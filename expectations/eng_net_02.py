@@ -1,5 +1,6 @@
 """ENG-NET-02: no security group admits 0.0.0.0/0 or ::/0 to SSH (22) or RDP (3389), or each such exposure
-was closed within the SLA (`close_within_hours`, default 0: any exposure is an exception)."""
+was closed within the SLA (`close_within_hours`, default 0: any exposure is an exception) with an incident ticket
+(jira.incidents) naming the group."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
+from expectations.jira_issues import Issue, optional_issues
 from expectations.runner import held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
@@ -24,6 +26,7 @@ from socready.window import Window
 CONTROL_ID = "ENG-NET-02"
 METRICS = {"compliant": "boolean"}
 SETTINGS = "aws.ec2.settings"
+INCIDENTS = "jira.incidents"
 CONFIG_TYPE = "AWS::EC2::SecurityGroup"
 OPEN = ("0.0.0.0/0", "::/0")
 PORTED = ("tcp", "udp", "6", "17")  # RDP also listens on UDP 3389
@@ -100,15 +103,27 @@ def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
     return Fact(arn, event.time, dict.fromkeys(rules, event.name == "AuthorizeSecurityGroupIngress"), **seen)
 
 
-def within_sla(rows: list[Row], sla: timedelta) -> list[Row]:
-    """Exposures (touching failing rows of one group) closed within the SLA are not exceptions."""
+def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
+    """An exposure (touching failing rows of one group) closed within the SLA is not an exception when an
+    incident ticket names the group in its summary, opened from the exposure's start until the SLA after its
+    end; without one it stays an exception, saying so."""
     kept: list[Row] = []
     run: list[Row] = []
 
     def flush() -> None:
         if run and run[-1].end - run[0].start <= sla:
+            group = run[0].resource.rsplit("/", 1)[-1]
+            ticket = next(
+                (t for t in tickets if t.mentions(None, group) and run[0].start <= t.created <= run[-1].end + sla),
+                None,
+            )
+            if ticket:
+                note, ok, cited = f"closed within the SLA; ticket {ticket.key}", True, ticket.evidence
+            else:
+                note, ok, cited = f"closed within the SLA, but no incident ticket names {group}", False, ()
             kept.extend(
-                replace(r, value=f"{r.value} (closed within the SLA)", metrics={"compliant": True}) for r in run
+                replace(r, value=f"{r.value} ({note})", metrics={"compliant": ok}, evidence=(*r.evidence, *cited))
+                for r in run
             )
         else:
             kept.extend(run)
@@ -132,7 +147,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     timelines = Timelines().fold(facts(view, ports), judge)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
     sla = timedelta(hours=float(params.get("close_within_hours", 0)))
-    return frame(within_sla(rows, sla) if sla else rows, METRICS)
+    return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS)) if sla else rows, METRICS)
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

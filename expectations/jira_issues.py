@@ -222,6 +222,11 @@ def configured(scope: Scope, source: str) -> bool:
     return scope.jira is not None and scope.jira.query(source.removeprefix("jira.")) is not None
 
 
+def optional_issues(view: EvidenceView, scope: Scope, source: str) -> list[Issue]:
+    """An optional source's issues; none when the scope does not set its query (a failed read raises)."""
+    return jira_issues(view, source) if configured(scope, source) else []
+
+
 def jira_issues(view: EvidenceView, source: str) -> list[Issue]:
     """Parsed once per run and shared by every control that reads the source."""
     return view.parsed(source, PARSERS[source])

@@ -13,8 +13,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import field_map
-from expectations.jira_issues import Issue, configured, jira_issues
+from expectations.jira_issues import Issue, optional_issues
 from expectations.runner import held_throughout
 from expectations.tables import NOT_A_DATE, Table, TableRow, load_table, midnight, parse_moment, unusable
 from socready.evidence.view import EvidenceView
@@ -32,16 +31,10 @@ OPTIONAL = ("onboarded", "offboarded")
 Review = tuple[datetime, Issue | None]  # (the review day's local midnight, the done ticket recording it)
 
 
-def review_tickets(view: EvidenceView, scope: Scope) -> tuple[list[Issue], JiraFieldMap]:
-    """The scope's review tickets; none when it does not set jira.vendor_reviews (a failed read raises)."""
-    if not configured(scope, SOURCE):
-        return [], JiraFieldMap()
-    return jira_issues(view, SOURCE), field_map(scope)
-
-
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, COLUMNS, OPTIONAL)
-    tickets, mapping = review_tickets(view, scope)
+    tickets = optional_issues(view, scope, SOURCE)
+    mapping = scope.jira.fields if scope.jira else JiraFieldMap()
     interval = timedelta(days=float(params.get("review_interval_days", 365)))
     critical = {t.strip().lower() for t in str(params.get("critical_tiers", "critical")).split(",")}
     rows: list[Row] = []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
+
+from socready.readiness.model import ControlResult
 from socready.sandbox.aws_data import group_config_item, ingress_event
+from socready.scope.models import JiraSpec
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,
@@ -15,10 +19,13 @@ from tests.controls.data_fixtures import (
     assess,
     at,
     client,
+    data_scope,
     event,
     exceptions,
     prepare,
 )
+from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
+from tests.helpers import run_control
 
 SSH_FROM_ANYWHERE = "open to the internet: tcp 22-22 from 0.0.0.0/0"
 
@@ -61,7 +68,14 @@ def test_ssh_open_to_the_internet_for_two_days_is_one_exception(aws, tmp_path):
     assert exceptions(result) == [(arn(group), opened, closed, SSH_FROM_ANYWHERE)]
 
 
-def test_exposures_closed_within_the_sla_are_not_exceptions(aws, tmp_path):
+@pytest.fixture
+def jira(monkeypatch):
+    yield from jira_sandbox(monkeypatch)
+
+
+def sla_case(aws, jira, tmp_path, tickets: list[tuple[str, datetime]]) -> tuple[str, datetime, ControlResult]:
+    """SSH open for 48 h from 3 July, then RDP open from 20 July to the end; a 72 h SLA; incident `tickets`
+    (summary, created) in the sandbox Jira. Returns the group, the RDP opening and the result."""
     group = create_group(aws, "admin", [(3389, "::/0")])
     opened, rdp_opened = at(3, 10), at(20, 10)
     history = [
@@ -70,9 +84,42 @@ def test_exposures_closed_within_the_sla_are_not_exceptions(aws, tmp_path):
         ingress_event("AuthorizeSecurityGroupIngress", rdp_opened, group, 3389, "::/0"),
     ]
     prepare(aws, events=history, items=[group_item(group, BASELINE, "ResourceDiscovered")])
-    result = assess(aws, tmp_path, "ENG-NET-02", parameters={"close_within_hours": 72})
-    assert exceptions(result) == [(arn(group), rdp_opened, WINDOW_END, "open to the internet: tcp 3389-3389 from ::/0")]
+    for summary, created in tickets:
+        seed_ticket(
+            jira, "INC", summary.format(group=group), created, created + timedelta(hours=5), issue_type="Incident"
+        )
+    scope = data_scope(tmp_path, aws, **{"ENG-NET-02": {"close_within_hours": 72}})
+    scope = scope.model_copy(update={"jira": JiraSpec(**jira_scope(jira))})
+    return group, rdp_opened, run_control(scope, "ENG-NET-02")
+
+
+def test_exposure_closed_within_the_sla_with_its_ticket_is_not_an_exception(aws, jira, tmp_path):
+    group, rdp_opened, result = sla_case(aws, jira, tmp_path, [("SSH open to the internet on {group}", at(3, 12))])
+    rdp = "open to the internet: tcp 3389-3389 from ::/0"
+    assert exceptions(result) == [(arn(group), rdp_opened, WINDOW_END, rdp)]  # open past the SLA: no ticket helps
     assert result.exceptions[0].ongoing is False  # the window is closed
+
+
+def test_exposure_closed_within_the_sla_without_a_ticket_naming_the_group_stays_an_exception(aws, jira, tmp_path):
+    unrelated = [("SSH open on sg-0000000000000000", at(3, 12)), ("SSH open on {group}", at(1, 9))]  # other; before
+    group, _, result = sla_case(aws, jira, tmp_path, unrelated)
+    ssh = f"{SSH_FROM_ANYWHERE} (closed within the SLA, but no incident ticket names {group})"
+    assert exceptions(result)[0] == (arn(group), at(3, 10), at(5, 10), ssh)
+    assert len(result.exceptions) == 2
+
+
+def test_sla_without_jira_incidents_in_the_scope_leaves_every_exposure_an_exception(aws, tmp_path):
+    group = create_group(aws, "admin", [])
+    opened = at(3, 10)
+    history = [
+        ingress_event("AuthorizeSecurityGroupIngress", opened, group, 22, "0.0.0.0/0"),
+        ingress_event("RevokeSecurityGroupIngress", opened + timedelta(hours=48), group, 22, "0.0.0.0/0"),
+    ]
+    prepare(aws, events=history, items=[group_item(group, BASELINE, "ResourceDiscovered")])
+    result = assess(aws, tmp_path, "ENG-NET-02", parameters={"close_within_hours": 72})
+    assert result.collection_errors == []  # the optional source is not set: not a failed read
+    ssh = f"{SSH_FROM_ANYWHERE} (closed within the SLA, but no incident ticket names {group})"
+    assert exceptions(result) == [(arn(group), opened, opened + timedelta(hours=48), ssh)]
 
 
 def test_group_created_open_and_deleted_inside_the_window_fails_for_its_open_lifetime(aws, tmp_path):
