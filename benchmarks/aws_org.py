@@ -142,12 +142,13 @@ def measure(scope_path: str, as_of: str) -> None:
     AwsSessions.client_hooks.append(count)
     scope = load_scope(Path(scope_path))
     window = Window(scope.window.start, scope.window.end, scope.window.timezone, datetime.fromisoformat(as_of))
-    plans = [
-        p
-        for p in plan_assessments(load_catalog(), scope)
-        if p.applicable and all(s.startswith("aws.") for s in p.control.evidence)
-    ]
-    sources = sorted({s for p in plans for s in p.control.evidence})
+
+    def required(plan) -> set[str]:  # an optional Jira source (NET-02's incident tickets) is not in this scope
+        return set(plan.control.evidence) - set(plan.control.optional_evidence)
+
+    catalog = plan_assessments(load_catalog(), scope)
+    plans = [p for p in catalog if p.applicable and all(s.startswith("aws.") for s in required(p))]
+    sources = sorted({s for p in plans for s in required(p)})
     store = open_store(scope.evidence_store)
     started = time.perf_counter()
     run_started = datetime.now(UTC)

@@ -21,6 +21,7 @@ import boto3
 from connectors.aws.s3 import drop_account_host_prefix
 from socready.sandbox.aws_data import (
     BLOCK_ALL,
+    backup_production,
     bucket_config_item,
     database_config_item,
     group_config_item,
@@ -164,23 +165,8 @@ def create_backups(account: Account, client) -> None:
     reports to the account's report bucket (the reports themselves are generated, see `backup_reports`)."""
     client("s3").create_bucket(Bucket=account.report_bucket())
     for region in sorted({r for _, r in account.databases}):
-        backup = client("backup", region)
-        backup.create_backup_vault(BackupVaultName=VAULT)
-        rule = {"RuleName": "daily", "TargetBackupVaultName": VAULT, "ScheduleExpression": "cron(0 5 * * ? *)"}
-        plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "production-daily", "Rules": [rule]})
-        tagged = {"ConditionType": "STRINGEQUALS", "ConditionKey": "environment", "ConditionValue": "production"}
-        selection = {
-            "SelectionName": "production",
-            "IamRoleArn": f"arn:aws:iam::{account.id}:role/backup",
-            "ListOfTags": [tagged],
-        }
-        backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection=selection)
-        channel = {"S3BucketName": account.report_bucket(), "S3KeyPrefix": REPORT_PREFIX, "Formats": ["CSV"]}
-        backup.create_report_plan(
-            ReportPlanName=REPORT_PLAN,
-            ReportDeliveryChannel=channel,
-            ReportSetting={"ReportTemplate": "BACKUP_JOB_REPORT"},
-        )
+        where = (VAULT, "production", account.report_bucket(), REPORT_PREFIX, REPORT_PLAN)
+        backup_production(client("backup", region), account.id, *where)
 
 
 def create_organization(sessions: dict[str, boto3.Session], endpoint: str, counts: dict[str, int], logs: str):

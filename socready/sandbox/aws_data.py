@@ -281,22 +281,26 @@ def seed(sessions: dict[str, boto3.Session], endpoint: str) -> None:
     seed_backups(client(PROD, "backup"), client(PROD, "s3"))
 
 
-def seed_backups(backup, s3) -> None:
-    """A daily plan selecting production databases by tag, and daily backup job reports delivered to S3."""
-    backup.create_backup_vault(BackupVaultName="northwind-vault")
-    rule = {"RuleName": "daily", "TargetBackupVaultName": "northwind-vault", "ScheduleExpression": "cron(0 5 * * ? *)"}
+def backup_production(backup, account: str, vault: str, selection: str, bucket: str, prefix: str, report: str) -> dict:
+    """A vault and a daily plan selecting resources tagged environment=production, and a report plan delivering
+    backup job reports to `bucket`/`prefix`; returns the plan."""
+    backup.create_backup_vault(BackupVaultName=vault)
+    rule = {"RuleName": "daily", "TargetBackupVaultName": vault, "ScheduleExpression": "cron(0 5 * * ? *)"}
     plan = backup.create_backup_plan(BackupPlan={"BackupPlanName": "production-daily", "Rules": [rule]})
     tagged = {"ConditionType": "STRINGEQUALS", "ConditionKey": "environment", "ConditionValue": "production"}
-    selection = {
-        "SelectionName": "production-databases",
-        "IamRoleArn": f"arn:aws:iam::{PROD}:role/backup",
-        "ListOfTags": [tagged],
-    }
-    backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection=selection)
-    channel = {"S3BucketName": REPORT_BUCKET, "S3KeyPrefix": REPORT_PREFIX, "Formats": ["CSV"]}
+    chosen = {"SelectionName": selection, "IamRoleArn": f"arn:aws:iam::{account}:role/backup", "ListOfTags": [tagged]}
+    backup.create_backup_selection(BackupPlanId=plan["BackupPlanId"], BackupSelection=chosen)
+    channel = {"S3BucketName": bucket, "S3KeyPrefix": prefix, "Formats": ["CSV"]}
     backup.create_report_plan(
-        ReportPlanName=REPORT_PLAN, ReportDeliveryChannel=channel, ReportSetting={"ReportTemplate": "BACKUP_JOB_REPORT"}
+        ReportPlanName=report, ReportDeliveryChannel=channel, ReportSetting={"ReportTemplate": "BACKUP_JOB_REPORT"}
     )
+    return plan
+
+
+def seed_backups(backup, s3) -> None:
+    """A daily plan selecting production databases by tag, and daily backup job reports delivered to S3."""
+    where = ("northwind-vault", "production-databases", REPORT_BUCKET, REPORT_PREFIX, REPORT_PLAN)
+    plan = backup_production(backup, PROD, *where)
     production = [db.arn for db in DATABASES if db.production and (db.account, db.region) == (PROD, HOME)]
     reports = job_report_objects(
         PROD,
