@@ -204,7 +204,7 @@ def one_more_day(url: str, accounts: list, day: date, size: dict) -> int:
     home = account_session(url, accounts[0].id).client("s3", endpoint_url=url)
     delivered = put_objects(home, LOGS, log_files(accounts, [day], size["per_hour"], rng))
     changed = int(size["config_items"] / 365)  # a day's share of the year's changes
-    items = [i for i in config_items(accounts, size["config_items"] // size["resources"], [day], rng)]
+    items = list(config_items(accounts, size["config_items"] // size["resources"], [day], rng))
     fresh = [i for i in items if i["configurationItemStatus"] == "OK"][:changed]
     delivered += put_objects(home, CONFIG, history_file_objects(fresh))
     for account in accounts:

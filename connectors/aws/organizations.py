@@ -74,6 +74,11 @@ def with_discovery(scope: Scope, sources: list[str]) -> list[str]:
     return [SOURCE, *(s for s in sources if s != SOURCE)]
 
 
+def listings(view: EvidenceView) -> list[dict]:
+    return [view.read_json(entry) for entry in view.entries(SOURCE)]
+
+
 def run_scope(scope: Scope, view: EvidenceView) -> Scope:
-    """The scope a run collected and assessed: its accounts with those the run's listing discovered."""
-    return with_discovered_accounts(scope, [view.read_json(entry) for entry in view.entries(SOURCE)])
+    """The scope a run collected and assessed: its accounts with those the run's listing discovered (the
+    listing is read once a run, though every control asks)."""
+    return with_discovered_accounts(scope, view.parsed(SOURCE, listings))

@@ -153,6 +153,11 @@ def test_denied_selection_listing_names_the_permission(aws, tmp_path, monkeypatc
     assert result.collection_errors[0].endswith("grant backup:ListBackupSelections")
 
 
+def delivered(keys: list[str]) -> list[str]:
+    """The delivery day (yyyymmdd) in each report's name, sorted."""
+    return sorted(key.split("/")[-1][-12:-4] for key in keys)
+
+
 def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkeypatch):
     """Reports are immutable once delivered: a later run fetches only the new ones and still decides on all."""
     prepare(aws)
@@ -171,7 +176,6 @@ def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkey
     fetched.clear()
     second = assess(aws, tmp_path, "ENG-BCK-01")
     late = [key for key in fetched if "/Backup/" in key]
-    delivered = lambda keys: sorted(key.split("/")[-1][-12:-4] for key in keys)  # noqa: E731 - yyyymmdd of each
     assert delivered(early) == [f"{d:%Y%m%d}" for d in (FIRST + timedelta(days=n) for n in range(1, 22))]
     assert delivered(late) == [f"{d:%Y%m%d}" for d in (date(2026, 7, 22) + timedelta(days=n) for n in range(12))]
     assert (first.status, second.status) == ("operating", "operating")
