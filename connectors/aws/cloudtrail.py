@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from connectors.aws.delivered import DeliveredFiles
 from connectors.aws.snapshot import ClientFor, Snapshot
 from connectors.base import CollectContext
+from socready.scope.models import AwsSpec, S3Location
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+GLOBAL_EVENTS_REGION = "us-east-1"
 
 
 class TrailsCollector(Snapshot):
@@ -29,13 +33,30 @@ class TrailsCollector(Snapshot):
 
 
 class LogFilesCollector(DeliveredFiles):
-    """Every log file of the window from the trail's S3 bucket, in CloudTrail's documented layout."""
+    """Every log file of the window and the lookback before it from the trail's S3 bucket, in CloudTrail's
+    documented layout (an organization trail's under the organization's folder)."""
 
     source = "aws.cloudtrail.logs"
     version = VERSION
     service_folder = "CloudTrail"
     padded = True
     locations_field = "cloudtrail_logs"
+
+    def lookback_for(self, aws: AwsSpec) -> timedelta:
+        return timedelta(days=aws.cloudtrail_lookback_days)
+
+    def regions(self, aws: AwsSpec) -> list[str]:
+        """Global services' events (IAM, STS, console sign-in) are delivered in the us-east-1 folder."""
+        return list(dict.fromkeys([*aws.regions, GLOBAL_EVENTS_REGION]))
+
+    def accounts(self, aws: AwsSpec) -> list[str]:
+        """The log buckets' owners too: changes to a log bucket are events of the (log archive) account owning it."""
+        owners = (location.account for location in aws.cloudtrail_logs if location.account)
+        return list(dict.fromkeys([*super().accounts(aws), *owners]))
+
+    def account_folder(self, location: S3Location, account: str) -> str:
+        organization = f"{location.organization_id}/" if location.organization_id else ""
+        return f"AWSLogs/{organization}{account}/"
 
     def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
         if not ctx.scope.aws.cloudtrail_logs:

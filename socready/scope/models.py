@@ -109,10 +109,25 @@ class AssumeRole(Strict):
     session_name: str = "socready"
 
 
+ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
 class S3Location(Strict):
     bucket: str
     prefix: str = ""
     account: str | None = Field(default=None, description="Account that owns the bucket; default: first.")
+    organization_id: str | None = Field(
+        default=None,
+        description="CloudTrail logs of an organization trail: keys are "
+        "<prefix>/AWSLogs/<organization_id>/<account>/CloudTrail/<region>/...",
+    )
+
+    @field_validator("organization_id")
+    @classmethod
+    def _organization_id(cls, value: str | None) -> str | None:
+        if value is not None and not ORGANIZATION_ID.match(value):
+            raise ValueError(f"organization id {value!r} must look like o-a1b2c3d4e5 (AWS Organizations)")
+        return value
 
 
 class AwsSpec(Strict):
@@ -122,10 +137,23 @@ class AwsSpec(Strict):
     endpoint_url: str | None = Field(default=None, description="Override for every AWS API (moto, proxies).")
     requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
+    cloudtrail_lookback_days: int = Field(
+        default=90,
+        ge=1,
+        description="CloudTrail log files are read from this many days before the window start (last use of "
+        "credentials, state before the first change).",
+    )
     config_history: list[S3Location] = Field(default_factory=list)
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
     )
+
+    @field_validator("config_history")
+    @classmethod
+    def _no_organization_layout(cls, value: list[S3Location]) -> list[S3Location]:
+        if any(location.organization_id for location in value):
+            raise ValueError("organization_id is for aws.cloudtrail_logs; AWS Config keys have no organization folder")
+        return value
 
     @property
     def discovery_account(self) -> str | None:
