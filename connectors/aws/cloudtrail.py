@@ -14,7 +14,10 @@ GLOBAL_EVENTS_REGION = "us-east-1"
 
 
 class TrailsCollector(Snapshot):
-    """Per account and region: trails homed there, each with status, event selectors and validation."""
+    """Per account and region: the account's own trails that log the region (homed there, or multi-region ones
+    homed in any region, in scope or not), each with status and validation; event selectors where it is homed.
+    An organization trail seen from a member account is left out: it is read where it lives, in the management
+    account."""
 
     source = "aws.cloudtrail.trails"
     version = VERSION
@@ -23,12 +26,18 @@ class TrailsCollector(Snapshot):
     def snapshot(self, client: ClientFor, account: str, region: str) -> dict:
         cloudtrail = client("cloudtrail")
         trails = []
-        for trail in cloudtrail.describe_trails(includeShadowTrails=False)["trailList"]:
-            status = cloudtrail.get_trail_status(Name=trail["TrailARN"])
-            selectors = cloudtrail.get_event_selectors(TrailName=trail["TrailARN"])
+        for trail in cloudtrail.describe_trails(includeShadowTrails=True)["trailList"]:
+            arn = trail["TrailARN"]
+            if arn.split(":")[4] != account:
+                continue
+            status = cloudtrail.get_trail_status(Name=arn)  # by ARN: also a trail homed in another region
             status.pop("ResponseMetadata", None)
-            selectors.pop("ResponseMetadata", None)
-            trails.append({**trail, "Status": status, "EventSelectors": selectors})
+            found = {**trail, "Status": status}
+            if trail.get("HomeRegion", arn.split(":")[3]) == region:
+                selectors = cloudtrail.get_event_selectors(TrailName=arn)
+                selectors.pop("ResponseMetadata", None)
+                found["EventSelectors"] = selectors
+            trails.append(found)
         return {"trails": trails}
 
 

@@ -25,11 +25,17 @@ def create_log_bucket(endpoint: str, account: str) -> None:
 
 
 def create_trail(
-    endpoint: str, account: str, *, logging: bool = True, multi_region: bool = True, name: str = "main-trail"
+    endpoint: str,
+    account: str,
+    *,
+    logging: bool = True,
+    multi_region: bool = True,
+    name: str = "main-trail",
+    bucket: str = BUCKET,
 ) -> None:
     """Needs the log bucket (create_log_bucket) to exist first, as in AWS."""
     trail = session(endpoint, account).client("cloudtrail", endpoint_url=endpoint)
-    trail.create_trail(Name=name, S3BucketName=BUCKET, IsMultiRegionTrail=multi_region)
+    trail.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region)
     if logging:
         trail.start_logging(Name=name)
 
@@ -43,9 +49,49 @@ def upload_logs(
     silences: Iterable[Silence] = (),
     first: date = FIRST_DAY,
     last: date = LAST_DAY,
+    organization_id: str | None = None,
 ) -> int:
+    """Log files in BUCKET of `log_account`; with `organization_id`, in an organization trail's layout
+    (AWSLogs/<org-id>/<account>/CloudTrail/...)."""
     s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
-    return put_objects(s3, BUCKET, log_file_objects(accounts, regions, first, last, list(events), silences))
+    objects = log_file_objects(accounts, regions, first, last, list(events), silences)
+    if organization_id:
+        objects = ((key.replace("AWSLogs/", f"AWSLogs/{organization_id}/", 1), body) for key, body in objects)
+    return put_objects(s3, BUCKET, objects)
+
+
+def create_organization(endpoint: str, management: str, members: int) -> tuple[str, list[str]]:
+    """An AWS Organization managed from `management` with `members` new accounts: its id and theirs."""
+    organizations = session(endpoint, management).client("organizations", endpoint_url=endpoint)
+    organization = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    made = [
+        organizations.create_account(Email=f"member{n}@example.com", AccountName=f"member-{n}")["CreateAccountStatus"]
+        for n in range(members)
+    ]
+    return organization, [status["AccountId"] for status in made]
+
+
+def stand_in_bucket(endpoint: str, account: str) -> str:
+    """A bucket of `account` for a trail moto must find there, while the trail's files go to the log archive."""
+    name = f"trail-stand-in-{account}"
+    session(endpoint, account).client("s3", endpoint_url=endpoint).create_bucket(Bucket=name)
+    return name
+
+
+def create_organization_trail(endpoint: str, management: str, name: str = "org-trail") -> str:
+    """A logging multi-region organization trail in the management account; returns its ARN. (moto looks for the
+    trail's bucket in the trail's own account, where AWS accepts the log archive's bucket: a local stand-in.)"""
+    stand_in = stand_in_bucket(endpoint, management)
+    trail = session(endpoint, management).client("cloudtrail", endpoint_url=endpoint)
+    arn = trail.create_trail(
+        Name=name,
+        S3BucketName=stand_in,
+        IsMultiRegionTrail=True,
+        IsOrganizationTrail=True,
+        EnableLogFileValidation=True,
+    )["TrailARN"]
+    trail.start_logging(Name=name)
+    return arn
 
 
 def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:
