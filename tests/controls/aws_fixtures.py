@@ -10,6 +10,9 @@ import boto3
 from socready.sandbox.aws import account_session
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.uploads import put_objects
+from socready.scope import Scope
+from socready.scope.models import S3Location
+from tests.helpers import make_scope
 
 BUCKET = "fixture-cloudtrail-logs"
 FIRST_DAY, LAST_DAY = date(2026, 6, 30), date(2026, 8, 1)  # the fixture window plus a day either side
@@ -78,7 +81,9 @@ def stand_in_bucket(endpoint: str, account: str) -> str:
     return name
 
 
-def create_organization_trail(endpoint: str, management: str, name: str = "org-trail") -> str:
+def create_organization_trail(
+    endpoint: str, management: str, name: str = "org-trail", *, validated: bool = True
+) -> str:
     """A logging multi-region organization trail in the management account; returns its ARN. (moto looks for the
     trail's bucket in the trail's own account, where AWS accepts the log archive's bucket: a local stand-in.)"""
     stand_in = stand_in_bucket(endpoint, management)
@@ -88,7 +93,7 @@ def create_organization_trail(endpoint: str, management: str, name: str = "org-t
         S3BucketName=stand_in,
         IsMultiRegionTrail=True,
         IsOrganizationTrail=True,
-        EnableLogFileValidation=True,
+        EnableLogFileValidation=validated,
     )["TrailARN"]
     trail.start_logging(Name=name)
     return arn
@@ -117,3 +122,9 @@ def offboard_users(
                 cloudtrail_event("DeleteLoginProfile", removed, account, "us-east-1", actor, {"userName": user})
             )
     return events
+
+
+def organization_scope(folder, endpoint: str, accounts: list[str], regions: list[str], *locations: S3Location) -> Scope:
+    """The fixture scope reading CloudTrail logs from `locations` (an organization trail's, a log archive's)."""
+    scope = make_scope(folder, endpoint=endpoint, accounts=accounts, regions=regions, log_bucket=BUCKET)
+    return scope.model_copy(update={"aws": scope.aws.model_copy(update={"cloudtrail_logs": list(locations)})})

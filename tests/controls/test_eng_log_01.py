@@ -14,6 +14,7 @@ from tests.controls.aws_fixtures import (
     create_organization,
     create_organization_trail,
     create_trail,
+    organization_scope,
     stand_in_bucket,
     upload_logs,
 )
@@ -168,11 +169,6 @@ def test_stop_not_restarted_by_as_of_is_ongoing_exception_ending_at_as_of(aws, t
     assert result.status == "exception"
     assert intervals(result) == [(f"account/{PROD}", stopped, as_of, f"trail {ARN} stopped by StopLogging (mallory)")]
     assert result.exceptions[0].ongoing is True
-
-
-def organization_scope(folder, endpoint: str, accounts: list[str], regions: list[str], *locations: S3Location):
-    scope = make_scope(folder, endpoint=endpoint, accounts=accounts, regions=regions, log_bucket=BUCKET)
-    return scope.model_copy(update={"aws": scope.aws.model_copy(update={"cloudtrail_logs": list(locations)})})
 
 
 def test_organization_trail_logs_every_member_account(aws, tmp_path):
