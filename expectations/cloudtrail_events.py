@@ -154,7 +154,7 @@ def until(logs: CloudTrailLogs, as_of: datetime) -> CloudTrailLogs:
     cut = CloudTrailLogs(files=logs.files)
     cut.events = [e for e in logs.events if e.time <= as_of]
     for where, hours in logs.hours.items():
-        cut.hours[where] = {h for h in hours if h <= as_of}
+        cut.hours[where] = {h for h in hours if h < as_of}  # an hour that began by then
     for key, times in logs.key_uses.items():
         cut.key_uses[key] = [t for t in times if t <= as_of]
     return cut
