@@ -3,11 +3,17 @@ last-use dates, via moto over HTTP."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
 import pytest
 
 from connectors.aws.iam import CredentialReportCollector
+from expectations.eng_iam_06 import Use, report_key_uses
+from expectations.iam_users import REPORT, USERS, credentials
+from socready.evidence import RunRecorder, open_store
+from socready.evidence.manifest import ManifestWindow
+from socready.evidence.view import EvidenceView
 from socready.sandbox.aws_iam import console_login, create_key_event, iam_event
 from tests.controls.aws_fixtures import upload_logs
 from tests.controls.iam_fixtures import (
@@ -26,7 +32,7 @@ from tests.controls.iam_fixtures import (
     scope_for,
     upload,
 )
-from tests.helpers import run_control
+from tests.helpers import make_scope, run_control
 
 CONTROL = "ENG-IAM-06"
 TEN_DAYS = {"controls": {CONTROL: {"parameters": {"max_unused_days": 10}}}}
@@ -139,3 +145,31 @@ def test_a_lookback_shorter_than_the_threshold_leaves_the_first_days_undecided(a
     note = "(aws.cloudtrail_lookback_days 30 is shorter than the 90-day threshold)"
     assert gaps(result) == [(f"account/{PROD}/user/bob", WINDOW_START, WINDOW_END)]
     assert result.coverage_gaps[0].value == f"console password: no use shown in the logs from 2026-06-01 {note}"
+
+
+def test_the_credential_reports_key_last_used_date_is_a_use_of_that_key(tmp_path):
+    """A key is matched to its report column by creation time (the report's last_rotated); the other key of the
+    same user, and a key of another user created at the same time, are not."""
+    created = "2026-03-01T10:00:00+00:00"
+    header = "user,arn,user_creation_time,password_enabled,password_last_used,access_key_1_last_rotated,"
+    header += "access_key_1_last_used_date,access_key_2_last_rotated,access_key_2_last_used_date\n"
+    rows = f"ci,arn,{created},false,N/A,{created},2026-06-20T08:00:00+00:00,2026-05-01T10:00:00+00:00,N/A\n"
+    users = [
+        {"UserName": "ci", "AccessKeys": [key("AKIAFIRST", created), key("AKIASECOND", "2026-05-01T10:00:00+00:00")]},
+        {"UserName": "etl", "AccessKeys": [key("AKIAOTHER", created)]},
+    ]
+    store = open_store(str(tmp_path / "evidence"))
+    window = ManifestWindow(start=WINDOW_START, end=WINDOW_END, timezone="UTC")
+    recorder = RunRecorder(store, "20260801T000000Z-aaaaaa", "Acme", window)
+    where = {"connector": "test", "connector_version": "1", "account": PROD}
+    recorder.add((header + rows).encode(), source=REPORT, query="report", media_type="text/csv", **where)
+    recorder.add(json.dumps({"users": users}).encode(), source=USERS, query="users", **where)
+    view = EvidenceView(store, recorder.finish())
+    found = credentials(view, make_scope(tmp_path, accounts=[PROD], regions=["us-east-1"]))
+    assert list(report_key_uses(view, found)) == [
+        (f"account/{PROD}/user/ci|key|AKIAFIRST", Use(datetime(2026, 6, 20, 8, tzinfo=UTC), True))
+    ]
+
+
+def key(key_id: str, created: str) -> dict:
+    return {"AccessKeyId": key_id, "Status": "Active", "CreateDate": created}
