@@ -19,6 +19,7 @@ from expectations.dataset import Row, frame
 from expectations.eng_log_01 import Trails, event_arn, read_trails, trail_key
 from expectations.iam_timeline import unlogged_accounts
 from expectations.runner import held_throughout
+from expectations.state_timeline import before_joining
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -62,15 +63,16 @@ def from_snapshot(body: dict) -> list[Seen]:
     return found
 
 
-def organization_rows(rows: list[Row], trails: Trails, scope: Scope) -> list[Row]:
+def organization_rows(rows: list[Row], trails: Trails, scope: Scope, window: Window) -> list[Row]:
     """An organization trail's rows again under each member account it logs: the member's logs are validated as
     the trail is, and the row names the trail (in the management account) to fix."""
     copies = []
     for home, name in sorted(trails.organization):
         own = [r for r in rows if r.resource == trail_resource(home, name)]
-        for account in (a.id for a in scope.aws.accounts):
-            if account != home and account in trails.members:
-                copies += [replace(r, resource=trail_resource(account, name)) for r in own]
+        for account in scope.aws.accounts:
+            if account.id != home and account.id in trails.members:
+                mine = [replace(r, resource=trail_resource(account.id, name)) for r in own]
+                copies += before_joining(mine, account.joined, window.start_utc)
     return copies
 
 
@@ -79,7 +81,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         Timelines().snapshots(view, TRAILS, from_snapshot).events(cloudtrail_logs(view).named(*EVENTS), from_event)
     )
     rows = timelines.rows(scope, window)
-    rows += organization_rows(rows, read_trails(view), scope)
+    rows += organization_rows(rows, read_trails(view), scope, window)
     with_trails = {r.resource.split("/trail/")[0] for r in rows}
     listings = {a.id: tuple(e.sha256 for e in view.entries(TRAILS) if e.account == a.id) for a in scope.aws.accounts}
     rows += [
