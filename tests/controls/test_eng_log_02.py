@@ -54,7 +54,7 @@ def test_validation_switched_off_for_two_days_is_one_exception(aws, tmp_path):
     upload(aws, [off, on, other])
     result = assess(tmp_path, aws, CONTROL)
     assert result.status == "exception"
-    value = "log file validation off (UpdateTrail by mallory)"
+    value = f"log file validation off on {ARN} (UpdateTrail by mallory)"
     assert intervals(result) == [(f"account/{PROD}/trail/main-trail", at(3, 13), at(5, 13), value)]
 
 
@@ -71,7 +71,7 @@ def test_only_the_unvalidated_trail_and_the_account_without_a_trail_are_exceptio
             f"account/{PROD}/trail/audit-copy",
             WINDOW_START,
             WINDOW_END,
-            "log file validation off (no change recorded before)",
+            f"log file validation off on {ARN.replace('main-trail', 'audit-copy')} (no change recorded before)",
         ),
         (f"account/{third}", WINDOW_START, WINDOW_END, "no CloudTrail trail"),
     ]
