@@ -4,6 +4,7 @@ services' events, and the organization trail's key layout."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from importlib.resources import files
 
 import pytest
 from pydantic import ValidationError
@@ -12,7 +13,7 @@ from connectors.aws.delivered import key_day
 from socready.collect import collect
 from socready.evidence import open_store
 from socready.sandbox.aws_iam import console_login
-from socready.scope import Scope
+from socready.scope import Scope, scope_from_text
 from socready.scope.models import AwsSpec, S3Location
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_logs
 from tests.controls.iam_fixtures import STAGING, assess, at, intervals, upload
@@ -83,3 +84,13 @@ def test_config_history_has_no_organization_folder():
     with pytest.raises(ValidationError, match=r"organization_id is for aws\.cloudtrail_logs"):
         AwsSpec(accounts=[{"id": PROD}], regions=["us-east-1"], config_history=[location])
     assert AwsSpec(accounts=[{"id": PROD}], regions=["us-east-1"], cloudtrail_logs=[location]).cloudtrail_logs
+
+
+def test_starter_organization_trail_and_lookback_lines_uncommented_are_valid(tmp_path):
+    starter = files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8")
+    text = starter.replace("    # - {bucket: org-cloudtrail-logs", "    - {bucket: org-cloudtrail-logs").replace(
+        "  # cloudtrail_lookback_days: 90", "  cloudtrail_lookback_days: 120"
+    )
+    aws = scope_from_text(text, base=tmp_path).aws
+    assert [b.organization_id for b in aws.cloudtrail_logs] == [None, "o-a1b2c3d4e5"]
+    assert aws.cloudtrail_lookback_days == 120
