@@ -36,11 +36,14 @@ class Earlier:
     newest: datetime | None  # the latest `updated` it saw
 
 
-def earlier_collection(ctx: CollectContext, source: str, base: str, fields: list[str]) -> Earlier:
-    """Only a collection closed by its summary counts; one of another query or field list is fetched again."""
+def earlier_collection(ctx: CollectContext, source: str, base: str, fields: list[str], changelog: bool) -> Earlier:
+    """Only a collection closed by its summary counts; one of another query, field list or changelog setting is
+    fetched again."""
     known = ctx.earlier.get(source, {})
     summaries = [json.loads(ctx.recorder.store.read(e.sha256)) for q, e in known.items() if q.startswith(SUMMARY)]
-    if not summaries or any(s["base_jql"] != base or s["fields"] != fields for s in summaries):
+    if not summaries or any(
+        (s["base_jql"], s["fields"], s["changelog"]) != (base, fields, changelog) for s in summaries
+    ):
         return Earlier([], None)
     newest = [datetime.fromisoformat(s["newest_updated"]) for s in summaries if s["newest_updated"]]
     return Earlier(list(known.values()), max(newest, default=None))
@@ -55,10 +58,14 @@ class JiraIssuesCollector:
     version = VERSION
 
     def __init__(self, name: str, fields: Callable[[JiraFieldMap], Iterable[str | None]], changelog: bool) -> None:
-        self.name, self.source, self._fields, self.changelog = name, f"jira.{name}", fields, changelog
+        self.name, self.source, self._fields, self._changelog = name, f"jira.{name}", fields, changelog
 
     def fields(self, mapping: JiraFieldMap) -> list[str]:
         return list(dict.fromkeys(f for f in (*BASE_FIELDS, *self._fields(mapping)) if f))
+
+    def changelog(self, mapping: JiraFieldMap) -> bool:
+        """Read where approvals, post-mortems or status transitions (done statuses) are judged from it."""
+        return self._changelog or bool(mapping.done_statuses)
 
     def collect(self, ctx: CollectContext) -> None:
         spec = ctx.scope.jira
@@ -71,9 +78,10 @@ class JiraIssuesCollector:
             self._collect(ctx, reader, spec, base)
 
     def _collect(self, ctx: CollectContext, reader: JiraReader, spec: JiraSpec, base: str) -> None:
-        fields = self.fields(spec.fields)
+        mapping = spec.field_map(self.name)
+        fields, changelog = self.fields(mapping), self.changelog(mapping)
         timezone = spec.timezone or reader.timezone()
-        earlier = earlier_collection(ctx, self.source, base, fields)
+        earlier = earlier_collection(ctx, self.source, base, fields, changelog)
         if earlier.newest:
             since = earlier.newest - timedelta(minutes=spec.overlap_minutes)
         else:
@@ -82,13 +90,13 @@ class JiraIssuesCollector:
         jql = updated_since(base, since, timezone)
         pages: list[tuple[str, bytes]] = []
         newest, issues, changelog_pages = earlier.newest, 0, 0
-        for query, page in reader.search(jql, fields, changelog=self.changelog, page_size=spec.page_size):
+        for query, page in reader.search(jql, fields, changelog=changelog, page_size=spec.page_size):
             pages.append((query, page_bytes(page)))
             for issue in page["issues"]:
                 issues += 1
                 updated = datetime.fromisoformat(issue["fields"]["updated"])  # 2026-05-01T10:00:00.000+0000
                 newest = max(newest or updated, updated)
-                for log_query, log_page in self._rest_of_changelog(reader, issue):
+                for log_query, log_page in self._rest_of_changelog(reader, issue) if changelog else ():
                     pages.append((log_query, page_bytes(log_page)))
                     changelog_pages += 1
         for entry in earlier.entries:
@@ -100,7 +108,7 @@ class JiraIssuesCollector:
             "base_jql": base,
             "jql": jql,
             "fields": fields,
-            "changelog": self.changelog,
+            "changelog": changelog,
             "timezone": timezone,
             "issues": issues,
             "pages": len(pages) - changelog_pages,
@@ -115,8 +123,6 @@ class JiraIssuesCollector:
 
     def _rest_of_changelog(self, reader: JiraReader, issue: dict[str, Any]) -> Iterable[Page]:
         """Search embeds at most a page of histories; a longer changelog is read from where that page ends."""
-        if not self.changelog:
-            return ()
         log = issue.get("changelog")
         if not isinstance(log, dict) or not isinstance(log.get("histories"), list):
             raise JiraPageIncomplete(f"Jira left out the changelog of {issue.get('key')} though it was asked for")
@@ -136,12 +142,18 @@ class JiraIssuesCollector:
         )
 
 
+def _approval(m: JiraFieldMap) -> tuple[str | None, ...]:
+    """The approval pair, else the approval field (`status` is a base field) and the approver field, if mapped."""
+    return (m.approver, m.approval_time) if m.approval_time else (m.approval_field, m.approver)
+
+
 def _changes(m: JiraFieldMap) -> tuple[str | None, ...]:
-    return (m.implementer, m.approval_field, m.approver, m.deploy_time, m.environment, m.emergency)
+    issue_type = "issuetype" if m.emergency_issue_types else None
+    return (m.implementer, *_approval(m), m.deploy_time, m.environment, m.emergency, issue_type)
 
 
 def _access_requests(m: JiraFieldMap) -> tuple[str | None, ...]:
-    return (m.approval_field, m.approver, m.iam_user)
+    return (*_approval(m), m.iam_user)
 
 
 COLLECTORS = (

@@ -40,6 +40,10 @@ _STATUSES = {  # name -> (id, status category)
     "In Progress": ("3", "indeterminate"),
     "Done": ("10001", "done"),
     "Reopened": ("4", "new"),
+    # seedable, for approval workflows (no transitions lead to them)
+    "In Review": ("10002", "indeterminate"),
+    "Approved": ("10003", "indeterminate"),
+    "Deployed": ("10004", "indeterminate"),
 }
 _PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 _RESOLUTIONS = {"Done": "10000", "Won't Do": "10001", "Duplicate": "10002"}

@@ -12,7 +12,7 @@ from jira import JIRA
 from connectors.jira import reader as reader_module
 from connectors.jira.jql import base_jql, local_minute, quoted
 from connectors.jira.reader import JiraReader
-from expectations.jira_issues import jira_issues
+from expectations.jira_issues import PARSERS
 from socready.collect import collect
 from socready.errors import CollectionError, ScopeError
 from socready.evidence import Manifest, open_store
@@ -73,7 +73,8 @@ def bound(manifest: Manifest) -> str:
 
 
 def issues_of(folder: Path, manifest: Manifest, source: str = SOURCE):
-    return jira_issues(EvidenceView(open_store(str(folder / "evidence")), manifest), source)
+    """Every issue collected, as parsed before any window's as-of cut."""
+    return EvidenceView(open_store(str(folder / "evidence")), manifest).parsed(source, PARSERS[source])
 
 
 def test_pages_of_100_with_only_the_fields_the_controls_read(jira, tmp_path):
