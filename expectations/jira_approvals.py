@@ -1,4 +1,5 @@
-"""When a ticket was approved and by whom: a workflow status, an approval field, or an approver and approval time."""
+"""When a ticket was approved and by whom: a workflow status, an approval field, an approver and approval time, or
+the request's Jira Service Management approvals."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from expectations.jira_issues import Change, Issue, Person, matches
+from expectations.jira_issues import Change, Decision, Issue, Person, matches
+from socready.errors import EvidenceUnusable
 from socready.scope.models import JiraFieldMap
 
 
@@ -50,19 +52,37 @@ def paired(issue: Issue, mapping: JiraFieldMap, tz: ZoneInfo) -> Approval | None
     return Approval(when.start, issue.person(mapping.approver)) if when else None
 
 
+def decided(issue: Issue) -> list[Decision]:
+    """The request's decided JSM approvals, by decision time; approvals that were not read are no evidence."""
+    if issue.decisions is None:
+        raise EvidenceUnusable(f"the Jira Service Management approvals of {issue.key} were not read")
+    return sorted((d for d in issue.decisions if d.at), key=lambda d: d.at)
+
+
+def from_decision(found: Decision) -> Approval:
+    """Approved by the first approver who approved (a JSM approval may need several)."""
+    return Approval(found.at, found.approved_by[0] if found.approved_by else None)
+
+
 def approvals(issue: Issue, mapping: JiraFieldMap, tz: ZoneInfo) -> list[Approval]:
     """Every approving event of the ticket, oldest first."""
     if mapping.approval_time:
         return [found] if (found := paired(issue, mapping, tz)) else []
+    if mapping.by_jsm:
+        return [from_decision(d) for d in decided(issue) if d.final == "approved"]
     return [from_change(issue, mapping, c) for c in issue.changed(mapping.approval_field) if approves(c, mapping)]
 
 
 def approval_standing(issue: Issue, mapping: JiraFieldMap, moment: datetime, tz: ZoneInfo) -> Approval | None:
     """The approval in force at `moment`: the first approving change since the last withdrawal (approved, sent back
-    and approved again is judged by the re-approval; moving on to another approved value keeps the first)."""
+    and approved again is judged by the re-approval; moving on to another approved value keeps the first); for JSM,
+    the last decision by then, if it approved."""
     if mapping.approval_time:
         found = paired(issue, mapping, tz)
         return found if found and found.at <= moment else None
+    if mapping.by_jsm:  # the last decision by then: approved, or declined (withdrawn)
+        last = [d for d in decided(issue) if d.at <= moment][-1:]
+        return from_decision(last[0]) if last and last[0].final == "approved" else None
     statuses = sent_back(issue, mapping) if mapping.by_status else []
     standing: Change | None = None
     for change in issue.changed(mapping.approval_field):

@@ -18,6 +18,7 @@ from socready.scope.models import JIRA_QUERIES, JiraFieldMap
 from socready.window import Window
 
 CHANGELOG_QUERY = re.compile(r"^issue/([^/?]+)/changelog\?")
+APPROVAL_QUERY = re.compile(r"^request/([^/?]+)/approval\?")
 
 
 def jira_time(text: str) -> datetime:
@@ -75,6 +76,22 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One Jira Service Management approval of a request: its final decision, when it was made, who approved."""
+
+    final: str  # approved, declined or pending
+    at: datetime | None  # None while pending
+    approved_by: tuple[Person, ...]
+
+
+def decision(raw: dict[str, Any]) -> Decision:
+    completed = (raw.get("completedDate") or {}).get("epochMillis")
+    at = datetime.fromtimestamp(completed / 1000, UTC) if completed is not None else None
+    approved = (person(a.get("approver")) for a in raw.get("approvers", []) if a.get("approverDecision") == "approved")
+    return Decision(str(raw.get("finalDecision") or "pending"), at, tuple(p for p in approved if p))
+
+
+@dataclass(frozen=True)
 class When:
     """A datetime field's instant (start == end), or a date field's local day [start, end)."""
 
@@ -122,6 +139,7 @@ class Issue:
     changes: tuple[Change, ...]  # oldest first
     evidence: tuple[str, ...]  # sha256 of the pages holding this version and its changelog
     cut: datetime | None = None  # as-of: nothing dated after it is seen
+    decisions: tuple[Decision, ...] | None = None  # its JSM approvals; None: they were not read
 
     def as_of(self, moment: datetime) -> Issue | None:
         """The issue as it stood at `moment`: None if created later; later changes undone from its fields and left
@@ -134,7 +152,9 @@ class Issue:
                 fields[change.field] = restored(fields[change.field], change)
         if self.resolved and self.resolved > moment:
             fields |= {"resolution": None, "resolutiondate": None}
-        return replace(self, fields=fields, changes=tuple(c for c in self.changes if c.at <= moment), cut=moment)
+        changes = tuple(c for c in self.changes if c.at <= moment)
+        decided = None if self.decisions is None else tuple(d for d in self.decisions if d.at and d.at <= moment)
+        return replace(self, fields=fields, changes=changes, cut=moment, decisions=decided)
 
     def value(self, field: str | None) -> Any:
         return self.fields.get(field) if field else None
@@ -220,14 +240,16 @@ def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
         raise EvidenceUnusable(f"{source} has no complete collection in this run")
     latest: dict[str, tuple[tuple[datetime, datetime], dict, str]] = {}
     histories: dict[str, dict[str, dict]] = defaultdict(dict)
+    approvals: dict[str, dict[str, dict]] = {}  # JSM approvals by id; a later read of one replaces an earlier
     pages: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.collected_at):
         if entry.media_type == "application/json":
             continue  # the collection's summary
         body = view.read_json(entry)
-        if found := CHANGELOG_QUERY.match(entry.query):
+        if found := CHANGELOG_QUERY.match(entry.query) or APPROVAL_QUERY.match(entry.query):
             key = unquote(found.group(1))
-            histories[key].update((h["id"], h) for h in body["values"])
+            joined = histories[key] if found.re is CHANGELOG_QUERY else approvals.setdefault(key, {})
+            joined.update((item["id"], item) for item in body["values"])
             pages[key].add(entry.sha256)
             continue
         for raw in body["issues"]:
@@ -240,7 +262,10 @@ def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
         total = (raw.get("changelog") or {}).get("total", 0)
         if len(histories[key]) < total:
             raise EvidenceUnusable(f"{source}: the changelog of {key} is incomplete ({len(histories[key])} of {total})")
-        issues.append(Issue(key, raw["fields"], _changes(histories[key]), (sha, *sorted(pages[key]))))
+        decided = approvals.get(key)
+        decisions = None if decided is None else tuple(decision(a) for a in decided.values())
+        issue = Issue(key, raw["fields"], _changes(histories[key]), (sha, *sorted(pages[key])), decisions=decisions)
+        issues.append(issue)
     return issues
 
 

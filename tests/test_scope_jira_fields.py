@@ -48,14 +48,18 @@ def test_a_source_overrides_only_the_keys_it_sets():
 
 
 def test_the_approver_and_approval_time_pair_replaces_the_approval_field():
-    mapping = jira("fields: {approver: customfield_1, approval_time: customfield_2}").fields
-    assert not mapping.by_status
+    mapping = jira("fields: {approval_field: jsm, approver: customfield_1, approval_time: customfield_2}").fields
+    assert not mapping.by_status and not mapping.by_jsm
+
+
+def test_jsm_approvals_are_an_approval_field_of_their_own():
+    mapping = jira("fields: {approval_field: jsm}").fields
+    assert mapping.by_jsm and not mapping.by_status
 
 
 @pytest.mark.parametrize(
     ("settings", "hint"),
     [
-        ("fields: {approval_field: jsm}", "Jira Service Management approvals (approval_field: jsm) are not supported"),
         ("fields: {approval_time: customfield_2}", "jira.changes: approval_time needs approver"),
         (
             "access_requests: {project: ACC, fields: {approval_time: customfield_2}}",

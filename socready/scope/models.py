@@ -135,10 +135,7 @@ class AwsSpec(Strict):
         return self.organization.account or self.accounts[0].id
 
 
-JSM_UNSUPPORTED = (
-    "Jira Service Management approvals (approval_field: jsm) are not supported; record the approval as a status, "
-    "a field, or the approver and approval_time fields."
-)
+JSM = "jsm"  # approval_field naming Jira Service Management's approvals of a request
 
 
 def one_or_more(value: object) -> object:
@@ -152,7 +149,7 @@ class JiraFieldMap(Strict):
     approval_field: str = Field(
         default="status",
         description="Field whose change to one of approved_status approves; with `status`, the approval stands until "
-        "the ticket is sent back (sent_back_statuses).",
+        "the ticket is sent back (sent_back_statuses); `jsm`: the request's Jira Service Management approvals.",
     )
     approved_status: list[str] = Field(
         default_factory=lambda: ["Approved"], min_length=1, description="The value(s) that mean approved."
@@ -201,17 +198,15 @@ class JiraFieldMap(Strict):
     def _listed(cls, value: object) -> object:
         return one_or_more(value)
 
-    @field_validator("approval_field")
-    @classmethod
-    def _not_jsm(cls, value: str) -> str:
-        if value.strip().casefold() == "jsm":
-            raise ValueError(JSM_UNSUPPORTED)
-        return value
-
     @property
     def by_status(self) -> bool:
-        """Approval is a workflow status (not a field of its own, nor the approver/approval_time pair)."""
+        """Approval is a workflow status (not a field of its own, JSM, nor the approver/approval_time pair)."""
         return self.approval_time is None and self.approval_field.casefold() == "status"
+
+    @property
+    def by_jsm(self) -> bool:
+        """Approval is the request's Jira Service Management approvals (unless the approval_time pair is set)."""
+        return self.approval_time is None and self.approval_field.casefold() == JSM
 
 
 def jql_condition(text: str) -> str:
