@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import pytest
 
 from socready.errors import ScopeError
 from socready.scope import scope_from_text
 
+STARTER = files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8")
 JIRA = (
     "organization: Acme\nwindow: {start: 2026-01-01, end: 2026-06-30}\njira: {url: https://x.example, user: bot, %s}\n"
 )
@@ -73,3 +76,28 @@ def test_refused_field_maps_name_the_setting(settings, hint):
     with pytest.raises(ScopeError) as error:
         jira(settings)
     assert hint in str(error.value)
+
+
+def test_the_starter_jira_lines_uncommented_are_valid(tmp_path):
+    lines = [
+        "  # access_requests: {project: ACR, issue_types: [Access Request], fields:",
+        "    # sent_back_statuses:",
+        "    # approver:",
+        "    # approval_time:",
+        "    # deploy_status:",
+        "    # emergency_issue_types:",
+        "    # done_statuses:",
+    ]
+    text = STARTER.replace("  access_requests: {project: ACR, issue_types: [Access Request]}  #", "  #")
+    for line in lines:
+        assert line in text
+        text = text.replace(line, line.replace("# ", "", 1))
+    spec = scope_from_text(text, base=tmp_path).jira
+    assert spec.field_map("access_requests").approved_status == ["In Progress", "Done"]
+    changes = spec.field_map("changes")
+    assert (changes.approved_status, changes.sent_back_statuses) == (["Approved"], ["To Do", "In Review"])
+    assert (changes.approval_time, changes.deploy_status, changes.done_statuses) == (
+        "customfield_10049",
+        "Deployed",
+        ["Done", "Closed"],
+    )
