@@ -150,9 +150,12 @@ class Issue:
         for change in reversed([c for c in self.changes if c.at > moment]):
             if change.field in fields:
                 fields[change.field] = restored(fields[change.field], change)
-        if self.resolved and self.resolved > moment:
-            fields |= {"resolution": None, "resolutiondate": None}
         changes = tuple(c for c in self.changes if c.at <= moment)
+        if not (self.resolved and self.resolved <= moment):
+            # Jira does not log the resolution date: a resolution still in force at as-of dates from its change
+            resolved = [c.at for c in changes if c.of("resolution") and c.after]
+            at = resolved[-1].isoformat() if resolved and fields.get("resolution") else None
+            fields |= {"resolution": fields.get("resolution") if at else None, "resolutiondate": at}
         decided = None if self.decisions is None else tuple(d for d in self.decisions if d.at and d.at <= moment)
         return replace(self, fields=fields, changes=changes, cut=moment, decisions=decided)
 
