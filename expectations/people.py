@@ -70,6 +70,20 @@ class Match:
         return " or ".join(p.describe() for p in self.people)
 
 
+@dataclass(frozen=True)
+class Login:
+    """A person's IAM user: the roster's `iam_user`, else one user named after them; `doubt` when not one."""
+
+    user: str | None
+    doubt: str = ""
+
+
+def login_names(person: Person) -> set[str]:
+    """The IAM user names that identify a person without an `iam_user` in the roster: e-mail, its local part, id."""
+    email = person.keys.get("email", "")
+    return {name for name in (email, email.partition("@")[0], person.keys["employee_id"]) if name}
+
+
 def _match(people: Iterable[Person]) -> Match:
     unique = {p.employee_id: p for p in people}
     return Match(tuple(unique[key] for key in sorted(unique)))
@@ -92,6 +106,10 @@ class Directory:
                 self._merge(self.people[employee_id], cells)
             else:
                 self.people[employee_id] = self._add(employee_id, cells)
+        self._logins: dict[str, set[str]] = defaultdict(set)  # IAM user name -> people it could be
+        for person in self.people.values():
+            for name in {person.keys.get("iam_user", ""), *login_names(person)} - {""}:
+                self._logins[name].add(person.employee_id)
         self._longest = max((len(k) for column in SUMMARY_KEYS for k in self._index[column]), default=0)
 
     def _add(self, employee_id: str, cells: Cells) -> Person:
@@ -133,3 +151,19 @@ class Directory:
             if not any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
         ]
         return _match(self.people[i] for ids in kept for i in ids)
+
+    def login(self, person: Person, users: Iterable[str]) -> Login:
+        """The person's IAM user among `users` (every user name the evidence shows): the roster's `iam_user` as
+        written, else the one user whose name equals their e-mail, its local part or their employee id (compared
+        normalised) and identifies nobody else. Two such users, or a user another person could be, is a doubt."""
+        if explicit := person.cells.text("iam_user"):
+            return Login(explicit)
+        named = sorted({user for user in users if normal(user) in login_names(person)})
+        others = {i for user in named for i in self._logins[normal(user)]} - {person.employee_id}
+        if len(named) > 1:
+            return Login(None, f"IAM users {' and '.join(named)} could each be {person.describe()}")
+        if others:
+            return Login(
+                None, f"IAM user {named[0]} could be {_match([person, *map(self.people.get, others)]).candidates()}"
+            )
+        return Login(named[0] if named else None)
