@@ -194,7 +194,11 @@ def removed(
         return Removal(None, login.doubt, history.reports, False)
     if login.user and (found := history.removal(login.user, terminated)):
         return found
-    who = f"IAM user {login.user}" if login.user else "IAM user named by the roster's iam_user, e-mail or id"
+    who = (
+        f"IAM user {login.user}"
+        if login.user
+        else f"IAM user named by {person.describe()}'s e-mail, its local part or id"
+    )
     since = terminated - LOOKBACK
     missing = [f"no credential report for account {a}" for a in history.unreported]
     missing += unlogged(view, scope, since, max(end, since))

@@ -124,7 +124,8 @@ def test_leaver_never_seen_in_aws_while_the_logs_cover_has_no_aws_access(logs, t
     since = "CloudTrail since 2026-07-04 04:00 UTC or AWS Config"
     assert dict(zip(rows.resource, rows.value, strict=True)) == {
         "employee/E1": f"no AWS access: no IAM user zoe in the credential reports, {since}",
-        "employee/E2": f"no AWS access: no IAM user named by the roster's iam_user, e-mail or id in the credential reports, {since}",
+        "employee/E2": "no AWS access: no IAM user named by employee/E2 (yan@example.com)'s e-mail, its local part "
+        f"or id in the credential reports, {since}",
     }
     assert list(rows.hours_to_removal) == [0.0, 0.0]
 
@@ -137,7 +138,8 @@ def test_leaver_never_seen_while_the_logs_have_a_gap_lacks_evidence(logs, tmp_pa
     [gap] = result.coverage_gaps
     assert gap.resource == "employee/E1"
     assert gap.value == (
-        f"no IAM user zoe seen, but account {PROD} has no CloudTrail records 2026-07-08 10:00 UTC to 2026-07-08 15:00 UTC"
+        f"no IAM user zoe seen, but account {PROD} has no CloudTrail records "
+        "2026-07-08 10:00 UTC to 2026-07-08 15:00 UTC"
     )
 
 
