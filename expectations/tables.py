@@ -6,7 +6,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePosixPath
@@ -275,24 +275,27 @@ class StartCheck:
 
 
 def checked_by_start(
-    table: Table, window: Window, check: StartCheck, precondition: Callable[[Cells], str | None] = lambda cells: None
+    items: Iterable[Cells],
+    window: Window,
+    check: StartCheck,
+    precondition: Callable[[Cells], str | None] = lambda cells: None,
 ) -> list[Row]:
     """Local days are compared, so anything done on the start day counts. A miss is an exception from the start
     day until the day it was done (or as-of); `precondition` names another unmet requirement, if any."""
     rows = []
-    for cells in table.cells(window.tz):
+    for cells in items:
         resource = cells.key(check.key, check.kind)
         start = cells.day(check.start, required=True)
         if start is not None and not in_window(start, window):
             continue
         done, unmet = cells.day(check.done), precondition(cells)
         if cells.bad:
-            rows.append(unusable(resource, cells.bad, window_span(window), COMPLIANT, (table.sha256,)))
+            rows.append(unusable(resource, cells.bad, window_span(window), COMPLIANT, (cells.table.sha256,)))
             continue
         started = f"{check.started} {start}"
         if unmet is None and done is not None and done <= start:
             seen = f"{check.what} {done}, {started}"
-            rows.append(Row(resource, *days(start, start, window.tz), seen, {"compliant": True}, (table.sha256,)))
+            rows.append(Row(resource, *days(start, start, window.tz), seen, {"compliant": True}, (cells.table.sha256,)))
             continue
         began = midnight(start, window.tz)
         until = min(midnight(done, window.tz), window.as_of) if done and unmet is None else window.as_of
@@ -302,7 +305,7 @@ def checked_by_start(
             seen = f"{check.what} {done}, after {started}"
         else:
             seen = f"no {check.what} on record, {started}"
-        rows.append(Row(resource, began, max(until, began), seen, {"compliant": False}, (table.sha256,)))
+        rows.append(Row(resource, began, max(until, began), seen, {"compliant": False}, (cells.table.sha256,)))
     return rows
 
 
