@@ -34,9 +34,10 @@ LOOKBACK = timedelta(days=7)
 USER_PARAMETERS = ("userName", "newUserName")
 
 
-def is_removal(event: TrailEvent, names: tuple[str, ...]) -> bool:
+def is_removal(event: TrailEvent, user: str, names: tuple[str, ...]) -> bool:
+    """A removal of `user`'s credentials (not one `user` made of someone else's)."""
     deactivated = event.name == "UpdateAccessKey" and event.parameters.get("status") == "Inactive"
-    return event.name in names or (names is KEY_REMOVAL and deactivated)
+    return event.parameters.get("userName") == user and (event.name in names or (names is KEY_REMOVAL and deactivated))
 
 
 def named_users(event: TrailEvent) -> set[str]:
@@ -77,8 +78,8 @@ class IamHistory:
             return Removal(None, f"IAM user {user} still has active credentials in {where}", self.reports)
         since = terminated - LOOKBACK
         events = [e for e in self.events.get(user, []) if e.time >= since]
-        console = [e for e in events if is_removal(e, CONSOLE_REMOVAL)]
-        keys = [e for e in events if is_removal(e, KEY_REMOVAL)]
+        console = [e for e in events if is_removal(e, user, CONSOLE_REMOVAL)]
+        keys = [e for e in events if is_removal(e, user, KEY_REMOVAL)]
         if removed := console[:1] + keys[-1:]:
             last = max(removed, key=lambda e: e.time)
             evidence = tuple(dict.fromkeys(e.evidence for e in removed))
@@ -99,7 +100,7 @@ class IamHistory:
         events, items = self.events.get(user, []), self.items.get(user, [])
         if not events and not items:
             return None
-        gone = [(e.time, e.name, e.evidence) for e in events if e.name == "DeleteUser"]
+        gone = [(e.time, e.name, e.evidence) for e in events if is_removal(e, user, ("DeleteUser",))]
         gone += [(i.time, "deletion recorded by AWS Config", i.evidence) for i in items if i.deleted]
         last_seen = max([e.time for e in events] + [i.time for i in items])
         if gone and max(gone)[0] >= last_seen:

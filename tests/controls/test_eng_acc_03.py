@@ -268,3 +268,16 @@ def test_roster_file_missing_on_disk_is_no_evidence_with_collection_error(logs, 
     assert result.population == 0
     [error] = result.collection_errors
     assert error.startswith("file.hr_roster: FileNotFoundError"), error
+
+
+def test_removals_a_leaver_made_of_other_users_are_not_their_own(logs, tmp_path):
+    removed = SLA_START + timedelta(hours=2)
+    events = logged(logs, deleted_user("ed", removed))  # made by the IAM user it-ops
+    result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "it-ops"), Leaver("E2", LAST_DAY, "ed")], events)
+    assert result.status == "no_evidence"
+    [gap] = result.coverage_gaps
+    assert (gap.resource, gap.value) == (
+        "employee/E1",
+        f"IAM user it-ops is in no credential report but was seen until {removed:%Y-%m-%d %H:%M} UTC; "
+        "no removal shows when",
+    )
