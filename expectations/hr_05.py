@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import great_expectations as gx
@@ -35,18 +36,21 @@ def named_by(ticket: Issue, field: str | None, directory: Directory) -> Match:
     """Who a ticket names: the mapped field's value (an id, e-mail, name, IAM or Jira user), else its summary."""
     if not field:
         return directory.named_in(ticket.summary)
-    found = [p for term in person_terms(ticket.value(field)) for p in directory.find(term).people]
-    return Match(tuple({p.employee_id: p for p in found}.values()))
+    return Match.of(p for term in person_terms(ticket.value(field)) for p in directory.find(term).people)
 
 
-def naming(tickets: list[Issue], field: str | None, directory: Directory):
+def naming(tickets: list[Issue], field: str | None, directory: Directory) -> Callable[[Cells], Naming]:
     """Each roster person's tickets, and the tickets that could name them or someone else."""
     matches = [(ticket, named_by(ticket, field, directory)) for ticket in tickets]
 
     def of(cells: Cells) -> Naming:
-        person = directory.people.get(cells.text("employee_id"))
-        mine = [t for t, m in matches if m.one is not None and m.one == person]
-        doubts = [f"{t.key} could name {m.candidates()}" for t, m in matches if m.ambiguous and person in m.people]
+        person = cells.text("employee_id")
+        mine = [t for t, m in matches if m.one and m.one.employee_id == person]
+        doubts = [
+            f"{t.key} could name {m.candidates()}"
+            for t, m in matches
+            if m.ambiguous and person in {p.employee_id for p in m.people}
+        ]
         return Naming(mine, doubts)
 
     return of

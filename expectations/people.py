@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,6 +70,12 @@ class Match:
     def candidates(self) -> str:
         return " or ".join(p.describe() for p in self.people)
 
+    @classmethod
+    def of(cls, people: Iterable[Person]) -> Match:
+        """Each person once, in employee-id order."""
+        unique = {p.employee_id: p for p in people}
+        return cls(tuple(unique[key] for key in sorted(unique)))
+
 
 @dataclass(frozen=True)
 class Login:
@@ -82,11 +89,6 @@ def login_names(person: Person) -> set[str]:
     """The IAM user names that identify a person without an `iam_user` in the roster: e-mail, its local part, id."""
     email = person.keys.get("email", "")
     return {name for name in (email, email.partition("@")[0], person.keys["employee_id"]) if name}
-
-
-def _match(people: Iterable[Person]) -> Match:
-    unique = {p.employee_id: p for p in people}
-    return Match(tuple(unique[key] for key in sorted(unique)))
 
 
 class Directory:
@@ -110,7 +112,11 @@ class Directory:
         for person in self.people.values():
             for name in {person.keys.get("iam_user", ""), *login_names(person)} - {""}:
                 self._logins[name].add(person.employee_id)
-        self._longest = max((len(k) for column in SUMMARY_KEYS for k in self._index[column]), default=0)
+        self._phrases: dict[str, set[str]] = defaultdict(set)  # what a summary may name -> people
+        for column in SUMMARY_KEYS:
+            for key, ids in self._index[column].items():
+                self._phrases[key] |= ids
+        self._longest = max(map(len, self._phrases), default=0)
 
     def _add(self, employee_id: str, cells: Cells) -> Person:
         columns = ("employee_id", *KEY_COLUMNS)
@@ -130,7 +136,7 @@ class Directory:
     def find(self, text: str, columns: Iterable[str] = ("employee_id", *KEY_COLUMNS)) -> Match:
         """Whoever one of `columns` holds `text` for, compared normalised: none, one, or several people."""
         key = normal(text)
-        return _match(self.people[i] for column in columns for i in self._index[column].get(key, ()))
+        return Match.of(self.people[i] for column in columns for i in self._index[column].get(key, ()))
 
     def named_in(self, text: str) -> Match:
         """Everyone whose employee id, e-mail or full name appears in `text` as a whole word or phrase; a name
@@ -138,19 +144,17 @@ class Directory:
         text = normal(text)
         starts = [i for i in range(len(text)) if _word(text[i]) and not _glued(text, i - 1, -1)]
         ends = [j for j in range(1, len(text) + 1) if _word(text[j - 1]) and not _glued(text, j, 1)]
-        found = [
-            (start, end, ids)
-            for start in starts
-            for end in ends
-            if start < end <= start + self._longest
-            and (ids := {i for column in SUMMARY_KEYS for i in self._index[column].get(text[start:end], ())})
-        ]
+        found = []
+        for start in starts:
+            for end in ends[bisect_right(ends, start) : bisect_right(ends, start + self._longest)]:
+                if ids := self._phrases.get(text[start:end]):
+                    found.append((start, end, ids))
         kept = [
             ids
             for start, end, ids in found
             if not any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
         ]
-        return _match(self.people[i] for ids in kept for i in ids)
+        return Match.of(self.people[i] for ids in kept for i in ids)
 
     def login(self, person: Person, users: Iterable[str]) -> Login:
         """The person's IAM user among `users` (every user name the evidence shows): the roster's `iam_user` as
@@ -164,6 +168,6 @@ class Directory:
             return Login(None, f"IAM users {' and '.join(named)} could each be {person.describe()}")
         if others:
             return Login(
-                None, f"IAM user {named[0]} could be {_match([person, *map(self.people.get, others)]).candidates()}"
+                None, f"IAM user {named[0]} could be {Match.of([person, *map(self.people.get, others)]).candidates()}"
             )
         return Login(named[0] if named else None)
