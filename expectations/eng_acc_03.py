@@ -130,12 +130,14 @@ def iam_history(view: EvidenceView, scope: Scope, window: Window) -> IamHistory:
 
 
 def unlogged(view: EvidenceView, scope: Scope, start: datetime, end: datetime) -> list[str]:
-    """The hours in [start, end) in which some account in scope has no CloudTrail record in any region."""
+    """The hours in [start, end) in which some account in scope (from when it joined) has no CloudTrail record in
+    any region."""
     hours = cloudtrail_logs(view).hours
     gaps = []
     for account in scope.aws.accounts:
         logged = set().union(*(stamps for (a, _), stamps in hours.items() if a == account.id))
-        gaps += [(account.id, gap) for gap in merge(hours_without_records(logged, start, end))]
+        since = max(start, account.joined) if account.joined else start
+        gaps += [(account.id, gap) for gap in merge(hours_without_records(logged, since, end))]
     return [f"account {a} has no CloudTrail records {stamp(s)} to {stamp(e)}" for a, (s, e) in gaps]
 
 

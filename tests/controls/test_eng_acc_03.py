@@ -16,6 +16,7 @@ from tests.helpers import collected, make_scope, run_control
 
 CONTROL = "ENG-ACC-03"
 PROD = "111111111111"
+LATE = "222222222222"  # an account that joined the scope in the window
 LAST_DAY = date(2026, 7, 10)
 SLA_START = datetime(2026, 7, 11, 4, tzinfo=UTC)  # end of 2026-07-10 in America/New_York
 WINDOW_END = datetime(2026, 8, 1, 4, tzinfo=UTC)
@@ -281,3 +282,22 @@ def test_removals_a_leaver_made_of_other_users_are_not_their_own(logs, tmp_path)
         f"IAM user it-ops is in no credential report but was seen until {removed:%Y-%m-%d %H:%M} UTC; "
         "no removal shows when",
     )
+
+
+def test_an_account_that_joined_later_needs_logs_only_from_its_joining(logs, tmp_path):
+    joined = datetime(2026, 7, 20, tzinfo=UTC)
+    logged(logs)
+    upload_logs(logs, PROD, [LATE], ["us-east-1"], first=joined.date())
+    leavers = [Leaver("E1", LAST_DAY, "zoe")]
+    scope = make_scope(
+        tmp_path, endpoint=logs, accounts=[PROD, LATE], log_bucket=BUCKET, files=hr_roster(tmp_path, leavers)
+    )
+    accounts = [scope.aws.accounts[0], scope.aws.accounts[1].model_copy(update={"joined": joined})]
+    [gap] = run_control(scope, CONTROL).coverage_gaps  # without `joined`, its earlier hours are missing
+    assert gap.value == (
+        f"no IAM user zoe seen, but account {LATE} has no CloudTrail records 2026-07-04 04:00 UTC to "
+        "2026-07-20 00:00 UTC"
+    )
+    scope = scope.model_copy(update={"aws": scope.aws.model_copy(update={"accounts": accounts})})
+    result = run_control(scope, CONTROL)
+    assert result.status == "operating", [g.value for g in result.coverage_gaps]
