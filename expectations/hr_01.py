@@ -6,6 +6,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import frame
+from expectations.people import Directory
 from expectations.runner import held_throughout
 from expectations.tables import COMPLIANT, ROSTER, UNUSABLE, StartCheck, checked_by_start, load_table
 from socready.evidence.view import EvidenceView
@@ -18,8 +19,9 @@ CHECK = StartCheck("employee", "employee_id", "start_date", "background_check", 
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """Roster rows repeating an employee id are one person (expectations/people.py)."""
     roster = load_table(view, ROSTER, scope.files.hr_roster, [CHECK.key, CHECK.start, CHECK.done])
-    return frame(checked_by_start(roster, window, CHECK), METRICS)
+    return frame(checked_by_start(Directory(roster, window.tz).items, window, CHECK), METRICS)
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

@@ -25,7 +25,7 @@ def untiered(cells: Cells) -> str | None:
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, [CHECK.key, "tier", CHECK.start, CHECK.done])
-    return frame(checked_by_start(register, window, CHECK, untiered), METRICS)
+    return frame(checked_by_start(register.cells(window.tz), window, CHECK, untiered), METRICS)
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

@@ -10,6 +10,7 @@ import pytest
 from socready.cli import main
 from socready.errors import ScopeError
 from socready.scope import load_scope, scope_from_text
+from socready.scope.models import EXPORT_COLUMNS
 
 STARTER = files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8")
 MINIMAL = "organization: Acme\nwindow: {start: 2026-01-01, end: 2026-06-30, timezone: Europe/Berlin}\n"
@@ -94,3 +95,20 @@ def test_cli_check_rejects_unknown_control_ids(tmp_path, capsys):
     path.write_text(MINIMAL + "controls: {ENG-XYZ-99: {parameters: {a: 1}}}\n")
     assert main(["check", str(path)]) == 2
     assert "ENG-XYZ-99" in capsys.readouterr().err
+
+
+def test_cli_check_rejects_an_unknown_export_column_naming_section_key_and_known_keys(tmp_path, capsys):
+    path = Path(tmp_path / "socready.yaml")
+    roster = "files: {hr_roster: {path: roster.csv, columns: {employee_id: Staff ID, emial: Work Email}}}\n"
+    path.write_text(MINIMAL + roster)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "files.hr_roster.columns: unknown socready column(s) emial; known: employee_id, start_date, " in err
+    assert "email, full_name, iam_user, jira_user" in err
+
+
+@pytest.mark.parametrize("export", ["hr_roster", "vendor_register", "training", "policy_acknowledgements"])
+def test_every_declared_export_column_may_be_mapped(export):
+    columns = ", ".join(f"{name}: Header {n}" for n, name in enumerate(EXPORT_COLUMNS[export]))
+    scope = scope_from_text(MINIMAL + f"files: {{{export}: {{path: x.csv, columns: {{{columns}}}}}}}\n")
+    assert set(getattr(scope.files, export).columns) == set(EXPORT_COLUMNS[export])

@@ -363,11 +363,52 @@ class FileSource(Strict):
     columns: dict[str, str] = Field(default_factory=dict, description="socready column -> column in the file.")
 
 
+# Each export's socready columns, the keys `files.<export>.columns` may map; the dataset builders read no others.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "hr_roster": (
+        "employee_id",
+        "start_date",
+        "termination_date",
+        "background_check",
+        "confidentiality_signed",
+        "email",
+        "full_name",
+        "iam_user",
+        "jira_user",
+    ),
+    "vendor_register": (
+        "vendor",
+        "tier",
+        "reviews",
+        "onboarded",
+        "offboarded",
+        "tier_approved",
+        "customer_data",
+        "dpa_signed",
+    ),
+    "training": ("employee_id", "completed"),
+    "policy_acknowledgements": ("employee_id", "policy_version", "acknowledged"),
+}
+
+
 class FilesSpec(Strict):
-    hr_roster: FileSource | None = None
-    vendor_register: FileSource | None = None
+    hr_roster: FileSource | None = Field(default=None, description="HR roster export: one row per person.")
+    vendor_register: FileSource | None = Field(default=None, description="Vendor register export.")
     training: FileSource | None = Field(default=None, description="Security-training completions export.")
     policy_acknowledgements: FileSource | None = Field(default=None, description="Policy acknowledgements export.")
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> FilesSpec:
+        """A misspelt column key would silently fall back to a header of that name: it is an error instead."""
+        problems = [
+            f"files.{export}.columns: unknown socready column(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(EXPORT_COLUMNS[export])}"
+            for export, spec in self
+            if spec is not None and (unknown := set(spec.columns) - set(EXPORT_COLUMNS[export]))
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 def jira_labels(value: list[str]) -> list[str]:

@@ -131,3 +131,21 @@ def test_roster_without_the_background_check_column_is_no_evidence_naming_it(tmp
     result = assess(tmp_path, [Person("E1", started=START)], drop="background_check")
     assert result.status == "no_evidence"
     assert "missing columns background_check (column 'Background Check Cleared')" in result.reason
+
+
+def test_a_repeated_roster_row_is_one_hire_and_a_contradicting_one_is_reported(tmp_path):
+    checked = date(2026, 6, 20)
+    people = [
+        Person("E1", started=START, background_check=checked),
+        Person("E1", started=START, background_check=checked),
+        Person("E2", started=START, background_check=checked),
+        Person("E2", started=START, background_check=date(2026, 7, 9)),
+    ]
+    result = assess(tmp_path, people)
+    assert (result.status, result.population, result.exceptions) == ("no_evidence", 2, [])
+    [gap] = result.coverage_gaps
+    assert (gap.resource, gap.value) == (
+        "employee/E2",
+        "hr_roster.csv row 4: Background Check Cleared '2026-06-20' differs from row 5 ('2026-07-09') "
+        "with the same Staff ID",
+    )
