@@ -22,7 +22,7 @@ from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
 from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
-from socready.scope.models import S3Location
+from socready.scope.models import ProductionSpec, S3Location
 from tests.controls.aws_fixtures import BUCKET
 from tests.helpers import make_scope, run_control
 
@@ -107,9 +107,15 @@ def prepare(
 
 
 def data_scope(
-    folder, endpoint: str, accounts: Iterable[str] = (PROD,), regions: Iterable[str] = (EAST,), **parameters
+    folder,
+    endpoint: str,
+    accounts: Iterable[str] = (PROD,),
+    regions: Iterable[str] = (EAST,),
+    production: dict | None = None,
+    **parameters,
 ) -> Scope:
-    """`parameters`: control id -> catalog parameter overrides, as a scope's `controls` section sets them."""
+    """`parameters`: control id -> catalog parameter overrides, as a scope's `controls` section sets them;
+    `production`: the scope's `aws.production` (default: its default)."""
     controls = {control: {"parameters": values} for control, values in parameters.items()}
     scope = make_scope(
         folder,
@@ -123,6 +129,7 @@ def data_scope(
         update={
             "cloudtrail_logs": [S3Location(bucket=BUCKET, account=ARCHIVE)],
             "config_history": [S3Location(bucket=CONFIG_BUCKET, account=ARCHIVE)],
+            **({"production": ProductionSpec.model_validate(production)} if production is not None else {}),
         }
     )
     return scope.model_copy(update={"aws": aws})
@@ -135,9 +142,11 @@ def assess(
     accounts: Iterable[str] = (PROD,),
     regions: Iterable[str] = (EAST,),
     parameters: dict | None = None,
+    production: dict | None = None,
     **run,
 ) -> ControlResult:
-    scope = data_scope(folder, endpoint, accounts, regions, **({control: parameters} if parameters else {}))
+    overrides = {control: parameters} if parameters else {}
+    scope = data_scope(folder, endpoint, accounts, regions, production, **overrides)
     return run_control(scope, control, **run)
 
 
@@ -211,9 +220,10 @@ def create_db(
     multi_az: bool = True,
     account: str = PROD,
     region: str = EAST,
+    tags: list[dict] | None = None,
 ) -> str:
-    """An RDS instance (tagged environment=production unless told) -> its ARN."""
-    tags = [{"Key": "environment", "Value": "production" if production else "staging"}]
+    """An RDS instance (tagged environment=production unless told, or with `tags`) -> its ARN."""
+    tags = tags if tags is not None else [{"Key": "environment", "Value": "production" if production else "staging"}]
     return client(endpoint, account, "rds", region).create_db_instance(
         DBInstanceIdentifier=name,
         Engine="postgres",
