@@ -13,7 +13,7 @@ from expectations.credential_report import SOURCE as CREDENTIAL_REPORT
 from expectations.credential_report import credential_users, has_active_credentials
 from expectations.dataset import Row, frame
 from expectations.runner import expect
-from expectations.tables import NOT_A_DATE, is_bare_date, load_table, parse_moment, unusable
+from expectations.tables import NOT_A_DATE, is_bare_date, load_table, parse_moment, termination_inventory, unusable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -105,7 +105,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
                 (roster.sha256, *found.evidence),
             )
         )
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, termination_inventory(roster, window))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

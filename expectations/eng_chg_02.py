@@ -8,7 +8,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import UNNAMED, change_tickets, field_map, shipped_in_window
+from expectations.jira_changes import UNNAMED, change_inventory, change_tickets, field_map, shipped_in_window
 from expectations.jira_issues import approvals, day_end, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
@@ -36,7 +36,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     mapping = field_map(scope)
     allowed = int(params.get("retro_approval_business_days", 2))
     rows = []
-    for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=True):
+    tickets = change_tickets(view, scope, window)
+    for ticket in shipped_in_window(tickets, window, emergency=True):
         deployed = ticket.deployed.start
         deploy_day = window.local_date(deployed)
         approval = next(iter(approvals(ticket.issue, mapping)), None)
@@ -53,7 +54,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
             until = max(min(due, window.as_of), deployed)
         metrics = {"business_days_to_approval": float(taken), "independent": independent}
         rows.append(Row(ticket.resource, deployed, until, seen, metrics, ticket.issue.evidence))
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, change_inventory(tickets, emergency=True))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

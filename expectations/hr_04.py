@@ -7,7 +7,7 @@ import pandas as pd
 
 from expectations.dataset import frame
 from expectations.runner import held_throughout
-from expectations.tables import COMPLIANT, ROSTER, UNUSABLE, StartCheck, checked_by_start, load_table
+from expectations.tables import COMPLIANT, ROSTER, UNUSABLE, StartCheck, checked_by_start, load_table, start_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -19,7 +19,7 @@ CHECK = StartCheck("employee", "employee_id", "start_date", "confidentiality_sig
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     roster = load_table(view, ROSTER, scope.files.hr_roster, [CHECK.key, CHECK.start, CHECK.done])
-    return frame(checked_by_start(roster, window, CHECK), METRICS)
+    return frame(checked_by_start(roster, window, CHECK), METRICS, start_inventory(roster, window, CHECK))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

@@ -11,7 +11,7 @@ from expectations.dataset import frame
 from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite
 from expectations.jira_changes import field_map
 from expectations.jira_issues import jira_issues
-from expectations.tables import ROSTER, load_table
+from expectations.tables import ROSTER, load_table, termination_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -28,7 +28,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     sla = timedelta(hours=float(params.get("sla_hours", 72)))
     item = ("employee", "employee_id", "termination_date")
     rows = closure_rows(roster, window, item, jira_issues(view, SOURCE), mapping.employee_id, mapping, sla)
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, termination_inventory(roster, window))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:
