@@ -238,7 +238,9 @@ def active_span(first: date | None, last: date | None, window: Window) -> Interv
 def row_inventory(table: Table, window: Window, joins: str) -> Inventory:
     """An export read in full is the inventory of its population; `joins` says how a row belongs to it."""
     days_read = f"{window.start} to {last_day(window)}"
-    return Inventory(f"0 of {len(table.rows)} {table.file} rows {joins} in the window ({days_read}).")
+    return Inventory(
+        f"0 of {len(table.rows)} rows of {table.file} ({table.source}) {joins} in the window ({days_read})."
+    )
 
 
 def termination_inventory(table: Table, window: Window) -> Inventory:

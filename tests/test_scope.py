@@ -107,6 +107,16 @@ def test_production_defaults_to_the_environment_tag_matched_regardless_of_case()
     )
 
 
+def test_starter_production_lines_uncommented_are_valid(tmp_path):
+    text = STARTER.replace("  # production:", "  production:")
+    for key in ("accounts", "tags", "tag_match"):
+        text = text.replace(f"  #   {key}:", f"    {key}:")
+    production = scope_from_text(text, base=tmp_path).aws.production
+    assert production.accounts == ["123456789012"]
+    assert production.tags == {"environment": ["production", "prod"]}
+    assert production.tag_match == "case_insensitive"
+
+
 def test_production_accounts_tags_and_exact_matching(tmp_path):
     text = MINIMAL + (
         'aws: {accounts: [{id: "123456789012"}], regions: [us-east-1], production: {accounts: ["123456789012"], '

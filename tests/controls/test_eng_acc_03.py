@@ -98,9 +98,9 @@ def test_terminations_outside_the_window_leave_an_empty_population(logs, tmp_pat
     result = assess(logs, tmp_path, leavers)
     assert result.status == "operating", result.reason
     assert result.population == 0
-    assert (
-        result.reason
-        == f"0 of {len(leavers)} hr_roster.csv rows have a termination day in the window (2026-07-01 to 2026-07-31)."
+    assert result.reason == (
+        f"0 of {len(leavers)} rows of hr_roster.csv (file.hr_roster) have a termination day in the window "
+        "(2026-07-01 to 2026-07-31)."
     )
 
 
