@@ -52,7 +52,12 @@ def test_only_the_account_without_root_mfa_is_an_exception(aws, tmp_path):
     upload(aws, [], accounts=(PROD, STAGING))
     result = assess(tmp_path, aws, CONTROL, accounts=(PROD, STAGING))
     assert intervals(result) == [
-        (f"account/{STAGING}/root", WINDOW_START, WINDOW_END, "root MFA off (account summary) (no change recorded before)")
+        (
+            f"account/{STAGING}/root",
+            WINDOW_START,
+            WINDOW_END,
+            "root MFA off (account summary) (no change recorded before)",
+        )
     ]
 
 
