@@ -103,9 +103,7 @@ def timelines(view: EvidenceView, scope: Scope) -> Timelines:
     )
     for entry, row in credential_report_root(view):
         keys = "true" in (row.get("access_key_1_active"), row.get("access_key_2_active"))
-        for seen in judged(
-            root_resource(entry.account or ""), row.get("mfa_active") == "true", keys, "report", home
-        ):
+        for seen in judged(root_resource(entry.account or ""), row.get("mfa_active") == "true", keys, "report", home):
             add_snapshot(found, seen, entry, home)
     return found.events(cloudtrail_logs(view).named(*ROOT_EVENTS, "UpdateAccessKey"), lambda e: from_event(e, home))
 

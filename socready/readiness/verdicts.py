@@ -120,19 +120,21 @@ def decide(
         approver, lapsed = _accepted_by(item, control, acceptances, today)
         expired.update(lapsed)
         (accepted if approver else exceptions).append(item.model_copy(update={"accepted_by": approver}))
+    inventory = inventory_of(df)
+    unread = inventory.unread if inventory else ()
     if exceptions:
         status, reason = "exception", " ".join(dict.fromkeys(e.reason for e in exceptions))
-    elif gaps:
-        status, reason = "no_evidence", " ".join(dict.fromkeys(g.reason for g in gaps))
-    elif (inventory := inventory_of(df)) and inventory.unread:
-        status, reason = "no_evidence", f"The inventory is incomplete: {', '.join(inventory.unread)} not read."
+    elif gaps or unread:
+        incomplete = [f"The inventory is incomplete: {', '.join(unread)} not read."] if unread else []
+        status, reason = "no_evidence", " ".join(dict.fromkeys([*(g.reason for g in gaps), *incomplete]))
     elif df.empty:
         status, reason = empty_population(control, inventory, evidence)
     else:
         status, reason = "operating", "Evidence covers the whole window with no exception."
     last_break = max((i.end for i in [*exceptions, *gaps]), default=window.start_utc)
-    # No evidence without gap intervals is a whole-window unknown (an unproven population): no date, no coverage.
-    unknown = status == "no_evidence" and not gaps
+    # No evidence without gap intervals, or with part of the inventory unread, is a whole-window unknown (an
+    # unproven population): no clean-since date, no coverage.
+    unknown = status == "no_evidence" and (bool(unread) or not gaps)
     return ControlResult(
         **_base(control, evidence),
         status=status,

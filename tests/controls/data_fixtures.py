@@ -15,6 +15,12 @@ from botocore.config import Config
 
 from connectors.aws import session as aws_session
 from connectors.aws.session import AwsSessions, shared_models_session
+from socready.applicability import plan_assessments
+from socready.assess import assess_control
+from socready.catalog import load_catalog
+from socready.collect import collect
+from socready.evidence import open_store
+from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
 from socready.sandbox.aws import start_config_recorder
 from socready.sandbox.aws_data import database_config_item
@@ -24,7 +30,7 @@ from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec, S3Location
 from tests.controls.aws_fixtures import BUCKET
-from tests.helpers import make_scope, run_control
+from tests.helpers import make_scope, run_control, window_of
 
 PROD, STAGING, ARCHIVE = "111111111111", "222222222222", "333333333333"  # ARCHIVE holds logs and Config files
 EAST, WEST = "us-east-1", "eu-west-1"
@@ -148,6 +154,15 @@ def assess(
     overrides = {control: parameters} if parameters else {}
     scope = data_scope(folder, endpoint, accounts, regions, production, **overrides)
     return run_control(scope, control, **run)
+
+
+def assess_unread_regions(endpoint: str, folder, control: str, read: list[str], assessed: list[str]) -> ControlResult:
+    """Evidence collected in the `read` regions only, assessed for the `assessed` ones: a partial inventory."""
+    collected, scope = data_scope(folder, endpoint, regions=read), data_scope(folder, endpoint, regions=assessed)
+    plan = next(p for p in plan_assessments(load_catalog(), scope) if p.control.id == control)
+    window, store = window_of(scope), open_store(scope.evidence_store)
+    manifest = collect(collected, window, store, list(plan.control.evidence))
+    return assess_control(plan, scope, window, EvidenceView(store, manifest), store)
 
 
 def exceptions(result: ControlResult) -> list[tuple[str, datetime, datetime, str]]:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from socready.applicability import plan_assessments
-from socready.assess import assess_control
-from socready.catalog import load_catalog
-from socready.collect import collect
-from socready.evidence import open_store
-from socready.evidence.view import EvidenceView
 from tests.controls.data_fixtures import (
     BASELINE,
     DELETED,
@@ -18,16 +12,15 @@ from tests.controls.data_fixtures import (
     WINDOW_END,
     WINDOW_START,
     assess,
+    assess_unread_regions,
     at,
     create_db,
-    data_scope,
     db_item,
     event,
     exceptions,
     gaps,
     prepare,
 )
-from tests.helpers import window_of
 
 CONTROL = "ENG-BCK-02"
 OFF = "deletion protection off (no change recorded before)"  # from the snapshot alone
@@ -74,11 +67,7 @@ def test_empty_population_with_a_region_not_read_is_no_evidence(aws, tmp_path):
     """Evidence collected for one region, assessed for two: the unread region may hold production databases."""
     prepare(aws, regions=[EAST, WEST])
     create_db(aws, "reports-db", production=False)
-    collected, assessed = data_scope(tmp_path, aws, regions=[EAST]), data_scope(tmp_path, aws, regions=[EAST, WEST])
-    plan = next(p for p in plan_assessments(load_catalog(), assessed) if p.control.id == CONTROL)
-    window, store = window_of(assessed), open_store(assessed.evidence_store)
-    manifest = collect(collected, window, store, list(plan.control.evidence))
-    result = assess_control(plan, assessed, window, EvidenceView(store, manifest), store)
+    result = assess_unread_regions(aws, tmp_path, CONTROL, read=[EAST], assessed=[EAST, WEST])
     assert (result.status, result.clean_since) == ("no_evidence", None)
     assert result.reason == f"The inventory is incomplete: aws.rds.instances in {PROD}/{WEST} not read."
 
