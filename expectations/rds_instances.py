@@ -111,7 +111,7 @@ class Production:
         return None if arn in self else self.near.get(arn)
 
 
-def instance_tags(view: EvidenceView) -> Iterator[tuple[str, object]]:
+def tag_sightings(view: EvidenceView) -> Iterator[tuple[str, object]]:
     """(ARN, tags) from every snapshot, Config item and CreateDBInstance/AddTagsToResource event."""
     for entry in [*view.earlier_entries(SOURCE), *view.entries(SOURCE)]:
         for instance in view.read_json(entry).get("instances", []):
@@ -127,7 +127,7 @@ def production(view: EvidenceView, scope: Scope) -> Production:
     spec = scope.aws.production
     tagged: dict[str, str] = {}
     near: dict[str, str] = {}
-    for arn, tags in instance_tags(view):
+    for arn, tags in tag_sightings(view):
         match, miss = production_tag(tags, spec)
         if match:
             tagged.setdefault(arn, match)
