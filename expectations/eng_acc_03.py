@@ -18,7 +18,15 @@ from expectations.eng_log_01 import hours_without_records
 from expectations.jira_issues import stamp
 from expectations.people import KEY_COLUMNS, Directory, Person
 from expectations.runner import expect
-from expectations.tables import NOT_A_DATE, ROSTER, is_bare_date, load_table, parse_moment, unusable
+from expectations.tables import (
+    NOT_A_DATE,
+    ROSTER,
+    is_bare_date,
+    load_table,
+    parse_moment,
+    termination_inventory,
+    unusable,
+)
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
 from socready.scope import Scope
@@ -178,7 +186,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         rows.append(
             Row(resource, terminated, max(until, terminated), found.seen, {"hours_to_removal": hours}, evidence)
         )
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, termination_inventory(roster, window))
 
 
 def removed(

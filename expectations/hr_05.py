@@ -12,7 +12,7 @@ from expectations.dataset import frame
 from expectations.jira_activity import CLOSE_METRICS, Naming, closure_rows, closure_suite
 from expectations.jira_issues import Issue, field_map, field_terms, jira_issues
 from expectations.people import KEY_COLUMNS, Directory, Match
-from expectations.tables import ROSTER, Cells, load_table
+from expectations.tables import ROSTER, Cells, load_table, termination_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -64,7 +64,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     sla = timedelta(hours=float(params.get("sla_hours", 72)))
     item = ("employee", "employee_id", "termination_date")
     tickets = naming(jira_issues(view, SOURCE, window), mapping.employee_id, directory)
-    return frame(closure_rows(directory.items, window, item, tickets, mapping, sla), METRICS)
+    rows = closure_rows(directory.items, window, item, tickets, mapping, sla)
+    return frame(rows, METRICS, termination_inventory(roster, window))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

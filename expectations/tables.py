@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from expectations.dataset import Row
+from expectations.dataset import Inventory, Row
 from expectations.people import Directory
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
@@ -238,6 +238,18 @@ def active_span(first: date | None, last: date | None, window: Window) -> Interv
     return spans[0] if spans else None
 
 
+def row_inventory(table: Table, window: Window, joins: str) -> Inventory:
+    """An export read in full is the inventory of its population; `joins` says how a row belongs to it."""
+    days_read = f"{window.start} to {last_day(window)}"
+    return Inventory(
+        f"0 of {len(table.rows)} rows of {table.file} ({table.source}) {joins} in the window ({days_read})."
+    )
+
+
+def termination_inventory(table: Table, window: Window) -> Inventory:
+    return row_inventory(table, window, "have a termination day")
+
+
 def window_span(window: Window) -> Interval:
     return window.start_utc, window.evaluated_end_utc
 
@@ -272,6 +284,10 @@ class StartCheck:
     done: str  # the column with the day it was done
     what: str  # how the row's value names it, e.g. "background check"
     started: str = "start"
+
+
+def start_inventory(table: Table, window: Window, check: StartCheck) -> Inventory:
+    return row_inventory(table, window, f"have a {check.started} day")
 
 
 def checked_by_start(

@@ -130,6 +130,28 @@ class S3Location(Strict):
         return value
 
 
+class ProductionSpec(Strict):
+    """Which data stores are production: every one in a listed account, and any carrying a listed tag."""
+
+    accounts: list[str] = Field(
+        default_factory=list, description="Account ids whose every data store is production (quote the ids)."
+    )
+    tags: dict[str, list[str]] = Field(
+        default_factory=lambda: {"environment": ["production"]},
+        description="Tag key -> the values that mark a data store production; any one pair suffices.",
+    )
+    tag_match: Literal["case_insensitive", "exact"] = Field(
+        default="case_insensitive",
+        description="case_insensitive: keys and values compared casefolded and trimmed. exact: as written (AWS "
+        "tag keys are case-sensitive); a tag that differs only in case or spaces leaves the store no evidence.",
+    )
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _account_ids(cls, values: object) -> object:
+        return [account_id(v) for v in values] if isinstance(values, list) else values
+
+
 class AwsSpec(Strict):
     accounts: list[AwsAccount] = Field(min_length=1)
     regions: list[str] = Field(min_length=1)
@@ -146,6 +168,9 @@ class AwsSpec(Strict):
     config_history: list[S3Location] = Field(default_factory=list)
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
+    )
+    production: ProductionSpec = Field(
+        default_factory=ProductionSpec, description="Which data stores the production-database controls assess."
     )
 
     @field_validator("config_history")

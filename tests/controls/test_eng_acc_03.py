@@ -223,7 +223,10 @@ def test_terminations_outside_the_window_leave_an_empty_population(logs, tmp_pat
     result = assess(logs, tmp_path, leavers)
     assert result.status == "operating", result.reason
     assert result.population == 0
-    assert "population for the window is empty" in result.reason
+    assert result.reason == (
+        f"0 of {len(leavers)} rows of hr_roster.csv (file.hr_roster) have a termination day in the window "
+        "(2026-07-01 to 2026-07-31)."
+    )
 
 
 def test_termination_on_last_day_of_window_is_in_the_population(logs, tmp_path):

@@ -79,7 +79,10 @@ def test_no_hire_in_the_window_is_an_empty_population(tmp_path, outside):
     result = assess(tmp_path, [Person(f"E{i}", started=day) for i, day in enumerate(outside)])
     assert result.status == "operating", result.reason
     assert result.population == 0
-    assert "population for the window is empty" in result.reason and "file.hr_roster" in result.reason
+    assert (
+        result.reason
+        == "0 of 2 rows of hr_roster.csv (file.hr_roster) have a start day in the window (2026-07-01 to 2026-07-31)."
+    )
 
 
 def test_hires_on_the_first_and_last_day_of_the_window_are_in_the_population(tmp_path):

@@ -84,7 +84,9 @@ def test_no_terminations_in_the_window_is_an_empty_population_shown_by_the_roste
     offboarding(jira, "E9", CLOCK)
     result = assess(jira, tmp_path, [Person("E1"), Person("E9", date(2026, 5, 1))])
     assert (result.status, result.population) == ("operating", 0)
-    assert result.reason == "The population for the window is empty, as file.hr_roster shows."
+    assert result.reason == (
+        "0 of 2 rows of hr_roster.csv (file.hr_roster) have a termination day in the window (2026-07-01 to 2026-07-31)."
+    )
 
 
 def test_an_unreadable_termination_date_lacks_evidence(jira, tmp_path):
