@@ -102,8 +102,9 @@ class Timelines:
         return self
 
     def events(self, events: Iterable[TrailEvent], read: Callable[[TrailEvent], Iterable[Seen]]) -> Timelines:
-        """CloudTrail events; never blind, since the Config recorder does not produce them."""
-        for event in events:
+        """CloudTrail events; never blind, since the Config recorder does not produce them. Changes after the
+        run's as-of (`Named.later`) only let a later snapshot be walked back: rows end at the as-of."""
+        for event in [*events, *getattr(events, "later", ())]:
             for seen in read(event):
                 self.add(seen, event.account, event.region, time=event.time, evidence=event.evidence, blindable=False)
         return self

@@ -147,7 +147,9 @@ class DeliveredFiles:
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
         locations: list[S3Location] = getattr(aws, self.locations_field)
-        first, last = ctx.window.start_utc - self.lookback_for(aws), ctx.window.evaluated_end_utc + timedelta(days=1)
+        # Up to now, not only to the as-of: a state read now is walked back to the window through every later change.
+        last = max(ctx.window.evaluated_end_utc + timedelta(days=1), datetime.now(UTC))
+        first = ctx.window.start_utc - self.lookback_for(aws)
         if not locations:
             for account in aws.accounts:
                 for region in aws.regions:
