@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from expectations.state_timeline import Observation, state_rows
+from expectations.state_timeline import Blind, Observation, state_rows
 
 START, END = datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -47,6 +47,6 @@ def test_baseline_before_the_window_wins_over_inference():
 
 def test_blind_periods_are_no_evidence_unless_the_evidence_is_not_from_config():
     item = Observation(at(20, 6), "pass", "encrypted", "sha-0")
-    assert spans([item], blind=[(at(3), at(5))]) == [(START, at(3), True), (at(3), at(5), None), (at(5), END, True)]
+    assert spans([item], blind=[Blind(at(3), at(5))]) == [(START, at(3), True), (at(3), at(5), None), (at(5), END, True)]
     event = Observation(at(20, 6), "pass", "enabled", "sha-0", blindable=False)
-    assert spans([event], blind=[(at(3), at(5))]) == [(START, END, True)]
+    assert spans([event], blind=[Blind(at(3), at(5))]) == [(START, END, True)]

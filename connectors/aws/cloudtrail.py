@@ -37,6 +37,6 @@ class LogFilesCollector(DeliveredFiles):
     padded = True
     locations_field = "cloudtrail_logs"
 
-    def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
+    def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
         if not ctx.scope.aws.cloudtrail_logs:
             ctx.not_configured(self.source, "scope field aws.cloudtrail_logs is empty; add the trail's S3 bucket")

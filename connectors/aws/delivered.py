@@ -123,8 +123,9 @@ class DeliveredFiles:
     def wanted(self, key: str) -> bool:
         return key.endswith(".json.gz")
 
-    def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
-        """No files for this account and region: by default the coverage gap speaks for itself."""
+    def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
+        """No files for this account and region under `location` (None: no location is configured). By default
+        the coverage gap speaks for itself."""
 
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
@@ -133,7 +134,7 @@ class DeliveredFiles:
         if not locations:
             for account in aws.accounts:
                 for region in aws.regions:
-                    self.on_empty(ctx, account.id, region)
+                    self.on_empty(ctx, account.id, region, None)
             return
         for location in locations:
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
@@ -160,6 +161,6 @@ class DeliveredFiles:
             ctx.recorder.carry(entry)
         ctx.progress(f"{self.source}: {len(fresh)} new files ({len(known)} known) for {account}/{region}")
         if not keys and not known:
-            self.on_empty(ctx, account, region)
+            self.on_empty(ctx, account, region, f"s3://{location.bucket}/{base}")
             return
         fetch_objects(ctx, self, s3, location.bucket, fresh, account, region, lambda key: self.media_type, self.workers)

@@ -123,6 +123,12 @@ class AwsSpec(Strict):
     requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
     config_history: list[S3Location] = Field(default_factory=list)
+    config_baseline_months: int = Field(
+        default=13,
+        ge=1,
+        description="How many months before the window AWS Config history files are read for each resource's "
+        "state at the window start (its last configuration item before it).",
+    )
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
     )
