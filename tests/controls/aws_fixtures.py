@@ -9,6 +9,7 @@ import boto3
 
 from socready.sandbox.aws import account_session
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 
 BUCKET = "fixture-cloudtrail-logs"
@@ -46,6 +47,12 @@ def upload_logs(
 ) -> int:
     s3 = session(endpoint, log_account).client("s3", endpoint_url=endpoint)
     return put_objects(s3, BUCKET, log_file_objects(accounts, regions, first, last, list(events), silences))
+
+
+def upload_config_files(endpoint: str, owner: str, bucket: str, items: list[dict], kind: str = "ConfigHistory") -> int:
+    """Config items as the ConfigHistory (or ConfigSnapshot) files AWS Config delivers, into `owner`'s bucket."""
+    s3 = session(endpoint, owner).client("s3", endpoint_url=endpoint)
+    return put_objects(s3, bucket, history_file_objects(items, kind))
 
 
 def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:
