@@ -47,6 +47,10 @@ def test_baseline_before_the_window_wins_over_inference():
 
 def test_blind_periods_are_no_evidence_unless_the_evidence_is_not_from_config():
     item = Observation(at(20, 6), "pass", "encrypted", "sha-0")
-    assert spans([item], blind=[Blind(at(3), at(5))]) == [(START, at(3), True), (at(3), at(5), None), (at(5), END, True)]
+    assert spans([item], blind=[Blind(at(3), at(5))]) == [
+        (START, at(3), True),
+        (at(3), at(5), None),
+        (at(5), END, True),
+    ]
     event = Observation(at(20, 6), "pass", "enabled", "sha-0", blindable=False)
     assert spans([event], blind=[Blind(at(3), at(5))]) == [(START, END, True)]

@@ -115,7 +115,9 @@ def test_baseline_from_a_config_snapshot_file(aws, tmp_path):
 def test_a_shorter_baseline_lookback_reads_no_older_history(aws, tmp_path):
     """`aws.config_baseline_months` (default 13): at 3, the item five months before is not read."""
     orders = create_db(aws, "orders-db")
-    prepare(aws, items=[db_item("orders-db", FIVE_MONTHS_BEFORE, MultiAZ=True), db_item("orders-db", at(10), MultiAZ=True)])
+    prepare(
+        aws, items=[db_item("orders-db", FIVE_MONTHS_BEFORE, MultiAZ=True), db_item("orders-db", at(10), MultiAZ=True)]
+    )
     default = data_scope(tmp_path / "default", aws)
     assert default.aws.config_baseline_months == 13
     assert run_control(default, "ENG-AVL-01").status == "operating"

@@ -12,7 +12,6 @@ from socready.sandbox.aws_data import bucket_config_item, tls_only_policy
 from socready.sandbox.config_files import config_item
 from tests.controls.data_fixtures import (
     BASELINE,
-    Body,
     CREATED,
     DELETED,
     EAST,
@@ -20,6 +19,7 @@ from tests.controls.data_fixtures import (
     WEST,
     WINDOW_END,
     WINDOW_START,
+    Body,
     assess,
     at,
     client,
