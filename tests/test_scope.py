@@ -94,3 +94,11 @@ def test_cli_check_rejects_unknown_control_ids(tmp_path, capsys):
     path.write_text(MINIMAL + "controls: {ENG-XYZ-99: {parameters: {a: 1}}}\n")
     assert main(["check", str(path)]) == 2
     assert "ENG-XYZ-99" in capsys.readouterr().err
+
+
+def test_config_baseline_months_defaults_to_13_and_takes_another_value():
+    aws = 'aws: {accounts: [{id: "123456789012"}], regions: [us-east-1]%s}\n'
+    assert scope_from_text(MINIMAL + aws % "").aws.config_baseline_months == 13
+    assert scope_from_text(MINIMAL + aws % ", config_baseline_months: 6").aws.config_baseline_months == 6
+    with pytest.raises(ScopeError, match="config_baseline_months"):
+        scope_from_text(MINIMAL + aws % ", config_baseline_months: 0")
