@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import ClassVar, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    TokenRetrievalError,
+)
 
 from connectors.aws.session import AwsSessions
 from socready.errors import CollectionError, SocreadyError
@@ -22,6 +29,12 @@ from socready.window import Window
 DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
 # What AWS answers in a region the account has not enabled (opt-in regions such as af-south-1 or me-central-1).
 REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+NO_CREDENTIALS = (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError, TokenRetrievalError)
+CREDENTIALS_FIX = (
+    "set AWS_PROFILE (after `aws sso login` for SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+    "or run where an instance or task role provides credentials"
+)
 
 
 @dataclass
@@ -60,7 +73,11 @@ class CollectContext:
             missing = (named.group(1) if named else permission) if denied else None
             if code in REGION_NOT_ENABLED and region:
                 code += f": is {region} an opt-in region not enabled here? Enable it or leave it out of aws.regions"
+            if code in EXPIRED:
+                message = f"the AWS credentials have expired ({message}); refresh them: {CREDENTIALS_FIX}"
             self._record(source, query, code, message, account, region, missing)
+        except NO_CREDENTIALS as exc:
+            self._record(source, query, type(exc).__name__, f"{exc}; {CREDENTIALS_FIX}", account, region, None)
         except (BotoCoreError, CollectionError, OSError, SocreadyError) as exc:
             missing = getattr(exc, "missing_permission", None) or None
             self._record(source, query, type(exc).__name__, str(exc), account, region, missing)

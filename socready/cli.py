@@ -53,6 +53,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def unreadable_exports(scope: Scope) -> list[str]:
+    """Local export files (files.*) that are missing or unreadable; s3:// ones are read at collection time."""
+    problems = []
+    for name, spec in scope.files:
+        if spec is None or spec.path.startswith("s3://"):
+            continue
+        path = Path(spec.path)
+        if not path.is_file():
+            problems.append(f"files.{name}.path: {path} does not exist or is not a file; fix the path")
+        elif not os.access(path, os.R_OK):
+            problems.append(f"files.{name}.path: {path} is not readable by this user; fix its permissions")
+    return problems
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     scope = load_scope(Path(args.path))
     catalog = load_catalog()
@@ -61,6 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise SocreadyError(
             f"{args.path}: unknown control ids {unknown} in exceptions/controls; see `socready controls`"
         )
+    if problems := unreadable_exports(scope):
+        raise SocreadyError(f"{args.path}: export files cannot be read\n  - " + "\n  - ".join(problems))
     window = scope.window
     print(
         f"{args.path}: valid. {scope.organization}, SOC 2 {scope.report.type}, {', '.join(scope.categories)}; "
@@ -108,7 +124,8 @@ def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: st
     report = Report.model_validate_json(Path(paths["json"]).read_text(encoding="utf-8"))
     print(summary_table(report))
     print(f"\nReport: {paths['html']}\n        {paths['md']}\n        {paths['json']}")
-    return EXIT_NO_EVIDENCE if report.readiness.no_evidence else 0
+    failed_tickets = report.tickets is not None and report.tickets.status == "failed"
+    return EXIT_NO_EVIDENCE if report.readiness.no_evidence or failed_tickets else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

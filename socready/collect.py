@@ -49,11 +49,14 @@ def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindo
 
 
 def collect_source(source: str, context: CollectContext) -> None:
-    """One source; AWS sources without an `aws` scope section are recorded as not configured."""
+    """One source; AWS sources without an `aws` scope section are recorded as not configured. A failure a
+    collector did not guard itself (no credentials before the first call, say) is recorded for the whole source,
+    so the run goes on to its report."""
     if source.startswith("aws.") and context.scope.aws is None:
         context.not_configured(source, "the scope has no aws section; add accounts and regions")
         return
-    COLLECTORS[source].collect(context)
+    with context.guard(source, "(every query)"):
+        COLLECTORS[source].collect(context)
 
 
 def collect(
