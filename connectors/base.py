@@ -44,6 +44,7 @@ class CollectContext:
     recorder: RunRecorder
     progress: Callable[[str], None] = field(default=lambda message: None)
     earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
+    unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
 
     @cached_property
     def aws(self) -> AwsSessions:

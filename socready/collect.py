@@ -73,7 +73,9 @@ def collect(
     `on_source_done(done, total)` follows the sources collected, e.g. for a progress bar."""
     recorder = start_run(scope, window, store, new_run_id())
     earlier = earlier_collection(store, scope, recorder.window) if incremental else {}
-    context = CollectContext(scope, window, recorder, progress, earlier)
+    context = CollectContext(
+        scope, window, recorder, progress, earlier, store.unreadable() if incremental else frozenset()
+    )
     sources = with_discovery(scope, sources)
     for done, source in enumerate(sources, 1):
         progress(f"collecting {source} ({done}/{len(sources)})")

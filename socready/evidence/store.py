@@ -17,6 +17,8 @@ from socready.errors import EvidenceError
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
 
+UNREADABLE = "unreadable"  # derived/unreadable/<sha256>: why a run could not parse that object
+
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -111,6 +113,13 @@ class EvidenceStore:
         """A run's derived evidence, or None when that run did not write it."""
         key = f"derived/{run_id}/{name}"
         return self.backend.get(key) if self.backend.exists(key) else None
+
+    def mark_unreadable(self, sha256: str, problem: str) -> None:
+        """Raw evidence that could not be parsed: later runs fetch its source again instead of carrying it."""
+        self.backend.put_new(f"derived/{UNREADABLE}/{sha256}", problem.encode())
+
+    def unreadable(self) -> frozenset[str]:
+        return frozenset(key.rsplit("/", 1)[1] for key in self.backend.keys(f"derived/{UNREADABLE}/"))
 
     def run_files(self, run_id: str) -> dict[str, bytes]:
         """A run's manifest and derived results by key, as stored; objects are shared by runs: read them by hash."""

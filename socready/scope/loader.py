@@ -57,7 +57,7 @@ def _absolute(location: str, base: Path) -> str:
 def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = None) -> Scope:
     """Parse scope YAML; relative paths are resolved against `base` (the scope file's folder)."""
     try:
-        raw = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader
+        raw = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

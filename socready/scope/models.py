@@ -6,9 +6,8 @@ import re
 import string
 from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -138,15 +137,15 @@ class AwsSpec(Strict):
     endpoint_url: str | None = Field(default=None, description="Override for every AWS API (moto, proxies).")
     requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
+    config_history: list[S3Location] = Field(default_factory=list)
+    organization: OrganizationDiscovery | None = Field(
+        default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
+    )
 
     @field_validator("endpoint_url")
     @classmethod
     def _endpoint_scheme(cls, value: str | None) -> str | None:
         return http_url(value)
-    config_history: list[S3Location] = Field(default_factory=list)
-    organization: OrganizationDiscovery | None = Field(
-        default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
-    )
 
     @property
     def discovery_account(self) -> str | None:
