@@ -107,10 +107,10 @@ def cmd_controls(args: argparse.Namespace) -> int:
 
 
 def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None, full: bool = False) -> int:
+    scope = load_scope(scope_path)  # an unreadable scope stops here, before Prefect starts
     _prefect_defaults()
     from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
 
-    scope = load_scope(scope_path)
     paths = readiness(
         str(scope_path.resolve()),
         as_of=parse_as_of(as_of, scope),
