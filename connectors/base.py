@@ -99,7 +99,7 @@ class CollectContext:
                 at=datetime.now(UTC),
             )
         )
-        self.progress(f"! {source}: {error} on {query}")
+        self.progress(f"! {source}: {error} on {query}: {message[:200]}")
 
 
 class Collector(Protocol):
