@@ -173,14 +173,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         location, endpoint = scope.evidence_store, scope.aws.endpoint_url if scope.aws else None
     store = open_store(location, endpoint_url=endpoint)
     runs = [args.run] if args.run else store.run_ids()
-    if not runs:
+    ledger_problems = store.verify_ledger()
+    if not runs and not ledger_problems:
         raise SocreadyError(f"{location}: no runs with a manifest found")
+    for found in ledger_problems:
+        print(f"{found.problem.upper()}: run {found.run_id} {found.detail}")
     problems = [p for run in runs for p in store.verify(run)]
     for problem in problems:
         print(f"{problem.problem.upper():<8} run {problem.run_id} {problem.sha256} {problem.source} {problem.query}")
-    entries = sum(len(store.load_manifest(run).entries) for run in runs)
-    print(f"{location}: {len(runs)} run(s), {entries} evidence references checked, {len(problems)} problem(s)")
-    return 1 if problems else 0
+    total = len(problems) + len(ledger_problems)
+    print(f"{location}: {len(runs)} run(s) and the run ledger checked, {total} problem(s)")
+    return 1 if total else 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

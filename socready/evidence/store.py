@@ -14,6 +14,7 @@ import boto3
 from pydantic import ValidationError
 
 from socready.errors import EvidenceError
+from socready.evidence import ledger
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
 
@@ -58,8 +59,11 @@ class EvidenceStore:
         return data
 
     def write_manifest(self, manifest: Manifest) -> None:
-        if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", manifest.to_json()):
+        """Write-once, and its sha256 chained into the run ledger."""
+        body = manifest.to_json()
+        if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", body):
             raise EvidenceError(f"{self.location}: run {manifest.run_id} already has a manifest")
+        ledger.append(self.backend, manifest.run_id, body, manifest.created_at)
 
     def load_manifest(self, run_id: str) -> Manifest:
         key = f"runs/{run_id}/manifest.json"
@@ -126,11 +130,20 @@ class EvidenceStore:
         keys = [f"runs/{run_id}/manifest.json", *self.backend.keys(f"derived/{run_id}/")]
         return {key: self.backend.get(key) for key in keys}
 
+    def verify_ledger(self) -> list[ledger.LedgerProblem]:
+        """Manifests edited, removed or missing from the run ledger, and breaks in its chain."""
+        return ledger.check(self.backend, self.run_ids())
+
     def verify(self, run_id: str | None = None) -> list[IntegrityProblem]:
-        """Every object a manifest references that is now missing or no longer matches its hash."""
+        """Every object a manifest references that is now missing or no longer matches its hash (a manifest that
+        no longer parses is named by verify_ledger)."""
         problems = []
         for run in [run_id] if run_id else self.run_ids():
-            for entry in self.load_manifest(run).entries:
+            try:
+                entries = self.load_manifest(run).entries
+            except EvidenceError:
+                continue
+            for entry in entries:
                 key = self.object_key(entry.sha256)
                 if not self.backend.exists(key):
                     state = "removed"

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from socready.errors import EvidenceError, SocreadyError
-from socready.evidence import EvidenceStore, Manifest
+from socready.evidence import EvidenceStore, Manifest, ledger
 from socready.export import layout
 from socready.export.data_docs import build_data_docs
 from socready.export.exception_list import exception_records, exceptions_csv
@@ -96,6 +96,8 @@ def _copy_evidence(root: Path, store: EvidenceStore, run_id: str) -> tuple[dict[
             problems.append(str(exc))
     if problems:
         raise ExportError(f"run {run_id} fails verification, not exported:\n  " + "\n  ".join(problems))
+    for key, data in ledger.through(store.backend, run_id).items():
+        _write(root, f"{layout.LEDGER}/{key.removeprefix(ledger.PREFIX)}", data)
     return files, manifest, len(objects)
 
 
