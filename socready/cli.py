@@ -16,7 +16,8 @@ from socready.advisor.rules import recommend
 from socready.advisor.scope_writer import write_scope
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
-from socready.evidence import open_store
+from socready.evidence import EvidenceStore, open_store
+from socready.evidence.signing import check_signature, sign_head
 from socready.scope import Scope, load_scope
 
 DEFAULT_SANDBOX_DIR = Path(".socready/sandbox")
@@ -165,13 +166,26 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def _chosen_store(args: argparse.Namespace) -> tuple[str, EvidenceStore]:
+    """The store named by --store, else the one of the --scope file."""
     if args.store:
-        location, endpoint = args.store, None
-    else:
-        scope = load_scope(Path(args.scope))
-        location, endpoint = scope.evidence_store, scope.aws.endpoint_url if scope.aws else None
-    store = open_store(location, endpoint_url=endpoint)
+        return args.store, open_store(args.store)
+    scope = load_scope(Path(args.scope))
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    return scope.evidence_store, open_store(scope.evidence_store, endpoint_url=endpoint)
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    location, store = _chosen_store(args)
+    print(f"{location}: wrote {sign_head(store.backend, Path(args.key))}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    location, store = _chosen_store(args)
+    signature = check_signature(store.backend, Path(args.key)) if args.key else None
+    if signature:
+        print(f"{'SIGNATURE OK' if signature.ok else 'SIGNATURE FAILED'}: {signature.detail}")
     runs = [args.run] if args.run else store.run_ids()
     ledger_problems = store.verify_ledger()
     if not runs and not ledger_problems:
@@ -181,7 +195,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     problems = [p for run in runs for p in store.verify(run)]
     for problem in problems:
         print(f"{problem.problem.upper():<8} run {problem.run_id} {problem.sha256} {problem.source} {problem.query}")
-    total = len(problems) + len(ledger_problems)
+    total = len(problems) + len(ledger_problems) + (signature is not None and not signature.ok)
     print(f"{location}: {len(runs)} run(s) and the run ledger checked, {total} problem(s)")
     return 1 if total else 0
 
@@ -288,12 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     evidence = commands.add_parser("evidence", help="evidence store operations")
     evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
-    verify = evidence_commands.add_parser("verify", help="name every evidence object that was changed or removed")
-    where = verify.add_mutually_exclusive_group()
-    where.add_argument("--scope", default="socready.yaml", help="read the store location from this scope file")
-    where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
-    verify.add_argument("--run", help="check one run id (default: every run in the store)")
+
+    def store_options(sub: argparse.ArgumentParser) -> None:
+        where = sub.add_mutually_exclusive_group()
+        where.add_argument("--scope", default="socready.yaml", help="read the store location from this scope file")
+        where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
+
+    verify = evidence_commands.add_parser(
+        "verify", help="name every evidence object, manifest or run ledger entry that was changed or removed"
+    )
+    store_options(verify)
+    verify.add_argument("--run", help="check one run id's objects (default: every run in the store)")
+    verify.add_argument("--key", metavar="PUBLIC.pem", help="also check the signed ledger head with this Ed25519 key")
     verify.set_defaults(handler=cmd_verify)
+    sign = evidence_commands.add_parser("sign", help="sign the run ledger's head with your Ed25519 private key")
+    store_options(sign)
+    sign.add_argument("--key", required=True, metavar="PRIVATE.pem", help="unencrypted Ed25519 private key (PEM)")
+    sign.set_defaults(handler=cmd_sign)
 
     sample = commands.add_parser(
         "sample",

@@ -89,3 +89,51 @@ def test_a_manifest_that_no_longer_parses_is_named_not_a_crash(store, tmp_path, 
     path.write_text("{not json")
     assert main(["evidence", "verify", "--store", str(tmp_path)]) == 1
     assert f"MANIFEST CHANGED: run {FIRST}" in capsys.readouterr().out
+
+
+def write_keys(folder: Path) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    private_path, public_path = folder / "ledger-key.pem", folder / "ledger-key.pub.pem"
+    private_path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    public_path.write_bytes(
+        private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return private_path, public_path
+
+
+def test_a_signed_ledger_head_is_checked_with_the_public_key(store, tmp_path, capsys):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    private, public = write_keys(keys)
+    (tmp_path / "other").mkdir()
+    _, stranger = write_keys(tmp_path / "other")  # a different pair: its public key must not verify
+    store_dir = str(tmp_path)
+    assert main(["evidence", "verify", "--store", store_dir, "--key", str(public)]) == 1  # nothing signed yet
+    assert main(["evidence", "sign", "--store", store_dir, "--key", str(private)]) == 0
+    assert main(["evidence", "verify", "--store", store_dir, "--key", str(public)]) == 0
+    assert main(["evidence", "verify", "--store", store_dir, "--key", str(stranger)]) == 1
+    out = capsys.readouterr().out
+    assert "SIGNATURE OK: ledger/00000003.json signed" in out and "SIGNATURE FAILED" in out
+
+
+def test_a_re_chained_ledger_fails_the_signature(store, tmp_path, capsys):
+    """Someone who rewrites a manifest and recomputes every ledger entry after it cannot re-sign the head."""
+    from socready.evidence.ledger import sha256_of
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    private, public = write_keys(keys)
+    assert main(["evidence", "sign", "--store", str(tmp_path), "--key", str(private)]) == 0
+    rewrite(manifest(tmp_path, THIRD), lambda body: body["entries"].pop())
+    new_sha = sha256_of(manifest(tmp_path, THIRD).read_bytes())
+    rewrite(tmp_path / "ledger" / "00000003.json", lambda body: body.update(manifest_sha256=new_sha))
+    assert store.verify_ledger() == []  # the chain alone is consistent again
+    assert main(["evidence", "verify", "--store", str(tmp_path), "--key", str(public)]) == 1
+    assert "SIGNATURE FAILED" in capsys.readouterr().out
