@@ -24,6 +24,7 @@ from socready.evidence import EvidenceStore, Manifest, open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult, TicketRef
 from socready.readiness.score import holds_today
+from socready.redact import redacted
 from socready.report.build import build_report
 from socready.report.history import with_history
 from socready.report.model import Report, TicketStep
@@ -130,6 +131,7 @@ def readiness(
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
     results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
     dry_run = dry_run or scope.tickets.dry_run
     refs, tickets = {}, TicketStep(status="skipped", note=NO_JIRA)
