@@ -23,6 +23,7 @@ from connectors.aws.session import AwsSessions
 from socready.errors import CollectionError, SocreadyError
 from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
 from socready.evidence.manifest import NOT_CONFIGURED
+from socready.redact import redact
 from socready.scope import Scope
 from socready.window import Window
 
@@ -99,7 +100,7 @@ class CollectContext:
                 at=datetime.now(UTC),
             )
         )
-        self.progress(f"! {source}: {error} on {query}: {message[:200]}")
+        self.progress(redact(f"! {source}: {error} on {query}: {message[:200]}"))
 
 
 class Collector(Protocol):
