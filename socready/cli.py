@@ -195,8 +195,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     problems = [p for run in runs for p in store.verify(run)]
     for problem in problems:
         print(f"{problem.problem.upper():<8} run {problem.run_id} {problem.sha256} {problem.source} {problem.query}")
-    total = len(problems) + len(ledger_problems) + (signature is not None and not signature.ok)
-    print(f"{location}: {len(runs)} run(s) and the run ledger checked, {total} problem(s)")
+    derived = store.verify_derived()
+    for key in derived:
+        print(f"DERIVED CHANGED: {key} (runs rebuild it from raw evidence)")
+    total = len(problems) + len(ledger_problems) + len(derived) + (signature is not None and not signature.ok)
+    print(f"{location}: {len(runs)} run(s), the run ledger and derived data checked, {total} problem(s)")
     return 1 if total else 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from socready.evidence import ledger
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
 
+DERIVED_SUMS = "derived-sums/"  # derived-sums/derived/<run>/<name>: the sha256 of that derived file
+LOG = logging.getLogger(__name__)
 UNREADABLE = "unreadable"  # derived/unreadable/<sha256>: why a run could not parse that object
 
 
@@ -107,16 +110,36 @@ class EvidenceStore:
         ]
 
     def put_derived(self, run_id: str, name: str, data: bytes) -> str:
-        """Computed results (datasets, validation results) live apart from raw evidence."""
+        """Computed results (datasets, validation results, parse caches) live apart from raw evidence, each with
+        its sha256 recorded apart from it (derived-sums/), so an edit is noticed before it is trusted."""
         key = f"derived/{run_id}/{name}"
         if not self.backend.put_new(key, data):
             raise EvidenceError(f"{self.location}/{key}: derived evidence already exists")
+        self.backend.put_new(f"{DERIVED_SUMS}{key}", sha256_of(data).encode())
         return key
 
     def derived(self, run_id: str, name: str) -> bytes | None:
-        """A run's derived evidence, or None when that run did not write it."""
+        """A run's derived evidence, or None when that run did not write it or it no longer matches its recorded
+        sha256 (the caller rebuilds it from raw evidence; the mismatch is logged and named by verify_derived)."""
         key = f"derived/{run_id}/{name}"
-        return self.backend.get(key) if self.backend.exists(key) else None
+        if not self.backend.exists(key):
+            return None
+        data = self.backend.get(key)
+        if self._derived_changed(key, data):
+            LOG.warning("%s/%s changed after it was written; rebuilt from raw evidence", self.location, key)
+            return None
+        return data
+
+    def _derived_changed(self, key: str, data: bytes) -> bool:
+        recorded = f"{DERIVED_SUMS}{key}"
+        return self.backend.exists(recorded) and self.backend.get(recorded).decode() != sha256_of(data)
+
+    def verify_derived(self) -> list[str]:
+        """Derived files that no longer match the sha256 recorded when they were written."""
+        keys = (k.removeprefix(DERIVED_SUMS) for k in self.backend.keys(DERIVED_SUMS))
+        return [
+            key for key in keys if not self.backend.exists(key) or self._derived_changed(key, self.backend.get(key))
+        ]
 
     def mark_unreadable(self, sha256: str, problem: str) -> None:
         """Raw evidence that could not be parsed: later runs fetch its source again instead of carrying it."""
