@@ -18,7 +18,7 @@ from tests.helpers import WINDOW
 ACCOUNT = "111111111111"
 
 
-def write_scope(folder: Path, endpoint: str, **extra) -> Path:
+def write_scope(folder: Path, endpoint: str, logs: list[dict] = (), **extra) -> Path:
     raw = {
         "organization": "Fault Co",
         "window": WINDOW,
@@ -27,6 +27,7 @@ def write_scope(folder: Path, endpoint: str, **extra) -> Path:
             "regions": ["us-east-1"],
             "endpoint_url": endpoint,
             "role": {"name": "socready-collector"},
+            "cloudtrail_logs": list(logs),
         },
         **extra,
     }
@@ -89,7 +90,8 @@ def test_a_missing_jira_token_fails_the_jira_sources_and_the_ticket_step_not_the
 def test_missing_aws_credentials_and_no_jira_section_still_end_in_a_report(
     prefect_harness, no_aws_credentials, tmp_path, capsys
 ):
-    code, report = run(write_scope(tmp_path, no_aws_credentials), "--dry-run")
+    # a log bucket: its S3 client was made outside any guard, where the missing credentials first crashed a run
+    code, report = run(write_scope(tmp_path, no_aws_credentials, logs=[{"bucket": "fault-logs"}]), "--dry-run")
     assert code == 3
     assert report.tickets is not None and (report.tickets.status, report.tickets.note) == ("skipped", NO_JIRA)
     assert not [c.id for c in report.controls if c.status == "operating"]  # nothing passes on evidence never read
@@ -97,9 +99,7 @@ def test_missing_aws_credentials_and_no_jira_section_still_end_in_a_report(
     assert assessed
     for control in assessed:
         assert control.status == "no_evidence", control.id
-        # the log files are read from buckets the scope names; with none named there is no call to fail
-        if {s for s in load_catalog()[control.id].evidence if s.startswith("aws.")} - {"aws.cloudtrail.logs"}:
-            assert any("NoCredentialsError" in e for e in control.collection_errors), control.id
+        assert any("NoCredentialsError" in e for e in control.collection_errors), control.id
     failures = open_store(str(tmp_path / "evidence")).load_manifest(report.run_id).errors
     assert all("AWS_PROFILE" in f.message for f in failures if f.error == "NoCredentialsError")  # names the fix
     out = capsys.readouterr().out
