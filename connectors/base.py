@@ -46,6 +46,7 @@ class CollectContext:
     progress: Callable[[str], None] = field(default=lambda message: None)
     earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
+    resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
 
     @cached_property
     def aws(self) -> AwsSessions:

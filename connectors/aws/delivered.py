@@ -87,7 +87,7 @@ def known_files(
         if query.startswith(prefix) and (day := day_of(query)) and first.date() <= day <= last.date()
     }
     known = {query: entry for query, entry in earlier.items() if entry.sha256 not in ctx.unreadable}
-    if not known:
+    if not known or ctx.resuming:  # parallel fetches checkpoint days out of order: list every day again
         return known, first
     relist = [max(day_of(query) for query in known) - RELIST, *(day_of(q) for q in earlier if q not in known)]
     return known, max(first, datetime.combine(min(relist), time(0), UTC))
