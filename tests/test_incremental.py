@@ -113,8 +113,9 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     store = open_store(scope.evidence_store)
     first = collect(scope, window, store, [CONFIG])
     base = f"AWSLogs/{PROD}/Config/us-east-1/"
-    months = [base + m for m in month_prefixes(datetime(2025, 6, 1, tzinfo=UTC), window.evaluated_end_utc, False)]
-    assert months[0] == f"{base}2025/6/" and len(months) == 15  # June 2025 (13 months before July 2026) to Aug
+    # June 2025 (13 months before July 2026) to the run: a state read now is walked back through every change
+    months = [base + m for m in month_prefixes(datetime(2025, 6, 1, tzinfo=UTC), datetime.now(UTC), False)]
+    assert months[0] == f"{base}2025/6/" and len(months) >= 15
     assert [p for name, p in calls if name == "ListObjectsV2"] == months
     assert [name for name, _ in calls].count("GetResourceConfigHistory") == 1
     new = [database_config_item("orders-db", PROD, "us-east-1", datetime(2026, 7, 21, tzinfo=UTC), MultiAZ=True)]

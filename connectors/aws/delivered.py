@@ -77,10 +77,13 @@ def known_files(
     day_of: Callable[[str], date | None],
     first: datetime,
     last: datetime,
+    continuous: bool = False,
 ) -> tuple[dict[str, EvidenceEntry], datetime]:
     """Files earlier runs fetched under `prefix` (or any of several) for days in [first, last], and the time from
     which to list again: RELIST before the newest known file's day, since AWS may still deliver files for
-    recent days. A file no run could parse is listed and fetched again, never carried."""
+    recent days. A file no run could parse is listed and fetched again, never carried. `continuous`: the service
+    delivers files every day (CloudTrail), so known files starting well after `first` mean earlier runs read less
+    far back; Config delivers only when something changed, so a late first file means nothing."""
     earlier = {
         query: entry
         for query, entry in ctx.earlier.get(source, {}).items()
@@ -90,7 +93,7 @@ def known_files(
     if not known or ctx.resuming:  # parallel fetches checkpoint days out of order: list every day again
         return known, first
     days = [day_of(query) for query in known]
-    if min(days) > first.date() + RELIST:
+    if continuous and min(days) > first.date() + RELIST:
         return known, first  # earlier runs read less far back (a longer lookback since): list from its start
     relist = [max(days) - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days
     return known, max(first, datetime.combine(min(relist), time(0), UTC))
@@ -120,6 +123,7 @@ class DeliveredFiles:
     padded: ClassVar[bool]
     locations_field: ClassVar[str]
     lookback: ClassVar[timedelta] = timedelta(days=1)  # delivery lags events; window days are local dates
+    continuous: ClassVar[bool] = False  # files every day the service runs (see known_files)
     permissions = ("s3:ListBucket", "s3:GetObject")
     media_type = "application/gzip"
     workers = 8
@@ -172,7 +176,8 @@ class DeliveredFiles:
         aws = ctx.scope.aws
         s3 = ctx.aws.client(location.account or aws.accounts[0].id, aws.regions[0], "s3")
         day_of = partial(key_day, region=region)
-        known, since = known_files(ctx, self.source, f"s3://{location.bucket}/{base}", day_of, first, last)
+        prefix = f"s3://{location.bucket}/{base}"
+        known, since = known_files(ctx, self.source, prefix, day_of, first, last, self.continuous)
         months = [base + m for m in month_prefixes(since, last, self.padded)]
         keys: list[str] = []
         where = {"account": account, "region": region, "permission": "s3:ListBucket"}

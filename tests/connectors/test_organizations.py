@@ -40,7 +40,7 @@ def create_organization(endpoint: str, members: int) -> list[str]:
 
 def test_discovered_account_is_assessed_from_when_it_joined(aws, tmp_path):
     [member] = create_organization(aws, 1)
-    prepare(aws, [PROD, member])
+    prepare(aws, [PROD, member], logged_on=NOW.date())
     for account in (PROD, member):
         block_public_access(aws, account)
     scope = discovering_scope(tmp_path, aws)
@@ -57,7 +57,7 @@ def test_discovered_account_is_assessed_from_when_it_joined(aws, tmp_path):
 
 def test_excluded_accounts_stay_out(aws, tmp_path):
     members = create_organization(aws, 2)
-    prepare(aws, [PROD, *members])
+    prepare(aws, [PROD, *members], logged_on=NOW.date())
     for account in (PROD, *members):
         block_public_access(aws, account)
     scope = discovering_scope(tmp_path, aws, exclude=[members[0]])

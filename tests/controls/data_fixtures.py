@@ -38,6 +38,7 @@ CATEGORIES = ["security", "availability", "confidentiality"]  # the backup and M
 WINDOW_START, WINDOW_END = datetime(2026, 7, 1, 4, tzinfo=UTC), datetime(2026, 8, 1, 4, tzinfo=UTC)
 BASELINE = datetime(2026, 6, 20, 12, tzinfo=UTC)  # Config's record of a resource before the window
 CREATED, DELETED = datetime(2026, 7, 10, 9, tzinfo=UTC), datetime(2026, 7, 20, 17, tzinfo=UTC)
+WINDOW_START_DAY = WINDOW_START.date()
 
 
 def shared_loader_session(**credentials) -> boto3.Session:
@@ -83,16 +84,18 @@ def prepare(
     *,
     events: Iterable[dict] = (),
     items: Iterable[dict] = (),
+    logged_on: date = WINDOW_START_DAY,
 ) -> None:
-    """The log-archive buckets with the events' CloudTrail files and the items' Config history, and a Config
-    recorder recording in every account and region (else Config-derived state has no evidence)."""
+    """The log-archive buckets with the events' CloudTrail files (and one on `logged_on` in every place) and the
+    items' Config history, and a Config recorder recording in every account and region (else Config-derived state
+    has no evidence)."""
     accounts, regions, events = list(accounts), list(regions), list(events)
     archive = client(endpoint, ARCHIVE, "s3")
     for bucket in (BUCKET, CONFIG_BUCKET):
         archive.create_bucket(Bucket=bucket)
     days = {(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events}
     # Every place logs something: an empty log location is a coverage gap, as it would be in a real account.
-    days = sorted(days | {(account, region, WINDOW_START.date()) for account in accounts for region in regions})
+    days = sorted(days | {(account, region, logged_on) for account in accounts for region in regions})
     files = (o for account, region, day in days for o in log_file_objects([account], [region], day, day, events))
     put_objects(archive, BUCKET, files)
     put_objects(archive, CONFIG_BUCKET, delivered_files(list(items), accounts, regions, WINDOW_START))

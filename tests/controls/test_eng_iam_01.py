@@ -86,5 +86,10 @@ def test_account_without_cloudtrail_logs_is_no_evidence(aws, tmp_path):
     upload(aws, [], accounts=(STAGING,))  # log files for another account only
     result = assess(tmp_path, aws, CONTROL)
     assert result.status == "no_evidence"
-    assert gaps(result) == [(f"account/{PROD}", WINDOW_START, WINDOW_END)]
+    # The account's row, and its root user's state that no log can walk back from the snapshot.
+    assert gaps(result) == [
+        (f"account/{PROD}", WINDOW_START, WINDOW_END),
+        (f"account/{PROD}/root", WINDOW_START, WINDOW_END),
+    ]
     assert result.coverage_gaps[0].value == "no CloudTrail log files"
+    assert result.coverage_gaps[1].value.startswith(f"no CloudTrail log files for {PROD}/")

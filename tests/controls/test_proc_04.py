@@ -65,7 +65,10 @@ def test_many_vendors_with_a_shorter_sla(jira, tmp_path):
 def test_no_vendor_offboarded_in_the_window_is_an_empty_population(jira, tmp_path):
     result = assess(jira, tmp_path, [Supplier("CloudMail"), Supplier("Old", offboarded=date(2025, 12, 1))])
     assert (result.status, result.population) == ("operating", 0)
-    assert result.reason == "The population for the window is empty, as file.vendor_register shows."
+    assert (
+        result.reason
+        == "The population for the window is empty, as file.vendor_register shows (1 evidence objects read)."
+    )
 
 
 def test_a_register_without_the_offboarded_column_is_unusable(jira, tmp_path):
