@@ -122,7 +122,8 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     put_objects(s3, CONFIG_BUCKET, history_file_objects(new))
     calls.clear()
     second = collect(scope, window, store, [CONFIG])
-    assert [p for name, p in calls if name == "ListObjectsV2"] == [f"{base}2026/7/", f"{base}2026/8/"]
+    relisted = [base + m for m in month_prefixes(datetime(2026, 7, 19, tzinfo=UTC), datetime.now(UTC), False)]
+    assert [p for name, p in calls if name == "ListObjectsV2"] == relisted  # from the newest known file's month
     assert "GetResourceConfigHistory" not in [name for name, _ in calls]  # the baseline answer is carried
     assert len(second.entries) == len(first.entries) + 1
     assert {e.sha256 for e in first.entries} < {e.sha256 for e in second.entries}
