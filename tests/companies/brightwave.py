@@ -337,6 +337,7 @@ NO_CONFIG_HISTORY = {(MGMT, US2)}  # the Config-history prefix that stays empty
 TRAIL_STOP = (utc(2, 20, 14), utc(2, 21, 18))  # the organization trail, stopped in the management account
 RECORDER_STOP = (PROD, US2, utc(1, 20, 10), utc(1, 21, 16))
 ROOT_SIGNIN = (PROD, utc(5, 5, 14, 30))
+ROOT_ATTEMPT = (MGMT, utc(3, 2, 8, 15))  # a failed root sign-in: an attempt, not a use
 VENDORS = (
     Vendor(
         "Loomly Analytics",
@@ -435,26 +436,23 @@ def truth() -> Truth:
         Gap("PROC-01", "vendor/Parcelink", "exception", day_start(date(2026, 2, 15)), day_start(date(2026, 2, 20))),
         Gap("PROC-02", "vendor/StackHarbor", "exception", day_start(date(2026, 3, 1)), WINDOW_END_UTC),
     ]
-    hired = lambda p: day_start(p.hired)  # noqa: E731
     decoys = [
         *(Decoy("ENG-CHG-01", f"change/{key_of(t)}") for t in [*ROUTINE, SENT_BACK_REAPPROVED]),
         Decoy("ENG-CHG-02", f"change/{key_of(EMERGENCY_ON_TIME)}"),
-        *(
-            Decoy("ENG-ACC-02", f"iam/{PROD}/user/{BY_ID[i].iam_user}", BY_ID[i].granted)
-            for i in ("BW-0108", "BW-0111")
-        ),
+        *(Decoy("ENG-ACC-02", f"iam/{PROD}/user/{BY_ID[i].iam_user}") for i in ("BW-0108", "BW-0111")),
         *(Decoy("ENG-ACC-03", employee(i)) for i in ("BW-0103", "BW-0105", "BW-0106")),
         *(Decoy("HR-05", employee(i)) for i in ("BW-0104", "BW-0106", "BW-0107", "BW-0109")),
         Decoy("ENG-LOG-01", f"account/{DATA}"),  # before it joined: no evidence, never an exception
+        Decoy("ENG-IAM-03", f"account/{ROOT_ATTEMPT[0]}/root/{ROOT_ATTEMPT[1]:%Y-%m-%dT%H:%M:%SZ}"),
         *(Decoy("ENG-IAM-02", user(p.iam_user)) for p in PEOPLE if p.iam and p.employee_id != "BW-0102"),
         *(Decoy("ENG-IAM-06", user(p.iam_user)) for p in PEOPLE if p.iam and p.employee_id != "BW-0113"),
         *(Decoy("ENG-CFG-01", f"account/{a}/region/{r}") for a in ACCOUNTS for r in REGIONS if (a, r) != (PROD, US2)),
         *(Decoy("ENG-ENC-01", f"arn:aws:s3:::{b.name}") for b in BUCKETS[1:] if b.account != MGMT),
         *(Decoy("ENG-BCK-02", db.arn) for db in DATABASES[1:]),
         *(Decoy("ENG-AVL-01", db.arn) for db in (orders, DATABASES[2])),
-        *(Decoy("HR-01", employee(i), hired(BY_ID[i])) for i in ("BW-0108", "BW-0111", "BW-0112")),
-        *(Decoy("HR-04", employee(i), hired(BY_ID[i])) for i in ("BW-0108", "BW-0110", "BW-0112")),
-        Decoy("PROC-01", "vendor/Quillbase", day_start(date(2026, 3, 9))),
+        *(Decoy("HR-01", employee(i)) for i in ("BW-0108", "BW-0111", "BW-0112")),
+        *(Decoy("HR-04", employee(i)) for i in ("BW-0108", "BW-0110", "BW-0112")),
+        Decoy("PROC-01", "vendor/Quillbase"),
         Decoy("PROC-02", "vendor/Loomly Analytics"),
         *(Decoy("PROC-03", f"vendor/{v}") for v in ("Loomly Analytics", "Quillbase")),
     ]
@@ -466,8 +464,12 @@ def truth() -> Truth:
     empty = {
         "ENG-IAM-05": "no IAM user has an access key",
         "ENG-ENC-03": "no customer-managed KMS key",
-        "ENG-BCK-02": "production databases exist only through the Title-case tag and the production account",
-        "ENG-AVL-01": "production databases exist only through the Title-case tag and the production account",
-        "ENG-CHG-02": "the only emergency changes are of issue type Emergency Change (none before April's as-of)",
+        "ENG-ACC-01": "no access-review source (jira.access_reviews) is configured",
+        "ENG-INC-01": "no incident source (jira.incidents) is configured",
+        "ENG-RSK-01": "no risk-assessment source (jira.risk_assessments) is configured",
+        "ENG-BCK-03": "no restore-test source (jira.restore_tests) is configured",
+        "PROC-04": "no vendor-offboarding source (jira.vendor_offboarding) is configured",
+        "HR-02": "no training export is given",
+        "HR-03": "no policy-acknowledgement export is given",
     }
     return Truth(tuple(gaps), tuple(decoys), proofs, empty)

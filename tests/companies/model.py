@@ -98,7 +98,6 @@ class Decoy:
 
     control: str
     resource: str
-    since: datetime | None = None  # exists only from then (a run as of an earlier moment does not see it)
 
 
 @dataclass(frozen=True)

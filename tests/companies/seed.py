@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -215,6 +216,11 @@ def events() -> list[dict]:
         resource_event("StartConfigurationRecorder", restarted, account, region, recorder, "config"),
     ]
     found.append(console_login(bw.ROOT_SIGNIN[1], bw.ROOT_SIGNIN[0], "", root=True))
+    account, when = bw.ROOT_ATTEMPT
+    failed = {"ConsoleLogin": "Failure"}
+    found.append(
+        iam_event("ConsoleLogin", when, account, "root", service="signin", identity_type="Root", response=failed)
+    )
     for bucket in bw.BUCKETS:
         if bucket.tls_dropped:
             for when, policy in zip(
@@ -233,16 +239,23 @@ def events() -> list[dict]:
 
 
 def log_files(org_id: str) -> Iterator[tuple[str, bytes]]:
-    """The organization trail's files: every account (the member from its joining) and region, global events under
-    us-east-1, from 90 days before the window to a day after it; nothing while the trail was stopped."""
+    """The organization trail's files from 90 days before the window to a day after it: every account (the member
+    from its joining) and in-scope region every hour, us-east-1 on the days it recorded global (IAM, sign-in)
+    events; nothing while the trail was stopped."""
     planted = events()
-    first, last = bw.LOG_START, bw.WINDOW_END + timedelta(days=1)
-    regions = (*bw.REGIONS, bw.GLOBAL_REGION)
+    last = bw.WINDOW_END + timedelta(days=1)
     silences = [Silence(account, *bw.TRAIL_STOP) for account in ALL_ACCOUNTS]
-    yield from log_file_objects(bw.ACCOUNTS, regions, first, last, planted, silences, organization_id=org_id)
-    member = [e for e in planted if e["recipientAccountId"] == bw.DATA]
-    joined = bw.DATA_JOINED.date() + timedelta(days=1)  # its first whole UTC day in the organization
-    yield from log_file_objects([bw.DATA], regions, joined, last, member, silences, organization_id=org_id)
+    where = {"silences": silences, "organization_id": org_id}
+    regional = [e for e in planted if e["awsRegion"] != bw.GLOBAL_REGION]
+    yield from log_file_objects(bw.ACCOUNTS, bw.REGIONS, bw.LOG_START, last, regional, **where)
+    joined = bw.DATA_JOINED.date() + timedelta(days=1)  # the member's first whole UTC day in the organization
+    yield from log_file_objects([bw.DATA], bw.REGIONS, joined, last, regional, **where)
+    by_day: dict[tuple[str, date], list[dict]] = defaultdict(list)
+    for event in planted:
+        if event["awsRegion"] == bw.GLOBAL_REGION:
+            by_day[(event["recipientAccountId"], date.fromisoformat(event["eventTime"][:10]))].append(event)
+    for (account, day), found in sorted(by_day.items()):
+        yield from log_file_objects([account], [bw.GLOBAL_REGION], day, day, found, per_hour=0, **where)
 
 
 def baseline(account: str) -> datetime:

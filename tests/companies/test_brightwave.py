@@ -1,0 +1,40 @@
+"""Brightwave Labs end to end: every planted gap found with its dates, no exception on a clean item, and no
+`operating` verdict on an empty or unread population, over the full window and as of mid-window."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.companies import brightwave as bw
+from tests.companies.run import Run, full_and_mid_window, live_company
+from tests.companies.score import score
+
+TRUTH = bw.truth()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> tuple[Run, Run]:
+    with live_company(tmp_path_factory.mktemp("brightwave")) as scope_path:
+        return full_and_mid_window(scope_path)
+
+
+def test_every_planted_gap_has_a_decoy_beside_it():
+    gapped = {gap.control for gap in TRUTH.gaps}
+    decoyed = {decoy.control for decoy in TRUTH.decoys}
+    assert gapped - decoyed == set()
+    assert not {(g.control, g.resource) for g in TRUTH.gaps} & {(d.control, d.resource) for d in TRUTH.decoys}
+
+
+def test_the_scope_is_written_in_settings_socready_reads(runs):
+    full, mid = runs
+    assert full.unsupported == mid.unsupported == []
+
+
+def test_full_window(runs):
+    found = score(runs[0].results, TRUTH)
+    assert found.clean, found.report()
+
+
+def test_mid_window_as_of_is_a_hard_cut(runs):
+    found = score(runs[1].results, TRUTH, bw.AS_OF)
+    assert found.clean, found.report()
