@@ -18,7 +18,6 @@ from socready.applicability import needed_sources, plan_assessments
 from socready.assess import assess_control
 from socready.catalog import load_catalog
 from socready.collect import collect
-from socready.errors import ScopeError
 from socready.evidence import open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
@@ -65,23 +64,22 @@ def live_company(folder: Path) -> Iterator[Path]:
 
 def accepted_scope(path: Path, evidence_store: str) -> tuple[Scope, list[str]]:
     """The scope as this socready reads it: settings it does not know yet are left out and named, so the run can
-    still say how far the rest gets (the test fails on them all the same)."""
+    still say how far the rest gets (the test fails on them all the same). Any other error is the loader's."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) | {"evidence_store": evidence_store}
     unsupported: list[str] = []
     while True:
         try:
-            return scope_from_text(yaml.safe_dump(raw), source=str(path), base=path.parent), unsupported
-        except ScopeError as exc:  # it wraps pydantic's errors: the cause has their locations
-            cause = exc.__cause__ if isinstance(exc.__cause__, ValidationError) else None
-            extra = [e["loc"] for e in cause.errors() if e["type"] == "extra_forbidden"] if cause else []
-            if not extra:
-                raise
-            for loc in extra:
-                holder = raw
-                for part in loc[:-1]:
-                    holder = holder[part]
-                del holder[loc[-1]]
-                unsupported.append(".".join(str(p) for p in loc))
+            Scope.model_validate(raw)
+        except ValidationError as exc:
+            if extra := [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]:
+                for loc in extra:
+                    holder = raw
+                    for part in loc[:-1]:
+                        holder = holder[part]
+                    del holder[loc[-1]]
+                    unsupported.append(".".join(str(p) for p in loc))
+                continue
+        return scope_from_text(yaml.safe_dump(raw), source=str(path), base=path.parent), unsupported
 
 
 def assess(path: Path, as_of: datetime, label: str) -> Run:
