@@ -38,6 +38,7 @@ LOG_START = date(2025, 10, 3)  # the trail's files from 90 days before the windo
 CONFIG_BASELINE = datetime(2025, 8, 15, 9, tzinfo=UTC)  # Config discovered everything: 4.5 months before W
 DATA_BASELINE = datetime(2025, 11, 3, 9, tzinfo=UTC)  # the analytics account's Config, before it joined
 ADMIN = "maya.chen@brightwave.example"
+OFFBOARDING_SLA = timedelta(hours=72)  # HR-05's default
 
 
 def utc(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -> datetime:
@@ -403,7 +404,13 @@ def truth() -> Truth:
         Gap("ENG-ACC-03", employee("BW-0104"), "exception", termination_clock("BW-0104"), lena.user_deleted),
         Gap("ENG-ACC-03", employee("BW-0107"), "exception", termination_clock("BW-0107"), noah.user_deleted),
         Gap("HR-05", employee("BW-0105"), "exception", termination_clock("BW-0105"), ct(2, 4, 15)),
-        Gap("HR-05", employee("BW-0103"), "no_evidence", termination_clock("BW-0103"), ct(2, 14, 11)),
+        Gap(  # the ticket closed in time, but could name either Jordan Reyes: unknown until the SLA ran out
+            "HR-05",
+            employee("BW-0103"),
+            "no_evidence",
+            termination_clock("BW-0103"),
+            termination_clock("BW-0103") + OFFBOARDING_SLA,
+        ),
         # The organization trail and global events
         *(Gap("ENG-LOG-01", f"account/{a}", "exception", *TRAIL_STOP) for a in (MGMT, LOGS, PROD)),
         Gap("ENG-IAM-02", user("ravi.patel@brightwave.example"), "exception", *BY_ID["BW-0102"].mfa_off),
@@ -458,7 +465,7 @@ def truth() -> Truth:
     ]
     proofs = {
         "ENG-IAM-03": "aws.cloudtrail.logs",  # no root use in the logs read in full (the as-of run: none yet)
-        "ENG-IAM-05": "aws.iam.credential_report",  # no access keys
+        "ENG-IAM-05": "aws.iam.users",  # no access keys
         "ENG-ENC-03": "aws.kms.keys",  # no customer-managed keys
     }
     empty = {

@@ -85,17 +85,16 @@ def seed_databases(client) -> None:
 
 
 def seed_iam(iam) -> None:
-    """Today's IAM: the people still here with their console passwords and MFA; the deleted users are gone."""
+    """Today's IAM: each user not deleted, with MFA, and a console password unless it was removed."""
     developer = iam.create_policy(PolicyName="developer-access", PolicyDocument=json.dumps(DEVELOPER))["Policy"]["Arn"]
     for person in bw.PEOPLE:
         if not person.iam or person.user_deleted:
             continue
         iam.create_user(UserName=person.iam_user)
         iam.attach_user_policy(UserName=person.iam_user, PolicyArn=developer)
-        if person.password_removed:
-            continue
-        iam.create_login_profile(UserName=person.iam_user, Password=PASSWORD)
-        name = person.employee_id.lower()
+        if not person.password_removed:
+            iam.create_login_profile(UserName=person.iam_user, Password=PASSWORD)
+        name = person.employee_id.lower()  # an MFA device stays enrolled when the password goes
         serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
         iam.enable_mfa_device(
             UserName=person.iam_user, SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321"
