@@ -147,17 +147,17 @@ def workdays(first: date, last: date) -> Iterator[date]:
 
 
 def sign_ins(person: Person) -> list[dict]:
-    """Console sign-ins at 15:00 UTC on workdays while the password lasts; without MFA while it is off."""
-    first = max(person.hired, bw.LOG_START, person.granted.date() if person.granted else bw.LOG_START)
-    ends = [bw.WINDOW_END + timedelta(days=1), person.last_day, person.password_removed, person.last_signin]
-    last = min(e.date() if isinstance(e, datetime) else e for e in ends if e)
+    """Console sign-ins at 15:00 UTC on workdays while employed and the password lasts; without MFA while it is
+    off."""
+    joined = person.granted.date() + timedelta(days=1) if person.granted else person.hired  # after MFA enrolment
+    first = max(joined, bw.LOG_START)
+    last = person.last_day or bw.WINDOW_END + timedelta(days=1)
+    stops = [stop for stop in (person.password_removed, person.last_signin) if stop]
     found = []
     for day in workdays(first, last):
         when = datetime.combine(day, time(15), UTC)
-        if (person.last_signin and when > person.last_signin) or (
-            person.password_removed and when > person.password_removed
-        ):
-            continue
+        if any(when > stop for stop in stops):
+            break
         off = person.mfa_off and person.mfa_off[0] < when < person.mfa_off[1]
         found.append(console_login(when, bw.PROD, person.iam_user, mfa=not off))
     return found
