@@ -56,19 +56,10 @@ def day_start(day: date) -> datetime:
 
 WINDOW_START_UTC, WINDOW_END_UTC = day_start(WINDOW_START), day_start(WINDOW_END + timedelta(days=1))
 
+
 # --- people -----------------------------------------------------------------------------------------------------
-JIRA_PEOPLE = {  # accountId -> (display name, e-mail)
-    "acc-maya": ("Maya Chen", "maya.chen@brightwave.example"),
-    "acc-ravi": ("Ravi Patel", "ravi.patel@brightwave.example"),
-    "acc-priya": ("Priya Nair", "priya.nair@brightwave.example"),
-    "acc-lena": ("Lena Park", "lena.park@brightwave.example"),
-    "acc-noah": ("Noah Fischer", "noah.fischer@brightwave.example"),
-    "acc-sofia": ("Sofia Ruiz", "sofia.ruiz@brightwave.example"),
-}
-
-
 def person(employee_id: str, name: str, hired: date, **details) -> Person:
-    email = details.pop("email", None) or f"{name.lower().replace(' ', '.').replace('á', 'a')}@brightwave.example"
+    email = details.pop("email", None) or f"{name.lower().replace(' ', '.')}@brightwave.example"
     return Person(employee_id, name, email, hired, **details)
 
 
@@ -102,6 +93,7 @@ PEOPLE = (
         "BW-0105",
         "Tomás Silva",
         date(2024, 1, 8),
+        email="tomas.silva@brightwave.example",
         last_day=date(2026, 1, 30),
         iam=True,
         password_removed=ct(1, 30, 23),
@@ -163,6 +155,7 @@ PEOPLE = (
     person("BW-0114", "Sofia Ruiz", date(2023, 2, 1), jira_user="acc-sofia"),
 )
 BY_ID = {p.employee_id: p for p in PEOPLE}
+JIRA_PEOPLE = {p.jira_user: (p.name, p.email) for p in PEOPLE if p.jira_user}
 EXTRA_GRANT = (utc(2, 19, 17), ADMIN, "billing-admin")  # planted: a policy attached with no access request
 
 # --- Jira ---------------------------------------------------------------------------------------------------------
