@@ -149,6 +149,23 @@ def decode(data: dict) -> CloudTrailLogs:
     return part
 
 
+def until(logs: CloudTrailLogs, as_of: datetime) -> CloudTrailLogs:
+    """What the logs show up to `as_of`: a later record is not used by any control."""
+    cut = CloudTrailLogs(files=logs.files)
+    cut.events = [e for e in logs.events if e.time <= as_of]
+    for where, hours in logs.hours.items():
+        cut.hours[where] = {h for h in hours if h < as_of}  # an hour that began by then
+    for key, times in logs.key_uses.items():
+        cut.key_uses[key] = [t for t in times if t <= as_of]
+    return cut
+
+
+def parse_until_as_of(view: EvidenceView) -> CloudTrailLogs:
+    as_of = view.manifest.window.as_of
+    logs = parse_logs(view)
+    return logs if as_of is None else until(logs, as_of)
+
+
 def cloudtrail_logs(view: EvidenceView) -> CloudTrailLogs:
-    """Parsed once per run and shared by every control that reads CloudTrail logs."""
-    return view.parsed(SOURCE, parse_logs)
+    """Parsed once per run, cut at the run's as-of, and shared by every control that reads CloudTrail logs."""
+    return view.parsed(SOURCE, parse_until_as_of)

@@ -8,8 +8,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import field_map
-from expectations.jira_issues import jira_issues, stamp
+from expectations.jira_issues import field_map, jira_issues, stamp
 from expectations.runner import held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -23,9 +22,9 @@ SOURCE = "jira.access_reviews"
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """Periods are calendar-aligned (quarters for a 3-month cadence) in the window's time zone. A review completed
     anywhere in its period counts, also before W starts; a period still running at as-of is not yet due."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     cadence = int(params.get("cadence_months", 3))
-    done = [(at, issue) for issue in jira_issues(view, SOURCE) if (at := issue.completed(mapping))]
+    done = [(at, issue) for issue in jira_issues(view, SOURCE, window) if (at := issue.completed(mapping))]
     first = window.start.replace(month=(window.start.month - 1) // cadence * cadence + 1, day=1)
     rows = []
     while (start := datetime.combine(first, time(0), window.tz)) < window.evaluated_end_utc:

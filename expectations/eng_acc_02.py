@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import great_expectations as gx
 import pandas as pd
@@ -10,8 +11,8 @@ import pandas as pd
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import unlogged_accounts
-from expectations.jira_changes import field_map
-from expectations.jira_issues import Issue, approval_standing, approvals, approver, day_end, jira_issues, stamp
+from expectations.jira_approvals import approval_standing, approvals
+from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
 from expectations.runner import held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -30,16 +31,16 @@ def granted(event: TrailEvent) -> str:
     return f"{event.name} {target}".strip() + f" by {event.actor} {stamp(event.time)}"
 
 
-def verdict(event: TrailEvent, user: str, requests: list[Issue], mapping: JiraFieldMap, valid: timedelta):
+def verdict(event: TrailEvent, user: str, requests: list[Issue], mapping: JiraFieldMap, valid: timedelta, tz: ZoneInfo):
     """(approved, what was seen, when the deviation ended): a request must be created before the grant and its
     approval in force at the grant, given at most `valid` earlier."""
     asked = [r for r in requests if r.mentions(mapping.iam_user, user) and r.created <= event.time]
     for request in reversed(asked):
-        approval = approval_standing(request, mapping, event.time)
+        approval = approval_standing(request, mapping, event.time, tz)
         if approval and event.time - approval.at <= valid:
-            by = approver(request, mapping, approval)
-            return True, f"{request.key} approved {stamp(approval.at)} by {by.name if by else 'nobody named'}", None
-    late = sorted((a.at, r.key) for r in asked for a in approvals(r, mapping) if a.at > event.time)
+            by = approval.by.name if approval.by else "nobody named"
+            return True, f"{request.key} approved {stamp(approval.at)} by {by}", None
+    late = sorted((a.at, r.key) for r in asked for a in approvals(r, mapping, tz) if a.at > event.time)
     if late:
         return False, f"{late[0][1]} approved {stamp(late[0][0])}, after the grant", late[0][0]
     if asked:
@@ -48,17 +49,18 @@ def verdict(event: TrailEvent, user: str, requests: list[Issue], mapping: JiraFi
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    """Requests name the IAM user in the mapped field (jira.fields.iam_user), else in the summary as a word."""
-    mapping = field_map(scope)
+    """Requests name the IAM user in the mapped field (`iam_user` of jira.access_requests' field map), else in the
+    summary as a word."""
+    mapping = field_map(scope, SOURCE)
     valid = timedelta(days=float(params.get("request_valid_days", 30)))
-    requests = sorted(jira_issues(view, SOURCE), key=lambda r: r.created)
+    requests = sorted(jira_issues(view, SOURCE, window), key=lambda r: r.created)
     accounts = {a.id for a in scope.aws.accounts}
     rows = []
     for event in cloudtrail_logs(view).named(*GRANTS):
         user = event.parameters.get("userName") or ""
         if event.account not in accounts or not window.contains(event.time) or not user:
             continue
-        approved, seen, remedied = verdict(event, user, requests, mapping, valid)
+        approved, seen, remedied = verdict(event, user, requests, mapping, valid, window.tz)
         named = (sha for r in requests if r.mentions(mapping.iam_user, user) for sha in r.evidence)
         until = remedied or day_end(event.time, window.tz)
         row = Row(

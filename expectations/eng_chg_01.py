@@ -6,8 +6,9 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import UNNAMED, change_tickets, field_map, shipped_in_window
-from expectations.jira_issues import approval_standing, approvals, day_end, stamp
+from expectations.jira_approvals import approval_standing, approvals
+from expectations.jira_changes import SOURCE, UNNAMED, change_tickets, shipped_in_window
+from expectations.jira_issues import day_end, field_map, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -19,20 +20,28 @@ METRICS = {"approved_before_deploy": "boolean", "independent": "boolean"}
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """Emergency changes are ENG-CHG-02's population. A deploy given as a date alone counts an approval that day."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     rows = []
     for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=False):
         deployed = ticket.deployed
         shipped_day = day_end(deployed.start, window.tz)
-        standing = approval_standing(ticket.issue, mapping, deployed.end)
+        standing = approval_standing(ticket.issue, mapping, deployed.end, window.tz)
         if standing:
-            independent, who = ticket.independence(mapping, standing)
-            seen = f"{who}; approved {stamp(standing.at)}, deployed {stamp(deployed.start)}"
+            independent, who = ticket.independence(standing)
+            seen = f"{who}; approved {stamp(standing.at)}, {ticket.shipped}"
             metrics = {"approved_before_deploy": True, "independent": independent}
             rows.append(Row(ticket.resource, deployed.start, shipped_day, seen, metrics, ticket.issue.evidence))
             continue
-        late = next((a for a in approvals(ticket.issue, mapping) if a.at > deployed.end), None)
-        seen = f"deployed {stamp(deployed.start)}, " + (f"approved {stamp(late.at)}" if late else "never approved")
+        given = approvals(ticket.issue, mapping, window.tz)
+        late = next((a for a in given if a.at > deployed.end), None)
+        earlier = [a for a in given if a.at <= deployed.end]
+        seen = f"{ticket.shipped}, " + (
+            f"approved {stamp(late.at)}"
+            if late
+            else f"approved {stamp(earlier[-1].at)} but sent back before the deploy"
+            if earlier
+            else "never approved"
+        )
         # Independence is judged on the approval that let the change ship; without one the row is already failing.
         metrics = {"approved_before_deploy": False, "independent": True}
         until = late.at if late else shipped_day

@@ -8,8 +8,9 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import UNNAMED, change_tickets, field_map, shipped_in_window
-from expectations.jira_issues import approvals, day_end, stamp
+from expectations.jira_approvals import approvals
+from expectations.jira_changes import SOURCE, UNNAMED, change_tickets, shipped_in_window
+from expectations.jira_issues import day_end, field_map, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -33,23 +34,23 @@ def nth_business_day(after: date, n: int) -> date:
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """Business days are local weekdays in the window's time zone; approval before deploy counts as zero."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     allowed = int(params.get("retro_approval_business_days", 2))
     rows = []
     for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=True):
         deployed = ticket.deployed.start
         deploy_day = window.local_date(deployed)
-        approval = next(iter(approvals(ticket.issue, mapping)), None)
+        approval = next(iter(approvals(ticket.issue, mapping, window.tz)), None)
         if approval:
-            independent, who = ticket.independence(mapping, approval)
+            independent, who = ticket.independence(approval)
             taken = business_days(deploy_day, window.local_date(approval.at))
-            seen = f"emergency change deployed {stamp(deployed)}; {who}; approved {stamp(approval.at)}"
+            seen = f"emergency change {ticket.shipped}; {who}; approved {stamp(approval.at)}"
             until = max(approval.at, day_end(deployed, window.tz))
         else:
             independent = True  # nothing approved yet: the row fails on time alone
             taken = business_days(deploy_day, window.local_date(window.as_of))
             due = datetime.combine(nth_business_day(deploy_day, allowed) + timedelta(days=1), time(0), window.tz)
-            seen = f"emergency change deployed {stamp(deployed)}, not approved"
+            seen = f"emergency change {ticket.shipped}, not approved"
             until = max(min(due, window.as_of), deployed)
         metrics = {"business_days_to_approval": float(taken), "independent": independent}
         rows.append(Row(ticket.resource, deployed, until, seen, metrics, ticket.issue.evidence))

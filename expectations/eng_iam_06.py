@@ -1,23 +1,27 @@
 """ENG-IAM-06: no credential (console password, access key) active and unused beyond the threshold on any day.
 
 A credential's last use on a day is the latest of: its creation, console sign-ins (passwords) and records signed
-with the key (access keys) in the CloudTrail logs, and the last use a snapshot reports (credential report,
+with the key (access keys) in the CloudTrail logs, read from `aws.cloudtrail_lookback_days` before the window,
+and the last use a snapshot reports (credential report's password and key last-used dates,
 GetAccessKeyLastUsed). A stretch without use beyond the threshold is an exception when nothing could hide a use
 in it: it starts inside the collected logs (which ENG-LOG-01 shows complete), or at a last use a snapshot reports.
-Otherwise (an old creation date, no use seen since) it is no evidence. S3 data events are not in a management
-trail, so a key used only for object reads shows its use through the snapshot's last-use date.
+A credential with no use in the logs is unused since they begin: an exception from the threshold after that,
+no evidence before (a lookback shorter than the threshold leaves the window's first days undecided).
+S3 data events are not in a management trail, so a key used only for object reads shows its use through the
+snapshot's last-use date.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import great_expectations as gx
 import pandas as pd
 
-from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.cloudtrail_events import CloudTrailLogs, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import split_at, unlogged_accounts, user_of
 from expectations.iam_users import (
@@ -46,28 +50,56 @@ class Use:
     exact: bool  # True: no use between it and any later moment of the window could be missed
 
 
-def uses_of(view: EvidenceView, found: Credentials, since: datetime) -> dict[str, list[Use]]:
+def logs_from(logs: CloudTrailLogs, start: datetime, lookback: timedelta) -> dict[str, datetime]:
+    """Account -> from when its CloudTrail logs are read: the lookback's start, or the account's first record if
+    later (a trail created since). No use can hide after it."""
+    first: dict[str, datetime] = {}
+    for (account, _), hours in logs.hours.items():
+        if hours:
+            first[account] = min(first.get(account, max(hours)), min(hours))
+    return {account: max(at, start - lookback) for account, at in first.items()}
+
+
+def report_key_uses(view: EvidenceView, found: Credentials) -> Iterator[tuple[str, Use]]:
+    """Access keys' last use from credential reports: key N of a user is the one created when the report says it
+    was last rotated."""
+    for entry, row in report_rows(view):
+        user = user_resource(entry.account or "", row["user"])
+        for n in (1, 2):
+            last = report_time(row.get(f"access_key_{n}_last_used_date"))
+            rotated = report_time(row.get(f"access_key_{n}_last_rotated"))
+            if last is None or rotated is None:
+                continue
+            for aspect, key in found.keys.items():
+                created = found.created.get(aspect)
+                if key.user == user and created and abs(created - rotated) < timedelta(seconds=1):
+                    yield aspect, Use(last, True)
+
+
+def uses_of(view: EvidenceView, found: Credentials, since: dict[str, datetime]) -> dict[str, list[Use]]:
     """Credential aspect -> every use (or creation) the evidence shows."""
 
-    def logged(at: datetime) -> Use:
-        return Use(at, at >= since)  # the logs are complete from the window's start
+    def logged(account: str, at: datetime) -> Use:
+        return Use(at, account in since and at >= since[account])  # the logs are complete from `since`
 
+    logs = cloudtrail_logs(view)
     uses: dict[str, list[Use]] = defaultdict(list)
-    for event in cloudtrail_logs(view).named("ConsoleLogin", "CreateLoginProfile"):
+    for event in logs.named("ConsoleLogin", "CreateLoginProfile"):
         signin = event.name == "ConsoleLogin"
         if signin and (event.identity_type != "IAMUser" or event.details.get("ConsoleLogin") == "Failure"):
             continue
         if name := (event.actor if signin else user_of(event)):
-            uses[f"{user_resource(event.account, name)}|password"].append(logged(event.time))
+            uses[f"{user_resource(event.account, name)}|password"].append(logged(event.account, event.time))
     for entry, row in report_rows(view):
         if last := report_time(row.get("password_last_used")):
             uses[f"{user_resource(entry.account or '', row['user'])}|password"].append(Use(last, True))
-    signed = cloudtrail_logs(view).key_uses
+    for aspect, use in report_key_uses(view, found):
+        uses[aspect].append(use)
     for aspect, key in found.keys.items():
         account = owner(aspect).split("/")[1]
-        uses[aspect] += [logged(at) for at in signed.get((account, key.key_id), [])]
+        uses[aspect] += [logged(account, at) for at in logs.key_uses.get((account, key.key_id), [])]
         if aspect in found.created:
-            uses[aspect].append(logged(found.created[aspect]))
+            uses[aspect].append(logged(account, found.created[aspect]))
     for entry in [*view.earlier_entries(USERS), *view.entries(USERS)]:
         for user in view.read_json(entry)["users"]:
             for key in user.get("AccessKeys") or []:
@@ -79,9 +111,18 @@ def uses_of(view: EvidenceView, found: Credentials, since: datetime) -> dict[str
     return {aspect: sorted(times) for aspect, times in uses.items()}
 
 
-def idle(row: Row, uses: list[Use], threshold: timedelta, label: str) -> list[Row]:
+@dataclass(frozen=True)
+class Unseen:
+    """From when the logs show every use of an account's credentials, and why that may not be far enough back."""
+
+    since: datetime | None
+    note: str = ""
+
+
+def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Unseen) -> list[Row]:
     """A live-credential row (False) split by its uses: fresh for `threshold` after each use, then an exception
-    (or no evidence, when a use could have been missed) until the next."""
+    (or no evidence, when a use could have been missed) until the next. Before any use, a credential the logs
+    show unused since they begin is an exception from `threshold` after that; before, the logs cannot decide."""
     if row.metrics["compliant"] is not False:
         return [row]
     inside = [u for u in uses if row.start < u.time < row.end]
@@ -95,9 +136,13 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str) -> list[Ro
     found: list[Row] = []
     for start, end, use in spans:
         if use is None:
-            found.append(
-                Row(row.resource, start, end, f"{label}: no use or creation shown", {"compliant": None}, row.evidence)
-            )
+            if unseen.since is None:
+                seen = f"{label}: no use or creation shown"
+                found.append(Row(row.resource, start, end, seen, {"compliant": None}, row.evidence))
+                continue
+            seen = f"{label}: no use shown in the logs from {unseen.since:%Y-%m-%d}{unseen.note}"
+            part = Row(row.resource, start, end, seen, row.metrics, row.evidence)
+            found += split_at(part, unseen.since + threshold, None, False)
             continue
         part = Row(row.resource, start, end, f"{label}: last use shown {use.time:%Y-%m-%d}", row.metrics, row.evidence)
         found += split_at(part, use.time + threshold, True, False if use.exact else None)
@@ -106,12 +151,20 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str) -> list[Ro
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     threshold = timedelta(days=float(params.get("max_unused_days", 90)))
+    lookback = timedelta(days=scope.aws.cloudtrail_lookback_days)
+    note = (
+        f" (aws.cloudtrail_lookback_days {lookback.days} is shorter than the {threshold.days}-day threshold)"
+        if lookback < threshold
+        else ""
+    )
     found = credentials(view, scope)
-    uses = uses_of(view, found, window.start_utc)
+    since = logs_from(cloudtrail_logs(view), window.start_utc, lookback)
+    uses = uses_of(view, found, since)
     aspects: dict[str, list[Row]] = defaultdict(list)
     for row in found.timelines.rows(scope, window, keep=lambda r: r.endswith("|password") or r in found.keys):
         label = f"access key {found.keys[row.resource].key_id}" if row.resource in found.keys else "console password"
-        aspects[row.resource] += idle(row, uses.get(row.resource, []), threshold, label)
+        unseen = Unseen(since.get(owner(row.resource).split("/")[1]), note)
+        aspects[row.resource] += idle(row, uses.get(row.resource, []), threshold, label, unseen)
     return frame(per_user(aspects) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 

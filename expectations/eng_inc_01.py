@@ -8,8 +8,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.jira_changes import field_map
-from expectations.jira_issues import Issue, day_end, jira_issues, stamp
+from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -42,13 +41,13 @@ def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """An incident's row runs from its creation to when its last obligation was met or fell due."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     resolve_in = timedelta(days=float(params.get("resolution_days", 30)))
     review_in = timedelta(days=float(params.get("postmortem_days", 14)))
     needs_review = {s.casefold() for s in severities(params)}
     rows = []
-    for issue in jira_issues(view, SOURCE):
-        created, resolved = issue.created, issue.resolved
+    for issue in jira_issues(view, SOURCE, window):
+        created, resolved = issue.created, issue.closed(mapping)
         if not window.contains(created):
             continue
         severity, owner = issue.text(mapping.severity), issue.person("assignee")

@@ -147,7 +147,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     timelines = Timelines().fold(facts(view, ports), judge)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
     sla = timedelta(hours=float(params.get("close_within_hours", 0)))
-    return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS)) if sla else rows, METRICS)
+    return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, METRICS)
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

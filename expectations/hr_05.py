@@ -9,8 +9,7 @@ import pandas as pd
 
 from expectations.dataset import frame
 from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite
-from expectations.jira_changes import field_map
-from expectations.jira_issues import jira_issues
+from expectations.jira_issues import field_map, jira_issues
 from expectations.tables import ROSTER, load_table
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -23,11 +22,11 @@ SOURCE = "jira.offboarding"
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """Tickets name the employee id in the mapped field (jira.fields.employee_id), else in the summary as a word."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     roster = load_table(view, ROSTER, scope.files.hr_roster, ["employee_id", "termination_date"])
     sla = timedelta(hours=float(params.get("sla_hours", 72)))
     item = ("employee", "employee_id", "termination_date")
-    rows = closure_rows(roster, window, item, jira_issues(view, SOURCE), mapping.employee_id, mapping, sla)
+    rows = closure_rows(roster, window, item, jira_issues(view, SOURCE, window), mapping.employee_id, mapping, sla)
     return frame(rows, METRICS)
 
 

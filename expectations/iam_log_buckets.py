@@ -22,6 +22,7 @@ from expectations.iam_timeline import config_before_end, document, home_region, 
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
+from socready.scope.models import AwsAccount
 from socready.window import Window
 
 SOURCE = "aws.s3.log_buckets"
@@ -176,4 +177,18 @@ def bucket_rows(
     timelines = Timelines()
     for resource in buckets:
         timelines.expect(resource, resource.split("/")[1], home)
-    return timelines.fold(facts, judge).rows(scope, window, blind=blind_intervals(view, scope, window))
+    return timelines.fold(facts, judge).rows(
+        with_bucket_owners(scope), window, blind=blind_intervals(view, scope, window)
+    )
+
+
+def with_bucket_owners(scope: Scope) -> Scope:
+    """The scope with the log buckets' owners among its accounts: an organization trail's bucket usually lives in
+    a log archive account that is not itself assessed, yet its buckets are."""
+    aws = scope.aws
+    listed = {a.id for a in aws.accounts}
+    owners = [AwsAccount(id=b.account) for b in aws.cloudtrail_logs if b.account and b.account not in listed]
+    if not owners:
+        return scope
+    accounts = [*aws.accounts, *{o.id: o for o in owners}.values()]
+    return scope.model_copy(update={"aws": aws.model_copy(update={"accounts": accounts})})

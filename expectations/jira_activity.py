@@ -10,8 +10,7 @@ import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.eng_acc_03 import termination
-from expectations.jira_changes import field_map
-from expectations.jira_issues import Issue, jira_issues, stamp
+from expectations.jira_issues import Issue, field_map, jira_issues, stamp
 from expectations.runner import expect, held_throughout
 from expectations.tables import NOT_A_DATE, UNUSABLE, Table, held_rows, in_window, unusable, window_span
 from socready.evidence.view import EvidenceView
@@ -68,8 +67,8 @@ class Recurring:
 
     def build(self, view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
         """Resolved as not done (jira.fields.not_done_resolutions, e.g. Won't Do) is not a completion."""
-        mapping = field_map(scope)
-        done = [(at, issue) for issue in jira_issues(view, self.source) if (at := issue.completed(mapping))]
+        mapping = field_map(scope, self.source)
+        done = [(at, issue) for issue in jira_issues(view, self.source, window) if (at := issue.completed(mapping))]
         rows = recurrence_rows(self.resource, done, self.months(params), window, self.metric, self.noun)
         return frame(rows, self.metrics)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from expectations.jira_issues import Change, Issue, Person, When, approver, jira_issues, matches
-from socready.errors import EvidenceUnusable
+from expectations.jira_approvals import Approval
+from expectations.jira_issues import Issue, Person, When, field_map, jira_issues, matches, stamp
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -16,16 +17,11 @@ SOURCE = "jira.changes"
 UNNAMED = "The change ticket does not name both its approver and its implementer."
 
 
-def field_map(scope: Scope) -> JiraFieldMap:
-    if scope.jira is None:
-        raise EvidenceUnusable("the scope has no jira section")
-    return scope.jira.fields
-
-
 @dataclass(frozen=True)
 class ChangeTicket:
     issue: Issue
     deployed: When | None  # None: not shipped
+    deployed_by: str  # where the deploy time was read: "status Deployed", "field customfield_10041", ...
     production: bool
     emergency: bool
     implementer: Person | None
@@ -34,30 +30,46 @@ class ChangeTicket:
     def resource(self) -> str:
         return f"change/{self.issue.key}"
 
-    def independence(self, mapping: JiraFieldMap, approval: Change) -> tuple[bool | None, str]:
+    @property
+    def shipped(self) -> str:
+        """What the row's value says of the deploy: when, and from which source."""
+        return f"deployed {stamp(self.deployed.start)} ({self.deployed_by})" if self.deployed else "not deployed"
+
+    def independence(self, approval: Approval) -> tuple[bool | None, str]:
         """Whether someone other than the implementer approved (None: the ticket does not show both) and who."""
-        by = approver(self.issue, mapping, approval)
+        by = approval.by
         independent = None if by is None or self.implementer is None else by.id != self.implementer.id
         return independent, f"approved by {by.name if by else 'nobody named'}, implemented by " + (
             self.implementer.name if self.implementer else "nobody named"
         )
 
 
+def deployment(issue: Issue, mapping: JiraFieldMap, tz: ZoneInfo) -> tuple[When | None, str]:
+    """The first transition into `deploy_status`, else the `deploy_time` field, else when the ticket was completed
+    (the first done status, or its resolution as done); and which of them it was."""
+    if mapping.deploy_status:
+        moved = issue.entered([mapping.deploy_status])
+        return (When(moved.at, moved.at) if moved else None), f"status {mapping.deploy_status}"
+    if mapping.deploy_time:
+        return issue.when(mapping.deploy_time, tz), f"field {mapping.deploy_time}"
+    done = issue.completed(mapping)
+    return (When(done, done) if done else None), "done status" if mapping.done_statuses else "resolution date"
+
+
 def change_tickets(view: EvidenceView, scope: Scope, window: Window) -> list[ChangeTicket]:
-    """Without a deploy-time field a change ships when it is resolved as done; without an environment field every
-    ticket the query finds is a production change."""
-    mapping = field_map(scope)
+    """Without an environment field every ticket the query finds is a production change; a ticket is an emergency
+    change by its emergency field or its issue type."""
+    mapping = field_map(scope, SOURCE)
     tickets = []
-    for issue in jira_issues(view, SOURCE):
-        if mapping.deploy_time:
-            deployed = issue.when(mapping.deploy_time, window.tz)
-        else:
-            done = issue.completed(mapping)
-            deployed = When(done, done) if done else None
+    for issue in jira_issues(view, SOURCE, window):
+        deployed, deployed_by = deployment(issue, mapping, window.tz)
         environment, flag = issue.value(mapping.environment), issue.value(mapping.emergency)
         production = matches(mapping.production_values, environment) if mapping.environment else True
-        emergency = matches(mapping.emergency_values, flag) if mapping.emergency else False
-        tickets.append(ChangeTicket(issue, deployed, production, emergency, issue.person(mapping.implementer)))
+        emergency = (bool(mapping.emergency) and matches(mapping.emergency_values, flag)) or matches(
+            mapping.emergency_issue_types, issue.issue_type
+        )
+        implementer = issue.person(mapping.implementer)
+        tickets.append(ChangeTicket(issue, deployed, deployed_by, production, emergency, implementer))
     return tickets
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -15,8 +15,10 @@ from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JIRA_QUERIES, JiraFieldMap
+from socready.window import Window
 
 CHANGELOG_QUERY = re.compile(r"^issue/([^/?]+)/changelog\?")
+APPROVAL_QUERY = re.compile(r"^request/([^/?]+)/approval\?")
 
 
 def jira_time(text: str) -> datetime:
@@ -66,10 +68,27 @@ class Change:
     name: str
     before: str | None
     after: str | None
+    before_id: str | None = None  # the previous value's id (a user's accountId), where Jira gives one
 
     def of(self, field: str) -> bool:
         """`field` is a field id, or a field name as people write it."""
         return field == self.field or field.casefold() == self.name.casefold()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One Jira Service Management approval of a request: its final decision, when it was made, who approved."""
+
+    final: str  # approved, declined or pending
+    at: datetime | None  # None while pending
+    approved_by: tuple[Person, ...]
+
+
+def decision(raw: dict[str, Any]) -> Decision:
+    completed = (raw.get("completedDate") or {}).get("epochMillis")
+    at = datetime.fromtimestamp(completed / 1000, UTC) if completed is not None else None
+    approved = (person(a.get("approver")) for a in raw.get("approvers", []) if a.get("approverDecision") == "approved")
+    return Decision(str(raw.get("finalDecision") or "pending"), at, tuple(p for p in approved if p))
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,29 @@ class When:
 
     start: datetime
     end: datetime
+
+
+def read_when(text: str, tz: ZoneInfo) -> When | None:
+    """A date (that local day) or a datetime with its offset; None for anything else."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            # local midnights: right across DST changes, when a day lasts 23 or 25 hours
+            return When(datetime.combine(day, time(0), tz), datetime.combine(day + timedelta(days=1), time(0), tz))
+        moment = jira_time(text) if text else None
+    except ValueError:
+        return None
+    return When(moment, moment) if moment and moment.tzinfo else None
+
+
+def restored(current: Any, change: Change) -> Any:
+    """A field's value before `change`, in the shape its readers expect: a user as a user, an option as an option."""
+    if change.before is None:
+        return None
+    if isinstance(current, dict):
+        is_user = "accountId" in current and change.before_id
+        return {"accountId": change.before_id, "displayName": change.before} if is_user else {"value": change.before}
+    return change.before
 
 
 def stamp(moment: datetime) -> str:
@@ -96,6 +138,26 @@ class Issue:
     fields: dict[str, Any]
     changes: tuple[Change, ...]  # oldest first
     evidence: tuple[str, ...]  # sha256 of the pages holding this version and its changelog
+    cut: datetime | None = None  # as-of: nothing dated after it is seen
+    decisions: tuple[Decision, ...] | None = None  # its JSM approvals; None: they were not read
+
+    def as_of(self, moment: datetime) -> Issue | None:
+        """The issue as it stood at `moment`: None if created later; later changes undone from its fields and left
+        out of its changelog, a later resolution not yet made, a field dated later empty (see `when`)."""
+        if self.created > moment:
+            return None
+        fields = dict(self.fields)
+        for change in reversed([c for c in self.changes if c.at > moment]):
+            if change.field in fields:
+                fields[change.field] = restored(fields[change.field], change)
+        changes = tuple(c for c in self.changes if c.at <= moment)
+        if not (self.resolved and self.resolved <= moment):
+            # Jira does not log the resolution date: a resolution still in force at as-of dates from its change
+            resolved = [c.at for c in changes if c.of("resolution") and c.after]
+            at = resolved[-1].isoformat() if resolved and fields.get("resolution") else None
+            fields |= {"resolution": fields.get("resolution") if at else None, "resolutiondate": at}
+        decided = None if self.decisions is None else tuple(d for d in self.decisions if d.at and d.at <= moment)
+        return replace(self, fields=fields, changes=changes, cut=moment, decisions=decided)
 
     def value(self, field: str | None) -> Any:
         return self.fields.get(field) if field else None
@@ -115,30 +177,40 @@ class Issue:
         return self.fields.get("summary") or ""
 
     @property
+    def issue_type(self) -> str:
+        return field_text(self.fields.get("issuetype"))
+
+    @property
     def resolved(self) -> datetime | None:
         value = self.fields.get("resolutiondate")
         return jira_time(value) if value else None
 
+    def closed(self, mapping: JiraFieldMap) -> datetime | None:
+        """The first transition into one of `done_statuses`, or without them the resolution date."""
+        if mapping.done_statuses:
+            done = self.entered(mapping.done_statuses)
+            return done.at if done else None
+        return self.resolved
+
     def completed(self, mapping: JiraFieldMap) -> datetime | None:
-        """When the work was done: resolved with a resolution other than the ones that mean it was not done."""
+        """When the work was done: closed, and not resolved with a resolution that means it was not done (a workflow
+        completed by `done_statuses` does not use the resolution)."""
+        if mapping.done_statuses:
+            return self.closed(mapping)
         resolution = field_text(self.fields.get("resolution"))
         return None if resolution and matches(mapping.not_done_resolutions, resolution) else self.resolved
 
     def when(self, field: str | None, tz: ZoneInfo) -> When | None:
-        """A date or datetime field; None when empty or not a date."""
-        text = self.text(field)
-        try:
-            if len(text) == 10:
-                day = date.fromisoformat(text)
-                # local midnights: right across DST changes, when a day lasts 23 or 25 hours
-                return When(datetime.combine(day, time(0), tz), datetime.combine(day + timedelta(days=1), time(0), tz))
-            moment = jira_time(text) if text else None
-        except ValueError:
-            return None
-        return When(moment, moment) if moment and moment.tzinfo else None
+        """A date or datetime field; None when empty, not a date, or dated after the as-of cut."""
+        found = read_when(self.text(field), tz)
+        return None if found is None or (self.cut is not None and found.start > self.cut) else found
 
     def changed(self, field: str) -> list[Change]:
         return [c for c in self.changes if c.of(field)]
+
+    def entered(self, statuses: list[str]) -> Change | None:
+        """The first transition into one of `statuses`."""
+        return next((c for c in self.changed("status") if matches(statuses, c.after)), None)
 
     def mentions(self, field: str | None, value: str) -> bool:
         """The mapped field holds `value`, or with no field mapped the summary names it as a whole word; both are
@@ -151,26 +223,6 @@ class Issue:
         return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", self.summary, re.IGNORECASE))
 
 
-def approves(change: Change, mapping: JiraFieldMap) -> bool:
-    return (change.after or "").casefold() == mapping.approved_status.casefold()
-
-
-def approvals(issue: Issue, mapping: JiraFieldMap) -> list[Change]:
-    """Each change of the approval field (or status) to the value that means approved, oldest first."""
-    return [c for c in issue.changed(mapping.approval_field) if approves(c, mapping)]
-
-
-def approval_standing(issue: Issue, mapping: JiraFieldMap, moment: datetime) -> Change | None:
-    """The approval in force at `moment`: the approval field's last change by then set it to approved."""
-    before = [c for c in issue.changed(mapping.approval_field) if c.at <= moment]
-    return before[-1] if before and approves(before[-1], mapping) else None
-
-
-def approver(issue: Issue, mapping: JiraFieldMap, approval: Change) -> Person | None:
-    """The mapped approver field, else whoever made the approving change."""
-    return issue.person(mapping.approver) if mapping.approver else approval.author
-
-
 def _changes(histories: dict[str, dict]) -> tuple[Change, ...]:
     found = []
     for history in sorted(histories.values(), key=lambda h: (jira_time(h["created"]), int(h["id"]))):
@@ -178,7 +230,8 @@ def _changes(histories: dict[str, dict]) -> tuple[Change, ...]:
         for item in history.get("items", []):
             name = item.get("field") or ""
             field = item.get("fieldId") or name
-            found.append(Change(at, author, field, name, item.get("fromString"), item.get("toString")))
+            before, after = item.get("fromString"), item.get("toString")
+            found.append(Change(at, author, field, name, before, after, item.get("from")))
     return tuple(found)
 
 
@@ -190,14 +243,16 @@ def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
         raise EvidenceUnusable(f"{source} has no complete collection in this run")
     latest: dict[str, tuple[tuple[datetime, datetime], dict, str]] = {}
     histories: dict[str, dict[str, dict]] = defaultdict(dict)
+    approvals: dict[str, dict[str, dict]] = {}  # JSM approvals by id; a later read of one replaces an earlier
     pages: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.collected_at):
         if entry.media_type == "application/json":
             continue  # the collection's summary
         body = view.read_json(entry)
-        if found := CHANGELOG_QUERY.match(entry.query):
+        if found := CHANGELOG_QUERY.match(entry.query) or APPROVAL_QUERY.match(entry.query):
             key = unquote(found.group(1))
-            histories[key].update((h["id"], h) for h in body["values"])
+            joined = histories[key] if found.re is CHANGELOG_QUERY else approvals.setdefault(key, {})
+            joined.update((item["id"], item) for item in body["values"])
             pages[key].add(entry.sha256)
             continue
         for raw in body["issues"]:
@@ -210,7 +265,10 @@ def parse_issues(view: EvidenceView, source: str) -> list[Issue]:
         total = (raw.get("changelog") or {}).get("total", 0)
         if len(histories[key]) < total:
             raise EvidenceUnusable(f"{source}: the changelog of {key} is incomplete ({len(histories[key])} of {total})")
-        issues.append(Issue(key, raw["fields"], _changes(histories[key]), (sha, *sorted(pages[key]))))
+        decided = approvals.get(key)
+        decisions = None if decided is None else tuple(decision(a) for a in decided.values())
+        issue = Issue(key, raw["fields"], _changes(histories[key]), (sha, *sorted(pages[key])), decisions=decisions)
+        issues.append(issue)
     return issues
 
 
@@ -222,11 +280,20 @@ def configured(scope: Scope, source: str) -> bool:
     return scope.jira is not None and scope.jira.query(source.removeprefix("jira.")) is not None
 
 
-def optional_issues(view: EvidenceView, scope: Scope, source: str) -> list[Issue]:
+def optional_issues(view: EvidenceView, scope: Scope, source: str, window: Window) -> list[Issue]:
     """An optional source's issues; none when the scope does not set its query (a failed read raises)."""
-    return jira_issues(view, source) if configured(scope, source) else []
+    return jira_issues(view, source, window) if configured(scope, source) else []
 
 
-def jira_issues(view: EvidenceView, source: str) -> list[Issue]:
-    """Parsed once per run and shared by every control that reads the source."""
-    return view.parsed(source, PARSERS[source])
+def jira_issues(view: EvidenceView, source: str, window: Window) -> list[Issue]:
+    """The source's issues as they stood at the window's as-of (a hard cut: nothing dated after it is seen),
+    parsed once per run and shared by every control that reads the source."""
+    issues = (issue.as_of(window.as_of) for issue in view.parsed(source, PARSERS[source]))
+    return [issue for issue in issues if issue]
+
+
+def field_map(scope: Scope, source: str) -> JiraFieldMap:
+    """The field map of a Jira source (`jira.changes`): jira.fields with the source's own overrides."""
+    if scope.jira is None:
+        raise EvidenceUnusable("the scope has no jira section")
+    return scope.jira.field_map(source.removeprefix("jira."))

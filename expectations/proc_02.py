@@ -33,8 +33,8 @@ Review = tuple[datetime, Issue | None]  # (the review day's local midnight, the 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, COLUMNS, OPTIONAL)
-    tickets = optional_issues(view, scope, SOURCE)
-    mapping = scope.jira.fields if scope.jira else JiraFieldMap()
+    tickets = optional_issues(view, scope, SOURCE, window)
+    mapping = scope.jira.field_map("vendor_reviews") if scope.jira else JiraFieldMap()
     interval = timedelta(days=float(params.get("review_interval_days", 365)))
     critical = {t.strip().lower() for t in str(params.get("critical_tiers", "critical")).split(",")}
     rows: list[Row] = []

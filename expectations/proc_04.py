@@ -9,8 +9,7 @@ import pandas as pd
 
 from expectations.dataset import frame
 from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite
-from expectations.jira_changes import field_map
-from expectations.jira_issues import jira_issues
+from expectations.jira_issues import field_map, jira_issues
 from expectations.tables import load_table
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -25,11 +24,11 @@ SOURCE = "jira.vendor_offboarding"
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     """The register's `offboarded` day is the contract's end; tickets name the vendor in the mapped field
     (jira.fields.vendor), else in the summary."""
-    mapping = field_map(scope)
+    mapping = field_map(scope, SOURCE)
     register = load_table(view, REGISTER, scope.files.vendor_register, ["vendor", "offboarded"])
     sla = timedelta(days=float(params.get("sla_days", 30)))
     item = ("vendor", "vendor", "offboarded")
-    rows = closure_rows(register, window, item, jira_issues(view, SOURCE), mapping.vendor, mapping, sla)
+    rows = closure_rows(register, window, item, jira_issues(view, SOURCE, window), mapping.vendor, mapping, sla)
     return frame(rows, METRICS)
 
 

@@ -25,7 +25,9 @@ def new_run_id() -> str:
 
 
 def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -> RunRecorder:
-    manifest_window = ManifestWindow(start=window.start_utc, end=window.end_utc, timezone=window.timezone)
+    manifest_window = ManifestWindow(
+        start=window.start_utc, end=window.end_utc, timezone=window.timezone, as_of=window.as_of
+    )
     return RunRecorder(store, run_id, scope.organization, manifest_window)
 
 

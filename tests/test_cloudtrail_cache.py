@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from expectations.cloudtrail_events import SOURCE, parse_logs
+from expectations.cloudtrail_events import SOURCE, cloudtrail_logs, parse_logs
 from socready.evidence import RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow
 from socready.evidence.view import EvidenceView
@@ -25,8 +25,8 @@ def files(first: date, last: date):
     return list(log_file_objects([ACCOUNT], [REGION], first, last, CHANGES, per_hour=2))
 
 
-def run(store, run_id: str, objects) -> EvidenceView:
-    recorder = RunRecorder(store, run_id, "Acme", WINDOW)
+def run(store, run_id: str, objects, as_of: datetime | None = None) -> EvidenceView:
+    recorder = RunRecorder(store, run_id, "Acme", WINDOW.model_copy(update={"as_of": as_of}))
     for key, body in objects:
         recorder.add(
             body,
@@ -77,3 +77,18 @@ def test_what_the_cache_gives_equals_parsing_the_files(tmp_path):
         assert logs.hours == parsed.hours
         assert logs.files == parsed.files
         assert logs.key_uses == parsed.key_uses == {(ACCOUNT, "AKIAEXAMPLEKEY"): [DELETED]}
+
+
+def test_records_after_the_runs_as_of_are_cut_and_the_cache_still_serves(tmp_path):
+    store = open_store(str(tmp_path / "evidence"))
+    objects = files(date(2026, 6, 1), date(2026, 7, 10))
+    full = cloudtrail_logs(run(store, "20260711T000000Z-aaaaaa", objects))
+    as_of = datetime(2026, 6, 20, tzinfo=UTC)  # between the StopLogging and the key-signed DeleteUserPolicy
+    asked = counting_reads(store)
+    cut = cloudtrail_logs(run(store, "20260711T000000Z-bbbbbb", objects, as_of=as_of))
+    assert asked == []  # both months from the cache of the first run
+    assert [e.name for e in full.events] == ["StopLogging", "DeleteUserPolicy"]
+    assert [e.name for e in cut.events] == ["StopLogging"]
+    assert max(cut.hours[(ACCOUNT, REGION)]) < as_of < max(full.hours[(ACCOUNT, REGION)])
+    assert cut.key_uses == {(ACCOUNT, "AKIAEXAMPLEKEY"): []}
+    assert cut.files == full.files  # the files themselves are still the run's evidence

@@ -11,7 +11,7 @@ from typing import ClassVar
 from connectors.aws.reads import read
 from connectors.base import CollectContext
 from socready.evidence import EvidenceEntry
-from socready.scope.models import S3Location
+from socready.scope.models import AwsSpec, S3Location
 
 RELIST = timedelta(days=2)  # files for a day can arrive after a run has listed it
 
@@ -88,8 +88,10 @@ def known_files(
     }
     if not known:
         return known, first
-    newest = max(day_of(query) for query in known)
-    return known, max(first, datetime.combine(newest - RELIST, time(0), UTC))
+    days = [day_of(query) for query in known]
+    if min(days) > first.date() + RELIST:
+        return known, first  # earlier runs read less far back (a longer lookback since): list from its start
+    return known, max(first, datetime.combine(max(days) - RELIST, time(0), UTC))
 
 
 def list_days(
@@ -126,10 +128,26 @@ class DeliveredFiles:
     def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
         """No files for this account and region: by default the coverage gap speaks for itself."""
 
+    def lookback_for(self, aws: AwsSpec) -> timedelta:
+        """How far before the window start files are read; a subclass may take it from the scope."""
+        return self.lookback
+
+    def regions(self, aws: AwsSpec) -> list[str]:
+        """The region folders read in each account."""
+        return aws.regions
+
+    def accounts(self, aws: AwsSpec) -> list[str]:
+        """The accounts whose folders are read."""
+        return [account.id for account in aws.accounts]
+
+    def account_folder(self, location: S3Location, account: str) -> str:
+        """The key part between the prefix and the service folder."""
+        return f"AWSLogs/{account}/"
+
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
         locations: list[S3Location] = getattr(aws, self.locations_field)
-        first, last = ctx.window.start_utc - self.lookback, ctx.window.evaluated_end_utc + timedelta(days=1)
+        first, last = ctx.window.start_utc - self.lookback_for(aws), ctx.window.evaluated_end_utc + timedelta(days=1)
         if not locations:
             for account in aws.accounts:
                 for region in aws.regions:
@@ -137,10 +155,10 @@ class DeliveredFiles:
             return
         for location in locations:
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
-            for account in aws.accounts:
-                for region in aws.regions:
-                    base = f"{root}AWSLogs/{account.id}/{self.service_folder}/{region}/"
-                    self._collect_place(ctx, location, base, account.id, region, first, last)
+            for account in self.accounts(aws):
+                for region in self.regions(aws):
+                    base = f"{root}{self.account_folder(location, account)}{self.service_folder}/{region}/"
+                    self._collect_place(ctx, location, base, account, region, first, last)
 
     def _collect_place(
         self, ctx: CollectContext, location: S3Location, base: str, account: str, region: str, first, last

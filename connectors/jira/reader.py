@@ -18,6 +18,8 @@ T = TypeVar("T")
 Page = tuple[str, dict[str, Any]]  # (what was asked, the page Jira answered)
 RETRIED = frozenset({429, 500, 502, 503, 504})  # reads are safe to repeat; 429 and 503 say when in Retry-After
 CHANGELOG_PAGE = 100
+APPROVAL_PAGE = 50
+SERVICE_DESK = "{server}/rest/servicedeskapi/{path}"  # Jira Service Management's API, beside the platform's
 
 
 class JiraRefused(CollectionError):
@@ -131,3 +133,23 @@ class JiraReader:
             start += len(values)
             if page.get("isLast", start >= total) or not values:
                 return
+
+    def approvals(self, key: str) -> Iterator[Page]:
+        """The Jira Service Management approvals of request `key`, page by page until Jira says it is the last."""
+        path, start = f"request/{quote(key)}/approval", 0
+        while True:
+            query = f"{path}?start={start}&limit={APPROVAL_PAGE}"
+            page = self._call(
+                f"reading the Jira Service Management approvals of {key}",
+                lambda start=start: self.client._get_json(  # no approval call in jira 3.10
+                    path, params={"start": start, "limit": APPROVAL_PAGE}, base=SERVICE_DESK
+                ),
+            )
+            values = page.get("values") if isinstance(page, dict) else None
+            last = page.get("isLastPage") if isinstance(page, dict) else None
+            if not isinstance(values, list) or not isinstance(last, bool) or (not last and not values):
+                raise JiraPageIncomplete(f"Jira answered an incomplete approval page to {query}")
+            yield query, page
+            if last:
+                return
+            start += len(values)

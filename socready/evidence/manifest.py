@@ -18,6 +18,7 @@ class ManifestWindow(Frozen):
     start: AwareDatetime
     end: AwareDatetime
     timezone: str
+    as_of: AwareDatetime | None = Field(default=None, description="The run's as-of: nothing dated later is used.")
 
 
 class EvidenceEntry(Frozen):

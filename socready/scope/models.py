@@ -109,10 +109,25 @@ class AssumeRole(Strict):
     session_name: str = "socready"
 
 
+ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
 class S3Location(Strict):
     bucket: str
     prefix: str = ""
     account: str | None = Field(default=None, description="Account that owns the bucket; default: first.")
+    organization_id: str | None = Field(
+        default=None,
+        description="CloudTrail logs of an organization trail: keys are "
+        "<prefix>/AWSLogs/<organization_id>/<account>/CloudTrail/<region>/...",
+    )
+
+    @field_validator("organization_id")
+    @classmethod
+    def _organization_id(cls, value: str | None) -> str | None:
+        if value is not None and not ORGANIZATION_ID.match(value):
+            raise ValueError(f"organization id {value!r} must look like o-a1b2c3d4e5 (AWS Organizations)")
+        return value
 
 
 class AwsSpec(Strict):
@@ -122,10 +137,23 @@ class AwsSpec(Strict):
     endpoint_url: str | None = Field(default=None, description="Override for every AWS API (moto, proxies).")
     requests_per_second: float = Field(default=20, gt=0, description="Rate limit per account, region and service.")
     cloudtrail_logs: list[S3Location] = Field(default_factory=list)
+    cloudtrail_lookback_days: int = Field(
+        default=90,
+        ge=1,
+        description="CloudTrail log files are read from this many days before the window start (last use of "
+        "credentials, state before the first change).",
+    )
     config_history: list[S3Location] = Field(default_factory=list)
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
     )
+
+    @field_validator("config_history")
+    @classmethod
+    def _no_organization_layout(cls, value: list[S3Location]) -> list[S3Location]:
+        if any(location.organization_id for location in value):
+            raise ValueError("organization_id is for aws.cloudtrail_logs; AWS Config keys have no organization folder")
+        return value
 
     @property
     def discovery_account(self) -> str | None:
@@ -135,18 +163,48 @@ class AwsSpec(Strict):
         return self.organization.account or self.accounts[0].id
 
 
+JSM = "jsm"  # approval_field naming Jira Service Management's approvals of a request
+
+
+def one_or_more(value: object) -> object:
+    """A single name where a list is expected reads as a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
 class JiraFieldMap(Strict):
     """Which field or status means what in your Jira: field ids (`customfield_10040`) or system field names."""
 
-    approval_field: str = Field(default="status", description="Field whose change to approved_status approves.")
-    approved_status: str = "Approved"
+    approval_field: str = Field(
+        default="status",
+        description="Field whose change to one of approved_status approves; with `status`, the approval stands until "
+        "the ticket is sent back (sent_back_statuses); `jsm`: the request's Jira Service Management approvals.",
+    )
+    approved_status: list[str] = Field(
+        default_factory=lambda: ["Approved"], min_length=1, description="The value(s) that mean approved."
+    )
+    sent_back_statuses: list[str] | None = Field(
+        default=None,
+        description="Statuses that withdraw a status approval; unset: the statuses the ticket held before its first "
+        "approval, its initial one included.",
+    )
     approver: str | None = Field(default=None, description="User field; default: who made the approving change.")
+    approval_time: str | None = Field(
+        default=None,
+        description="Date/datetime field of the approval; with it, the approval is this field and `approver` "
+        "(approval_field is not used).",
+    )
     implementer: str = "assignee"
-    deploy_time: str | None = Field(default=None, description="Date/datetime field; default: the resolution date.")
+    deploy_time: str | None = Field(default=None, description="Date/datetime field; default: the completion date.")
+    deploy_status: str | None = Field(
+        default=None, description="The first transition into this status is the deploy; wins over deploy_time."
+    )
     environment: str | None = Field(default=None, description="Unset: every ticket the query finds is production.")
     production_values: list[str] = Field(default_factory=lambda: ["Production"])
     emergency: str | None = None
     emergency_values: list[str] = Field(default_factory=lambda: ["Yes", "True", "Emergency"])
+    emergency_issue_types: list[str] = Field(
+        default_factory=list, description="Issue types that are emergency changes, besides the emergency field."
+    )
     severity: str = "priority"
     postmortem: str | None = Field(default=None, description="Date field, or any field whose setting records it.")
     iam_user: str | None = Field(default=None, description="Access requests; default: the user named in the summary.")
@@ -154,10 +212,29 @@ class JiraFieldMap(Strict):
     vendor: str | None = Field(
         default=None, description="Vendor offboarding and reviews; default: the name in the summary."
     )
+    done_statuses: list[str] = Field(
+        default_factory=list,
+        description="The first transition into one of them completes a ticket; empty: the resolution date.",
+    )
     not_done_resolutions: list[str] = Field(
         default_factory=lambda: ["Won't Do", "Duplicate", "Declined", "Cannot Reproduce"],
         description="Resolutions that close a ticket without doing the work.",
     )
+
+    @field_validator("approved_status", "sent_back_statuses", "emergency_issue_types", "done_statuses", mode="before")
+    @classmethod
+    def _listed(cls, value: object) -> object:
+        return one_or_more(value)
+
+    @property
+    def by_status(self) -> bool:
+        """Approval is a workflow status (not a field of its own, JSM, nor the approver/approval_time pair)."""
+        return self.approval_time is None and self.approval_field.casefold() == "status"
+
+    @property
+    def by_jsm(self) -> bool:
+        """Approval is the request's Jira Service Management approvals (unless the approval_time pair is set)."""
+        return self.approval_time is None and self.approval_field.casefold() == JSM
 
 
 def jql_condition(text: str) -> str:
@@ -192,6 +269,9 @@ class JiraQuery(Strict):
     project: str | None = None
     issue_types: list[str] = Field(default_factory=list)
     jql: str | None = Field(default=None, description="An extra JQL condition, ANDed with the others.")
+    fields: JiraFieldMap | None = Field(
+        default=None, description="This source's field map: the keys set here override jira.fields."
+    )
 
     @field_validator("project", mode="before")
     @classmethod
@@ -254,6 +334,23 @@ class JiraSpec(Strict):
     @classmethod
     def _known_timezone(cls, value: str | None) -> str | None:
         return None if value is None else WindowSpec._known_timezone(value)
+
+    @model_validator(mode="after")
+    def _approval_pairs(self) -> JiraSpec:
+        for name in JIRA_QUERIES:
+            mapping = self.field_map(name)
+            if mapping.approval_time and not mapping.approver:
+                raise ValueError(f"jira.{name}: approval_time needs approver, the user field naming who approved")
+        return self
+
+    def field_map(self, name: str) -> JiraFieldMap:
+        """The effective field map of one of JIRA_QUERIES: `jira.fields`, with the keys its own `fields` sets."""
+        query = getattr(self, name)
+        own = query.fields if query is not None else None
+        if own is None:
+            return self.fields
+        shared = self.fields.model_dump(include=self.fields.model_fields_set)
+        return JiraFieldMap.model_validate({**shared, **own.model_dump(include=own.model_fields_set)})
 
     def query(self, name: str) -> JiraQuery | None:
         """The query of one of JIRA_QUERIES; change tickets fall back to `change_jql`."""

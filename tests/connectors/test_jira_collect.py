@@ -12,7 +12,7 @@ from jira import JIRA
 from connectors.jira import reader as reader_module
 from connectors.jira.jql import base_jql, local_minute, quoted
 from connectors.jira.reader import JiraReader
-from expectations.jira_issues import jira_issues
+from expectations.jira_issues import PARSERS
 from socready.collect import collect
 from socready.errors import CollectionError, ScopeError
 from socready.evidence import Manifest, open_store
@@ -73,7 +73,8 @@ def bound(manifest: Manifest) -> str:
 
 
 def issues_of(folder: Path, manifest: Manifest, source: str = SOURCE):
-    return jira_issues(EvidenceView(open_store(str(folder / "evidence")), manifest), source)
+    """Every issue collected, as parsed before any window's as-of cut."""
+    return EvidenceView(open_store(str(folder / "evidence")), manifest).parsed(source, PARSERS[source])
 
 
 def test_pages_of_100_with_only_the_fields_the_controls_read(jira, tmp_path):
@@ -290,3 +291,21 @@ def test_connecting_needs_the_token_variable(jira, monkeypatch):
     monkeypatch.delenv(TOKEN_ENV)
     with pytest.raises(CollectionError, match=TOKEN_ENV):
         JiraReader(make_scope(Path("."), jira=jira_scope(jira)).jira)
+
+
+def test_jsm_approvals_are_read_page_by_page_for_changes_only_when_the_field_map_names_them(jira, tmp_path):
+    [key] = seed_changes(jira, 1)
+    for n in range(60):  # two pages of 50
+        at = T0 + timedelta(minutes=n)
+        jira.seed_approval(key, [("u-carol", "approved")], final="approved", created=at, completed=at)
+    (tmp_path / "jsm").mkdir()
+    manifest = run(tmp_path / "jsm", jira, fields={"approval_field": "jsm"})
+    assert manifest.errors == []
+    reads = [e.query for e in manifest.entries_for(SOURCE) if e.query.startswith("request/")]
+    assert reads == [f"request/{key}/approval?start={start}&limit=50" for start in (0, 50)]
+    [issue] = issues_of(tmp_path / "jsm", manifest)
+    assert len(issue.decisions) == 60 and issue.decisions[0].approved_by[0].name == "Carol Lead"
+    (tmp_path / "status").mkdir()
+    plain = run(tmp_path / "status", jira)
+    assert not [e for e in plain.entries_for(SOURCE) if e.query.startswith("request/")]
+    assert issues_of(tmp_path / "status", plain)[0].decisions is None

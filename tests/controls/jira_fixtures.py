@@ -12,7 +12,7 @@ from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox, format_time
 
 TOKEN_ENV = "FIXTURE_JIRA_TOKEN"
 PROJECTS = {
-    "CHG": ("Changes", ["Change"]),
+    "CHG": ("Changes", ["Change", "Emergency Change"]),
     "INC": ("Security Incidents", ["Incident"]),
     "ACR": ("Access", ["Access Review", "Access Request"]),
     "OFF": ("Offboarding", ["Task"]),
@@ -33,6 +33,8 @@ FIELDS = {  # id -> (name, type)
     "customfield_10047": ("Employee ID", "text"),
     "customfield_10048": ("Deploy Date", "date"),
     "customfield_10049": ("Vendor", "text"),  # not mapped by default: vendor tickets name the vendor in the summary
+    "customfield_10050": ("Approved By", "user"),  # with Approved At: the approver and approval-time pair
+    "customfield_10051": ("Approved At", "datetime"),
 }
 MAPPING = {
     "approval_field": "customfield_10040",
@@ -122,6 +124,28 @@ def seed_change(
     elif deployed:
         fields["customfield_10048"] = deployed
     return jira.seed_issue("CHG", "Change", "Deploy payments-api", fields=fields, created=created, history=steps)
+
+
+def seed_workflow(
+    jira: JiraSandbox,
+    moves: Sequence[tuple[datetime, str, str]],
+    *,
+    implementer: str = "u-alice",
+    project: str = "CHG",
+    issue_type: str = "Change",
+    summary: str = "Deploy payments-api",
+    fields: dict | None = None,
+) -> str:
+    """A ticket created in To Do a day before its first move, then moved through `moves` (when, who, status); a
+    change ticket is a production, non-emergency one."""
+    steps, status = [], "To Do"
+    for when, who, to in moves:
+        steps.append((when, who, [("status", status, to)]))
+        status = to
+    production = {"customfield_10042": {"value": "Production"}, "customfield_10043": {"value": "No"}}
+    fields = {"assignee": {"accountId": implementer}, **(production if project == "CHG" else {}), **(fields or {})}
+    created = moves[0][0] - timedelta(days=1)
+    return jira.seed_issue(project, issue_type, summary, fields=fields, created=created, history=steps)
 
 
 def seed_ticket(

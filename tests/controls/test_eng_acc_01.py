@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from socready.readiness.model import ControlResult
-from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
+from tests.controls.jira_fixtures import QUERIES, jira_sandbox, jira_scope, seed_ticket, seed_workflow
 from tests.helpers import make_scope, run_control
 
 CONTROL = "ENG-ACC-01"
@@ -73,3 +73,21 @@ def test_a_half_yearly_cadence_counts_a_review_before_the_window_in_its_half(jir
     result = assess(jira, tmp_path / "february", controls=half_yearly)
     assert result.status == "operating", result.reason  # the second half runs to December: not yet due
     assert result.population == 2
+
+
+@pytest.mark.parametrize(
+    ("done_statuses", "failing"),
+    [
+        (None, ["quarter/2026-Q2"]),  # default: the resolution completes a review; In Review does not
+        (["In Review"], ["quarter/2026-Q3"]),  # the first move into In Review does; a resolution does not
+    ],
+)
+def test_done_statuses_of_the_access_reviews_complete_them(jira, tmp_path, done_statuses, failing):
+    moves = [(datetime(2026, 5, 19, 15, tzinfo=UTC), "u-carol", "In Progress")]
+    moves.append((datetime(2026, 5, 20, 15, tzinfo=UTC), "u-carol", "In Review"))
+    seed_workflow(jira, moves, project="ACR", issue_type="Access Review", summary="User access review")
+    review(jira, datetime(2026, 8, 19, 15, tzinfo=UTC))
+    reviews = {**QUERIES["access_reviews"], **({"fields": {"done_statuses": done_statuses}} if done_statuses else {})}
+    scope = make_scope(tmp_path, jira=jira_scope(jira, access_reviews=reviews), window=Q2_Q3)
+    result = run_control(scope, CONTROL)
+    assert [e.resource for e in result.exceptions] == failing

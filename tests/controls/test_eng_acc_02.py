@@ -9,7 +9,7 @@ import pytest
 from socready.readiness.model import ControlResult
 from socready.sandbox.cloudtrail_files import cloudtrail_event
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_events, upload_logs
-from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
+from tests.controls.jira_fixtures import QUERIES, jira_sandbox, jira_scope, seed_ticket, seed_workflow
 from tests.helpers import make_scope, run_control
 
 CONTROL = "ENG-ACC-02"
@@ -113,3 +113,30 @@ def test_an_account_without_log_files_lacks_evidence(logs, jira, tmp_path):
     result = run_control(scope, CONTROL)
     assert result.status == "no_evidence"
     assert [g.resource for g in result.coverage_gaps] == [f"account/{other}"]
+
+
+def test_access_requests_approved_by_their_own_statuses_beside_change_approvals(logs, jira, tmp_path):
+    """An access workflow without an Approved status (To Do -> In Progress -> Done) while changes keep Approved."""
+    asked = GRANTED - timedelta(hours=3)
+    requests = {
+        "farid": [(asked, "u-carol", "In Progress")],
+        "gina": [(asked, "u-carol", "In Progress"), (GRANTED, "u-carol", "Done")],
+        "hugo": [(asked, "u-carol", "Reopened")],  # not taken up: not approved
+    }
+    for user, moves in requests.items():
+        fields = {"customfield_10046": user}
+        seed_workflow(jira, moves, project="ACR", issue_type="Access Request", summary="Access", fields=fields)
+    deploy = (GRANTED + timedelta(hours=2), "u-alice", "Deployed")
+    in_progress = seed_workflow(jira, [(GRANTED - timedelta(hours=3), "u-carol", "In Progress"), deploy])
+    approved = seed_workflow(jira, [(GRANTED - timedelta(hours=3), "u-carol", "Approved"), deploy])
+    upload_events(logs, PROD, [grant("farid"), grant("gina"), grant("hugo")])
+    own_statuses = {**QUERIES["access_requests"], "fields": {"approved_status": ["In Progress", "Done"]}}
+    fields = {"approval_field": "status", "deploy_time": None, "deploy_status": "Deployed"}
+    settings = jira_scope(jira, fields, access_requests=own_statuses)
+    scope = make_scope(tmp_path, endpoint=logs, accounts=[PROD], log_bucket=BUCKET, jira=settings)
+    result = run_control(scope, CONTROL)
+    assert result.population == 3
+    assert [e.resource for e in result.exceptions] == [f"iam/{PROD}/user/hugo"]
+    changes = run_control(scope, "ENG-CHG-01")
+    assert [e.resource for e in changes.exceptions] == [f"change/{in_progress}"]
+    assert f"change/{approved}" not in {e.resource for e in changes.exceptions}

@@ -46,7 +46,8 @@ def test_a_change_approved_after_its_deploy_is_an_exception_until_the_approval(j
     assert exceptions(result) == [
         (f"change/{key}", DEPLOY, approved, "The production change was not approved before it was deployed.")
     ]
-    assert result.exceptions[0].value == "deployed 2026-07-08 15:00 UTC, approved 2026-07-09 11:00 UTC"
+    value = "deployed 2026-07-08 15:00 UTC (field customfield_10041), approved 2026-07-09 11:00 UTC"
+    assert result.exceptions[0].value == value
 
 
 def test_a_self_approved_change_is_an_exception_over_its_deploy_day(jira, tmp_path):
@@ -78,7 +79,7 @@ def test_an_approval_withdrawn_before_deploy_does_not_count(jira, tmp_path):
     seed_change(jira, DEPLOY, approvals)
     result = assess(jira, tmp_path)
     assert result.status == "exception"
-    assert "never approved" in result.exceptions[0].value
+    assert result.exceptions[0].value.endswith("approved 2026-07-07 15:00 UTC but sent back before the deploy")
 
 
 def test_many_changes_only_the_failing_ones_and_only_production_non_emergency_in_the_window(jira, tmp_path):

@@ -3,10 +3,19 @@ last-use dates, via moto over HTTP."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
+
 import pytest
 
 from connectors.aws.iam import CredentialReportCollector
+from expectations.eng_iam_06 import Use, report_key_uses
+from expectations.iam_users import REPORT, USERS, credentials
+from socready.evidence import RunRecorder, open_store
+from socready.evidence.manifest import ManifestWindow
+from socready.evidence.view import EvidenceView
 from socready.sandbox.aws_iam import console_login, create_key_event, iam_event
+from tests.controls.aws_fixtures import upload_logs
 from tests.controls.iam_fixtures import (
     PROD,
     STAGING,
@@ -19,8 +28,11 @@ from tests.controls.iam_fixtures import (
     gaps,
     iam,
     intervals,
+    log_bucket,
+    scope_for,
     upload,
 )
+from tests.helpers import make_scope, run_control
 
 CONTROL = "ENG-IAM-06"
 TEN_DAYS = {"controls": {CONTROL: {"parameters": {"max_unused_days": 10}}}}
@@ -93,3 +105,71 @@ def test_no_iam_users_is_an_empty_population(aws, tmp_path):
     upload(aws, [])
     result = assess(tmp_path, aws, CONTROL)
     assert (result.status, result.population) == ("operating", 0), result.reason
+
+
+LOOKBACK_START = "2026-04-02"  # 90 days before the window's first local midnight (2026-07-01 04:00 UTC)
+
+
+def used_before_the_window(endpoint: str) -> None:
+    """alice signed in 30 days before the window and in it; bob's last sign-in was 120 days before the window, out
+    of the logs' reach. The logs cover April to July."""
+    console_user(endpoint, "alice")
+    console_user(endpoint, "bob")
+    log_bucket(endpoint)
+    events = [console_login(at(1, month=6), PROD, "alice"), console_login(at(20), PROD, "alice")]
+    upload_logs(endpoint, PROD, [PROD], ["us-east-1"], events, first=date(2026, 4, 1), last=date(2026, 7, 31))
+
+
+def test_use_in_the_lookback_counts_from_the_windows_first_day(aws, tmp_path):
+    used_before_the_window(aws)
+    result = assess(tmp_path, aws, CONTROL)
+    assert result.status == "exception"
+    assert intervals(result) == [
+        (
+            f"account/{PROD}/user/bob",
+            WINDOW_START,
+            WINDOW_END,
+            f"console password: no use shown in the logs from {LOOKBACK_START}",
+        )
+    ]
+    assert gaps(result) == []  # alice's sign-in 30 days before the window keeps her first days decided
+
+
+def test_a_lookback_shorter_than_the_threshold_leaves_the_first_days_undecided(aws, tmp_path):
+    used_before_the_window(aws)
+    scope = scope_for(tmp_path, aws)
+    scope = scope.model_copy(update={"aws": scope.aws.model_copy(update={"cloudtrail_lookback_days": 30})})
+    result = run_control(scope, CONTROL)
+    assert result.status == "no_evidence"
+    assert result.exceptions == []  # bob unused since 2026-06-01 (the logs' start) passes 90 days after the window
+    note = "(aws.cloudtrail_lookback_days 30 is shorter than the 90-day threshold)"
+    assert gaps(result) == [(f"account/{PROD}/user/bob", WINDOW_START, WINDOW_END)]
+    assert result.coverage_gaps[0].value == f"console password: no use shown in the logs from 2026-06-01 {note}"
+
+
+def test_the_credential_reports_key_last_used_date_is_a_use_of_that_key(tmp_path):
+    """A key is matched to its report column by creation time (the report's last_rotated); the other key of the
+    same user, and a key of another user created at the same time, are not."""
+    created = "2026-03-01T10:00:00+00:00"
+    header = "user,arn,user_creation_time,password_enabled,password_last_used,access_key_1_last_rotated,"
+    header += "access_key_1_last_used_date,access_key_2_last_rotated,access_key_2_last_used_date\n"
+    rows = f"ci,arn,{created},false,N/A,{created},2026-06-20T08:00:00+00:00,2026-05-01T10:00:00+00:00,N/A\n"
+    users = [
+        {"UserName": "ci", "AccessKeys": [key("AKIAFIRST", created), key("AKIASECOND", "2026-05-01T10:00:00+00:00")]},
+        {"UserName": "etl", "AccessKeys": [key("AKIAOTHER", created)]},
+    ]
+    store = open_store(str(tmp_path / "evidence"))
+    window = ManifestWindow(start=WINDOW_START, end=WINDOW_END, timezone="UTC")
+    recorder = RunRecorder(store, "20260801T000000Z-aaaaaa", "Acme", window)
+    where = {"connector": "test", "connector_version": "1", "account": PROD}
+    recorder.add((header + rows).encode(), source=REPORT, query="report", media_type="text/csv", **where)
+    recorder.add(json.dumps({"users": users}).encode(), source=USERS, query="users", **where)
+    view = EvidenceView(store, recorder.finish())
+    found = credentials(view, make_scope(tmp_path, accounts=[PROD], regions=["us-east-1"]))
+    assert list(report_key_uses(view, found)) == [
+        (f"account/{PROD}/user/ci|key|AKIAFIRST", Use(datetime(2026, 6, 20, 8, tzinfo=UTC), True))
+    ]
+
+
+def key(key_id: str, created: str) -> dict:
+    return {"AccessKeyId": key_id, "Status": "Active", "CreateDate": created}

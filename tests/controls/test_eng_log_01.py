@@ -7,7 +7,17 @@ from datetime import UTC, date, datetime
 from socready.intervals import merge
 from socready.readiness.model import ControlResult
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event
-from tests.controls.aws_fixtures import BUCKET, create_log_bucket, create_trail, upload_logs
+from socready.scope.models import S3Location
+from tests.controls.aws_fixtures import (
+    BUCKET,
+    create_log_bucket,
+    create_organization,
+    create_organization_trail,
+    create_trail,
+    organization_scope,
+    stand_in_bucket,
+    upload_logs,
+)
 from tests.helpers import make_scope, run_control
 
 PROD, STAGING = "111111111111", "222222222222"
@@ -70,7 +80,7 @@ def test_stop_in_second_account_is_only_that_accounts_exception(aws, tmp_path):
     result = assess(aws, tmp_path, [PROD, STAGING], EAST)
     assert result.status == "exception"
     assert intervals(result) == [
-        (f"account/{STAGING}", STOP, START, "trail main-trail stopped by StopLogging (mallory)")
+        (f"account/{STAGING}", STOP, START, f"trail {ARN.replace(PROD, STAGING)} stopped by StopLogging (mallory)")
     ]
     assert result.population == 2
     assert result.coverage_gaps == []
@@ -98,7 +108,7 @@ def test_deleted_trail_is_exception_from_deletion_to_window_end(aws, tmp_path):
     result = assess(aws, tmp_path, [PROD], EAST)
     assert result.status == "exception"
     assert intervals(result) == [
-        (f"account/{PROD}", DELETED, WINDOW_END, "trail main-trail stopped by DeleteTrail (mallory)")
+        (f"account/{PROD}", DELETED, WINDOW_END, f"trail {ARN} stopped by DeleteTrail (mallory)")
     ]
 
 
@@ -157,7 +167,58 @@ def test_stop_not_restarted_by_as_of_is_ongoing_exception_ending_at_as_of(aws, t
     upload_logs(aws, PROD, [PROD], EAST, [event], [Silence(PROD, stopped, WINDOW_END)], last=date(2026, 7, 21))
     result = assess(aws, tmp_path, [PROD], EAST, as_of=as_of)
     assert result.status == "exception"
-    assert intervals(result) == [
-        (f"account/{PROD}", stopped, as_of, "trail main-trail stopped by StopLogging (mallory)")
-    ]
+    assert intervals(result) == [(f"account/{PROD}", stopped, as_of, f"trail {ARN} stopped by StopLogging (mallory)")]
     assert result.exceptions[0].ongoing is True
+
+
+def test_organization_trail_logs_every_member_account(aws, tmp_path):
+    organization, [member, other, archive] = create_organization(aws, PROD, 3)
+    create_log_bucket(aws, archive)
+    create_organization_trail(aws, PROD)
+    upload_logs(aws, archive, [PROD, member, other], EAST, organization_id=organization)
+    location = S3Location(bucket=BUCKET, account=archive, organization_id=organization)
+    result = run_control(organization_scope(tmp_path, aws, [PROD, member, other], EAST, location), "ENG-LOG-01")
+    assert result.status == "operating", (result.reason, intervals(result), result.coverage_gaps)
+    assert result.population == 3
+
+
+def test_stopped_organization_trail_is_an_exception_of_every_member_naming_the_trail(aws, tmp_path):
+    organization, [member, own_trail, archive] = create_organization(aws, PROD, 3)
+    create_log_bucket(aws, archive)
+    arn = create_organization_trail(aws, PROD)
+    create_trail(aws, own_trail, bucket=stand_in_bucket(aws, own_trail))  # the decoy: its own trail kept logging
+    name = {"name": arn}
+    stop = [
+        cloudtrail_event("StopLogging", STOP, PROD, "us-east-1", "mallory", name),
+        cloudtrail_event("StartLogging", START, PROD, "us-east-1", "alice", name),
+    ]
+    accounts = [PROD, member, own_trail]
+    silences = [Silence(account, STOP, START) for account in accounts]
+    upload_logs(aws, archive, accounts, EAST, stop, silences, organization_id=organization)
+    upload_logs(aws, archive, [own_trail], EAST)  # its own trail's files, in the account layout
+    locations = [
+        S3Location(bucket=BUCKET, account=archive, organization_id=organization),
+        S3Location(bucket=BUCKET, account=archive),
+    ]
+    result = run_control(organization_scope(tmp_path, aws, accounts, EAST, *locations), "ENG-LOG-01")
+    assert result.status == "exception"
+    seen = f"trail {arn} stopped by StopLogging (mallory)"
+    assert sorted(intervals(result)) == [(f"account/{a}", STOP, START, seen) for a in sorted([PROD, member])]
+    assert arn.startswith(f"arn:aws:cloudtrail:us-east-1:{PROD}:trail/")  # the account and region to act in
+    assert result.coverage_gaps == []
+    assert result.population == 3
+
+
+def test_in_scope_region_only_is_covered_and_the_global_folder_not_counted(aws, tmp_path):
+    quiet = (datetime(2026, 7, 9, 10, tzinfo=UTC), datetime(2026, 7, 9, 13, tzinfo=UTC))
+    create_log_bucket(aws, PROD)
+    create_trail(aws, PROD)
+    silences = [Silence(PROD, *quiet, region="us-east-1"), Silence(STAGING, *quiet, region="eu-west-1")]
+    upload_logs(aws, PROD, [PROD, STAGING], REGIONS, silences=silences)
+    create_trail(aws, STAGING, bucket=stand_in_bucket(aws, STAGING))
+    result = assess(aws, tmp_path, [PROD, STAGING], ["eu-west-1"])
+    # us-east-1 is read for global events, but its silent hours are no gap of a region out of scope
+    assert [(g.resource, g.start, g.end) for g in result.coverage_gaps] == [
+        (f"account/{STAGING}/region/eu-west-1", *quiet)
+    ]
+    assert result.exceptions == []

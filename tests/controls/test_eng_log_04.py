@@ -7,7 +7,14 @@ import json
 
 from socready.sandbox.aws_iam import BLOCK_ALL, iam_event
 from socready.sandbox.config_files import config_item
-from tests.controls.aws_fixtures import BUCKET
+from socready.scope.models import S3Location
+from tests.controls.aws_fixtures import (
+    BUCKET,
+    create_log_bucket,
+    create_organization,
+    organization_scope,
+    upload_logs,
+)
 from tests.controls.iam_fixtures import (
     PROD,
     WINDOW_END,
@@ -141,3 +148,22 @@ def test_scope_without_a_log_bucket_is_no_evidence(aws, tmp_path):
     result = run_control(make_scope(tmp_path, endpoint=aws, accounts=[PROD]), CONTROL)
     assert result.status == "no_evidence"
     assert "aws.s3.log_buckets: NotConfigured on scope" in result.collection_errors
+
+
+def test_log_archive_bucket_outside_the_assessed_accounts_is_judged(aws, tmp_path):
+    organization, [member, archive] = create_organization(aws, PROD, 2)
+    create_log_bucket(aws, archive)
+    quiet = "fixture-cloudtrail-logs-quiet"  # the decoy: the archive's other log bucket, private
+    archive_s3 = client(aws, archive, "s3")
+    archive_s3.create_bucket(Bucket=quiet)
+    archive_s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy(CLOUDTRAIL_WRITES, EVERYONE_READS)))
+    upload_logs(aws, archive, [PROD, member], ["us-east-1"], organization_id=organization)
+    locations = [
+        S3Location(bucket=BUCKET, account=archive, organization_id=organization),
+        S3Location(bucket=quiet, account=archive, organization_id=organization),
+    ]
+    result = run_control(organization_scope(tmp_path, aws, [PROD, member], ["us-east-1"], *locations), CONTROL)
+    assert result.status == "exception"
+    public = "policy allows everyone (no change recorded before)"
+    assert intervals(result) == [(f"account/{archive}/bucket/{BUCKET}", WINDOW_START, WINDOW_END, public)]
+    assert result.population == 2
