@@ -387,7 +387,10 @@ class JiraSandbox:
         if category not in _CATEGORIES:
             raise ValueError(f"status category {category!r} must be one of {list(_CATEGORIES)}")
         with self._lock:
-            if name not in self._statuses:
+            known = self._statuses.get(name)
+            if known and known[1] != category:
+                raise ValueError(f"status {name!r} already exists in category {known[1]!r}")
+            if not known:
                 self._state["statuses"][name] = (self._next_id(), category)
                 self._forget_searches()
                 self._save()
