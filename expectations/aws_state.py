@@ -29,6 +29,7 @@ from expectations.state_timeline import Observation, State, before_joining, stat
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval
 from socready.scope import Scope
+from socready.scope.models import ProductionSpec
 from socready.window import Window
 
 
@@ -228,6 +229,17 @@ def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
     return combined
 
 
+def unread_places(view: EvidenceView, scope: Scope, source: str) -> tuple[str, ...]:
+    """`<source> in <account>/<region>` for each in-scope account and region this run holds no snapshot of."""
+    read = {(e.account, e.region) for e in view.entries(source)}
+    return tuple(
+        f"{source} in {account.id}/{region}"
+        for account in scope.aws.accounts
+        for region in scope.aws.regions
+        if (account.id, region) not in read
+    )
+
+
 def region_resource(account: str, region: str) -> str:
     return f"account/{account}/region/{region}"
 
@@ -268,3 +280,39 @@ def tag_value(tags, key: str) -> str | None:
     if isinstance(tags, dict):
         return pick(tags, key)
     return next((pick(t, "value") for t in tags or [] if pick(t, "key") == key), None)
+
+
+def tag_pairs(tags) -> list[tuple[str, str]]:
+    """(key, value) of each tag in `[{"Key", "Value"}]` (any case) or a `{key: value}` mapping."""
+    if isinstance(tags, dict):
+        return [(str(key), str(value)) for key, value in tags.items()]
+    return [(str(pick(t, "key")), str(pick(t, "value", ""))) for t in tags or [] if isinstance(t, dict)]
+
+
+def folded(text: str) -> str:
+    return text.strip().casefold()
+
+
+def production_tag(tags, production: ProductionSpec) -> tuple[str | None, str | None]:
+    """(the tag that marks a resource production, a near miss), each as `key=value`. A near miss equals a
+    production pair only when case and spaces are ignored, under `tag_match: exact`: AWS tag keys are
+    case-sensitive, so it may or may not be meant as production, and a control must not guess."""
+    pairs = [(key, value) for key, values in production.tags.items() for value in values]
+    loose = {(folded(key), folded(value)) for key, value in pairs}
+    near = None
+    for key, value in tag_pairs(tags):
+        if (folded(key), folded(value)) not in loose:
+            continue
+        if production.tag_match == "case_insensitive" or (key, value) in pairs:
+            return f"{key}={value}", None
+        near = f"{key}={value}"
+    return None, near
+
+
+def production_rule(production: ProductionSpec) -> str:
+    """The scope's definition of production, as a reason states it."""
+    tags = " or ".join(f"{key}={value}" for key, values in production.tags.items() for value in values)
+    parts = [f"in account {', '.join(production.accounts)}"] if production.accounts else []
+    if tags:
+        parts.append(f"tagged {tags}" + (" (exact case)" if production.tag_match == "exact" else ""))
+    return " or ".join(parts) or "none (aws.production lists no account and no tag)"

@@ -15,6 +15,19 @@ BASE_COLUMNS = ["resource", "start", "end", "value", "evidence"]
 
 
 @dataclass(frozen=True)
+class Inventory:
+    """What a builder read to find its population, carried on the frame (`frame(..., inventory)`) to the verdict.
+
+    An empty population passes only with a complete inventory, and is reported with `empty`, the sentence that
+    states it ("0 of 42 roster rows start in the window."). `unread` names what was not read (an account and
+    region without a snapshot): the unread part may hold items, so the verdict is then no evidence.
+    """
+
+    empty: str
+    unread: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Row:
     resource: str
     start: datetime
@@ -24,8 +37,9 @@ class Row:
     evidence: tuple[str, ...] = ()  # sha256 of the evidence objects that show this row's value
 
 
-def frame(rows: list[Row], metrics: dict[str, str]) -> pd.DataFrame:
-    """Rows -> DataFrame with exact dtypes: nanosecond UTC times (GX's fast path on pandas 3), pandas strings."""
+def frame(rows: list[Row], metrics: dict[str, str], inventory: Inventory | None = None) -> pd.DataFrame:
+    """Rows -> DataFrame with exact dtypes: nanosecond UTC times (GX's fast path on pandas 3), pandas strings;
+    the inventory, if the builder states one, in the frame's `attrs`."""
     data = {
         "resource": [r.resource for r in rows],
         "start": [r.start for r in rows],
@@ -40,4 +54,11 @@ def frame(rows: list[Row], metrics: dict[str, str]) -> pd.DataFrame:
     df["evidence"] = df["evidence"].astype("string")
     for column in ("start", "end"):
         df[column] = pd.to_datetime(df[column], utc=True).astype("datetime64[ns, UTC]")
-    return df.astype(metrics)
+    df = df.astype(metrics)
+    if inventory is not None:
+        df.attrs["inventory"] = inventory
+    return df
+
+
+def inventory_of(df: pd.DataFrame) -> Inventory | None:
+    return df.attrs.get("inventory")

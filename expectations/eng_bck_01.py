@@ -22,10 +22,9 @@ import pandas as pd
 from connectors.aws.backup import key_date
 from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_value
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
-from expectations.dataset import Row, frame
+from expectations.dataset import Row
+from expectations.rds_instances import PRODUCTION_METRICS, Production, Setting, production_rows, production_suite
 from expectations.rds_instances import SOURCE as INSTANCES
-from expectations.rds_instances import Setting, production, production_rows
-from expectations.runner import held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
@@ -33,7 +32,7 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-BCK-01"
-METRICS = {"compliant": "boolean"}
+METRICS = PRODUCTION_METRICS
 PLANS = "aws.backup.plans"
 REPORTS = "aws.backup.job_reports"
 PLAN_EVENTS = (
@@ -83,7 +82,7 @@ def instance_tags(view: EvidenceView) -> dict[tuple[str, str], dict[str, list]]:
     return found
 
 
-def plan_rows(view: EvidenceView, scope: Scope, window: Window, chosen: set[str]) -> list[Row]:
+def plan_rows(view: EvidenceView, scope: Scope, window: Window, chosen: Production) -> list[Row]:
     tags = instance_tags(view)
 
     def from_snapshot(body: dict) -> Iterator[Seen]:
@@ -201,23 +200,21 @@ def within_allowance(rows: list[Row], share: float) -> list[Row]:
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    retained = production_rows(view, scope, window, params, retention(int(params.get("min_retention_days", 7))))
-    chosen = production(view, params)
+    found = production_rows(view, scope, window, retention(int(params.get("min_retention_days", 7))))
     reports, share = JobReports(view), float(params.get("min_backup_day_share", 0.99))
     lifetimes: dict[str, list] = defaultdict(list)
-    for row in retained:
+    for row in found.rows:
         lifetimes[row.resource].append((row.start, row.end))
     daily = [
         row
         for arn, spans in lifetimes.items()
         for row in within_allowance(reports.day_rows(arn, merge(spans), window), share)
     ]
-    return frame(all_of(retained, plan_rows(view, scope, window, chosen), daily), METRICS)
+    return found.dataset(all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:
-    return held_throughout(
-        "compliant",
+    return production_suite(
         "The evidence does not show whether this production database was backed up as required.",
         "This production database's backups fell short of policy (retention, backup plan or daily backups).",
     )

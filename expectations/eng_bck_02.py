@@ -5,15 +5,13 @@ from __future__ import annotations
 import great_expectations as gx
 import pandas as pd
 
-from expectations.dataset import frame
-from expectations.rds_instances import Setting, production_rows
-from expectations.runner import held_throughout
+from expectations.rds_instances import PRODUCTION_METRICS, Setting, production_rows, production_suite
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-BCK-02"
-METRICS = {"compliant": "boolean"}
+METRICS = PRODUCTION_METRICS
 DELETION_PROTECTION = Setting(
     "DeletionProtection",
     False,
@@ -23,12 +21,11 @@ DELETION_PROTECTION = Setting(
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    return frame(production_rows(view, scope, window, params, DELETION_PROTECTION), METRICS)
+    return production_rows(view, scope, window, DELETION_PROTECTION).dataset()
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:
-    return held_throughout(
-        "compliant",
+    return production_suite(
         "The evidence does not show whether this production database had deletion protection.",
         "Deletion protection was off on this production database.",
     )

@@ -7,7 +7,7 @@ import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.jira_approvals import approval_standing, approvals
-from expectations.jira_changes import SOURCE, UNNAMED, change_tickets, shipped_in_window
+from expectations.jira_changes import SOURCE, UNNAMED, change_inventory, change_tickets, shipped_in_window
 from expectations.jira_issues import day_end, field_map, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
@@ -22,7 +22,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     """Emergency changes are ENG-CHG-02's population. A deploy given as a date alone counts an approval that day."""
     mapping = field_map(scope, SOURCE)
     rows = []
-    for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=False):
+    tickets = change_tickets(view, scope, window)
+    for ticket in shipped_in_window(tickets, window, emergency=False):
         deployed = ticket.deployed
         shipped_day = day_end(deployed.start, window.tz)
         standing = approval_standing(ticket.issue, mapping, deployed.end, window.tz)
@@ -46,7 +47,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         metrics = {"approved_before_deploy": False, "independent": True}
         until = late.at if late else shipped_day
         rows.append(Row(ticket.resource, deployed.start, until, seen, metrics, ticket.issue.evidence))
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, change_inventory(tickets, emergency=False))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

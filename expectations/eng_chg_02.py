@@ -9,7 +9,7 @@ import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.jira_approvals import approvals
-from expectations.jira_changes import SOURCE, UNNAMED, change_tickets, shipped_in_window
+from expectations.jira_changes import SOURCE, UNNAMED, change_inventory, change_tickets, shipped_in_window
 from expectations.jira_issues import day_end, field_map, stamp
 from expectations.runner import expect
 from socready.evidence.view import EvidenceView
@@ -37,7 +37,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     mapping = field_map(scope, SOURCE)
     allowed = int(params.get("retro_approval_business_days", 2))
     rows = []
-    for ticket in shipped_in_window(change_tickets(view, scope, window), window, emergency=True):
+    tickets = change_tickets(view, scope, window)
+    for ticket in shipped_in_window(tickets, window, emergency=True):
         deployed = ticket.deployed.start
         deploy_day = window.local_date(deployed)
         approval = next(iter(approvals(ticket.issue, mapping, window.tz)), None)
@@ -54,7 +55,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
             until = max(min(due, window.as_of), deployed)
         metrics = {"business_days_to_approval": float(taken), "independent": independent}
         rows.append(Row(ticket.resource, deployed, until, seen, metrics, ticket.issue.evidence))
-    return frame(rows, METRICS)
+    return frame(rows, METRICS, change_inventory(tickets, emergency=True))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import great_expectations as gx
 import pandas as pd
 
-from expectations.aws_state import Seen, Timelines, region_resource, toggles
+from expectations.aws_state import Seen, Timelines, region_resource, toggles, unread_places
 from expectations.cloudtrail_events import cloudtrail_logs
-from expectations.dataset import Row, frame
+from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
+from expectations.rds_instances import SOURCE as RDS_SOURCE
 from expectations.rds_instances import Setting, timelines
 from expectations.runner import held_throughout
 from socready.evidence.view import EvidenceView
@@ -51,8 +52,11 @@ def ebs_rows(view: EvidenceView, scope: Scope, window: Window) -> list[Row]:
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    """The RDS part's inventory is every account and region's instance list: one not read hides databases."""
     rds = timelines(view, STORAGE).rows(scope, window, blind=blind_intervals(view, scope, window))
-    return frame(ebs_rows(view, scope, window) + rds, METRICS)
+    instances = len({r.resource for r in rds})
+    inventory = Inventory(f"{instances} RDS instances in scope.", unread_places(view, scope, RDS_SOURCE))
+    return frame(ebs_rows(view, scope, window) + rds, METRICS, inventory)
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

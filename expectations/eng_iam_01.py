@@ -39,8 +39,9 @@ ROOT_EVENTS = {
 }
 
 
-def account_resource(account: str) -> str:
-    return f"account/{account}"
+def root_resource(account: str) -> str:
+    """The account's root user: the resource whose MFA and keys an owner must fix (as ENG-IAM-03 names it)."""
+    return f"account/{account}/root"
 
 
 # Each source is an aspect of its own, so a report that disagrees with the summary is not outvoted by it.
@@ -54,7 +55,7 @@ def from_event(event: TrailEvent, home: str) -> list[Seen]:
         return []
     aspect, after, before = ROOT_EVENTS.get(event.name) or ("keys", *_key_status(event))
     where = {"account": event.account, "region": home}
-    resource = account_resource(event.account)
+    resource = root_resource(event.account)
     return [
         Seen(f"{resource}|{aspect}|{source}", after, f"{event.name} by root", before, **where) for source in SOURCES
     ]
@@ -88,12 +89,12 @@ def timelines(view: EvidenceView, scope: Scope) -> Timelines:
     found = Timelines()
     for account in scope.aws.accounts:  # every account has rows, unknown where the summary shows nothing
         for aspect in ("mfa", "keys"):
-            found.expect(f"{account_resource(account.id)}|{aspect}|summary", account.id, home)
+            found.expect(f"{root_resource(account.id)}|{aspect}|summary", account.id, home)
     found.snapshots(
         view,
         ACCOUNT,
         lambda body: judged(
-            account_resource(body["account"]),
+            root_resource(body["account"]),
             body["summary"].get("AccountMFAEnabled") == 1,
             body["summary"].get("AccountAccessKeysPresent") == 1,
             "summary",
@@ -102,9 +103,7 @@ def timelines(view: EvidenceView, scope: Scope) -> Timelines:
     )
     for entry, row in credential_report_root(view):
         keys = "true" in (row.get("access_key_1_active"), row.get("access_key_2_active"))
-        for seen in judged(
-            account_resource(entry.account or ""), row.get("mfa_active") == "true", keys, "report", home
-        ):
+        for seen in judged(root_resource(entry.account or ""), row.get("mfa_active") == "true", keys, "report", home):
             add_snapshot(found, seen, entry, home)
     return found.events(cloudtrail_logs(view).named(*ROOT_EVENTS, "UpdateAccessKey"), lambda e: from_event(e, home))
 
@@ -115,7 +114,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         aspects.setdefault(row.resource, []).append(row)
     rows: list[Row] = []
     for account in scope.aws.accounts:
-        resource = account_resource(account.id)
+        resource = root_resource(account.id)
         # The summary always answers; a credential report without the root row (AWS always has it) adds nothing.
         parts = [
             Aspect(aspects.get(f"{resource}|{aspect}|{source}", []), None if source == "summary" else True)

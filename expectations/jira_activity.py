@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import great_expectations as gx
@@ -12,7 +13,7 @@ from expectations.dataset import Row, frame
 from expectations.eng_acc_03 import termination
 from expectations.jira_issues import Issue, field_map, jira_issues, stamp
 from expectations.runner import expect, held_throughout
-from expectations.tables import NOT_A_DATE, UNUSABLE, Table, held_rows, in_window, unusable, window_span
+from expectations.tables import NOT_A_DATE, UNUSABLE, Cells, held_rows, in_window, unusable, window_span
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
 from socready.scope import Scope
@@ -80,21 +81,34 @@ class Recurring:
         )
 
 
+@dataclass(frozen=True)
+class Naming:
+    """The tickets that name an item, and those that could name it or someone else (each said in `doubts`)."""
+
+    tickets: list[Issue]
+    doubts: list[str] = field(default_factory=list)
+
+
+def mentioning(tickets: list[Issue], field_id: str | None, column: str) -> Callable[[Cells], Naming]:
+    """Tickets naming an item's `column` value in the mapped field, else in the summary as a whole word."""
+    return lambda cells: Naming([t for t in tickets if t.mentions(field_id, cells.text(column))])
+
+
 def closure_rows(
-    table: Table,
+    items: Iterable[Cells],
     window: Window,
     item: tuple[str, str, str],
-    tickets: list[Issue],
-    field: str | None,
+    naming: Callable[[Cells], Naming],
     mapping: JiraFieldMap,
     sla: timedelta,
 ) -> list[Row]:
-    """`item` = (resource kind, id column, day column). Each item whose day is in W needs a ticket naming it (in
-    `field`, else in the summary) completed within `sla` of the end of that day; the row runs from there until the
-    ticket closed, or until it fell due (or as-of) when none did."""
+    """`item` = (resource kind, id column, day column). Each item whose day is in W needs a ticket naming it
+    completed within `sla` of the end of that day; the row runs from there until the ticket closed, or until it
+    fell due (or as-of) when none did. A ticket that could name someone else too leaves the item without evidence
+    unless another ticket closed in time. Nothing created or closed after as-of counts."""
     kind, key_column, day_column = item
     rows = []
-    for cells in table.cells(window.tz):
+    for cells in items:
         raw = cells.text(day_column)
         if not raw:
             continue
@@ -102,31 +116,38 @@ def closure_rows(
         if parsed is None:
             cells.flag(day_column, NOT_A_DATE)
         if cells.bad:
-            rows.append(unusable(resource, cells.bad, window_span(window), CLOSE_METRICS, (table.sha256,)))
+            rows.append(unusable(resource, cells.bad, window_span(window), CLOSE_METRICS, (cells.table.sha256,)))
             continue
         day, clock = parsed
         if not in_window(day, window):
             continue
-        mine = [t for t in tickets if t.mentions(field, cells.text(key_column))]
+        named = naming(cells)
+        mine = [t for t in named.tickets if t.created <= window.as_of]
         closed = sorted(
-            ((at, t) for t in mine if (at := t.completed(mapping)) and at >= clock - LOOKBACK), key=lambda p: p[0]
+            ((at, t) for t in mine if (at := t.completed(mapping)) and clock - LOOKBACK <= at <= window.as_of),
+            key=lambda p: p[0],
         )
+        evidence = (cells.table.sha256, *(sha for t in mine for sha in t.evidence))
+        due = max(min(clock + sla, window.as_of), clock)
+        if named.doubts and not (closed and closed[0][0] <= clock + sla):
+            seen = f"last day {day}; {'; '.join(named.doubts)}"
+            rows.append(Row(resource, clock, due, seen, dict.fromkeys(CLOSE_METRICS), evidence))
+            continue
         if closed:
             at, ticket = closed[0]
             seen, until = f"{ticket.key} closed {stamp(at)}", max(at, clock)
         else:
-            named = cells.text(key_column)
-            seen = f"{', '.join(t.key for t in mine)} not closed" if mine else f"no ticket names {named}"
-            at, until = window.as_of, max(min(clock + sla, window.as_of), clock)
+            wanted = cells.text(key_column)
+            seen = f"{', '.join(t.key for t in mine)} not closed" if mine else f"no ticket names {wanted}"
+            at, until = window.as_of, due
         hours = max(0.0, (at - clock).total_seconds() / 3600)
-        evidence = (table.sha256, *(sha for t in mine for sha in t.evidence))
         rows.append(Row(resource, clock, until, f"last day {day}; {seen}", {"hours_to_close": hours}, evidence))
     return rows
 
 
-def closure_suite(sla_hours: float, reason: str) -> list[gx.expectations.Expectation]:
+def closure_suite(sla_hours: float, reason: str, unclear: str = UNUSABLE) -> list[gx.expectations.Expectation]:
     return [
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_close"), "coverage", UNUSABLE),
+        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_close"), "coverage", unclear),
         expect(
             gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_close", min_value=0, max_value=sla_hours),
             "exception",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from expectations.dataset import frame
 from expectations.runner import held_throughout
-from expectations.tables import COMPLIANT, UNUSABLE, Cells, StartCheck, checked_by_start, load_table
+from expectations.tables import COMPLIANT, UNUSABLE, Cells, StartCheck, checked_by_start, load_table, start_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -25,7 +25,8 @@ def untiered(cells: Cells) -> str | None:
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, [CHECK.key, "tier", CHECK.start, CHECK.done])
-    return frame(checked_by_start(register, window, CHECK, untiered), METRICS)
+    rows = checked_by_start(register.cells(window.tz), window, CHECK, untiered)
+    return frame(rows, METRICS, start_inventory(register, window, CHECK))
 
 
 def suite(params: dict) -> list[gx.expectations.Expectation]:

@@ -8,7 +8,7 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import frame
-from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite
+from expectations.jira_activity import CLOSE_METRICS, closure_rows, closure_suite, mentioning
 from expectations.jira_issues import field_map, jira_issues
 from expectations.tables import load_table
 from socready.evidence.view import EvidenceView
@@ -28,7 +28,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     register = load_table(view, REGISTER, scope.files.vendor_register, ["vendor", "offboarded"])
     sla = timedelta(days=float(params.get("sla_days", 30)))
     item = ("vendor", "vendor", "offboarded")
-    rows = closure_rows(register, window, item, jira_issues(view, SOURCE, window), mapping.vendor, mapping, sla)
+    naming = mentioning(jira_issues(view, SOURCE, window), mapping.vendor, "vendor")
+    rows = closure_rows(register.cells(window.tz), window, item, naming, mapping, sla)
     return frame(rows, METRICS)
 
 

@@ -1,29 +1,41 @@
 """RDS DB instances over the window, judged on one setting: Config items, CloudTrail events and snapshots.
 
-"Production" databases are those tagged `<production_tag_key>=<production_tag_value>` (control parameters,
-default environment=production) in any snapshot, Config item or CreateDBInstance/AddTagsToResource event of
-the window: a database tagged production at any time counts as production for the whole window.
+Production databases are those the scope's `aws.production` names: every instance in a listed account, and any
+carrying one of its tags in a snapshot, Config item or CreateDBInstance/AddTagsToResource event of the window (a
+database tagged production at any time counts as production for the whole window). An instance whose tag is a
+near miss (`tag_match: exact`) is no evidence, never silently left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from expectations.aws_state import Seen, Timelines, pick, tag_value
+import great_expectations as gx
+import pandas as pd
+
+from expectations.aws_state import Seen, Timelines, pick, production_rule, production_tag, unread_places
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
-from expectations.dataset import Row
+from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
+from expectations.runner import expect, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
+from socready.scope.models import ProductionSpec
 from socready.window import Window
 
 SOURCE = "aws.rds.instances"
 CONFIG_TYPE = "AWS::RDS::DBInstance"
 EVENTS = ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance")
 TAG_EVENTS = ("CreateDBInstance", "AddTagsToResource")
+PRODUCTION_METRICS = {"compliant": "boolean", "production": "boolean"}
+UNKNOWN = {"compliant": None, "production": None}
+NEAR_MISS = (
+    "A tag of this database equals an aws.production tag only when case and spaces are ignored "
+    "(tag_match: exact): whether it is production is not known."
+)
 
 
 @dataclass(frozen=True)
@@ -84,31 +96,85 @@ def timelines(view: EvidenceView, setting: Setting) -> Timelines:
     )
 
 
-def production(view: EvidenceView, params: dict) -> set[str]:
-    """ARNs of instances the evidence shows tagged as production at some time."""
-    key, wanted = params.get("production_tag_key", "environment"), params.get("production_tag_value", "production")
-    found = {
-        instance["DBInstanceArn"]
-        for entry in [*view.earlier_entries(SOURCE), *view.entries(SOURCE)]
-        for instance in view.read_json(entry).get("instances", [])
-        if tag_value(instance.get("TagList"), key) == wanted
-    }
-    found |= {
-        item_arn(i)
-        for i in config_items(view, CONFIG_TYPE)
-        if tag_value(pick(i.configuration, "tagList"), key) == wanted
-    }
+@dataclass(frozen=True)
+class Production:
+    """Which instances the scope's `aws.production` makes production, by account or by a tag the evidence shows."""
+
+    spec: ProductionSpec
+    tagged: dict[str, str]  # ARN -> the production tag it carried
+    near: dict[str, str]  # ARN -> a tag equal to a production one only when case and spaces are ignored
+
+    def __contains__(self, arn: str) -> bool:
+        return arn in self.tagged or arn.split(":")[4] in self.spec.accounts
+
+    def near_miss(self, arn: str) -> str | None:
+        return None if arn in self else self.near.get(arn)
+
+
+def tag_sightings(view: EvidenceView) -> Iterator[tuple[str, object]]:
+    """(ARN, tags) from every snapshot, Config item and CreateDBInstance/AddTagsToResource event."""
+    for entry in [*view.earlier_entries(SOURCE), *view.entries(SOURCE)]:
+        for instance in view.read_json(entry).get("instances", []):
+            yield instance["DBInstanceArn"], instance.get("TagList")
+    for item in config_items(view, CONFIG_TYPE):
+        yield item_arn(item), pick(item.configuration, "tagList")
     for event in cloudtrail_logs(view).named(*TAG_EVENTS):
-        if tag_value(pick(event.parameters, "tags"), key) == wanted:
-            found.add(
-                str(pick(event.parameters, "resourceName")) if event.name == "AddTagsToResource" else event_arn(event)
-            )
-    return found
+        arn = str(pick(event.parameters, "resourceName")) if event.name == "AddTagsToResource" else event_arn(event)
+        yield arn, pick(event.parameters, "tags")
 
 
-def production_rows(view: EvidenceView, scope: Scope, window: Window, params: dict, setting: Setting) -> list[Row]:
-    """Rows of `setting` for every production instance in scope."""
-    chosen = production(view, params)
-    return timelines(view, setting).rows(
-        scope, window, blind=blind_intervals(view, scope, window), keep=chosen.__contains__
+def production(view: EvidenceView, scope: Scope) -> Production:
+    spec = scope.aws.production
+    tagged: dict[str, str] = {}
+    near: dict[str, str] = {}
+    for arn, tags in tag_sightings(view):
+        match, miss = production_tag(tags, spec)
+        if match:
+            tagged.setdefault(arn, match)
+        elif miss:
+            near.setdefault(arn, miss)
+    return Production(spec, tagged, near)
+
+
+@dataclass(frozen=True)
+class ProductionRows:
+    chosen: Production
+    rows: list[Row]  # the production instances' rows of the setting
+    near_misses: list[Row]  # no-evidence rows over each near miss's lifetime
+    inventory: Inventory  # the instances in scope, from which the production ones were chosen
+
+    def dataset(self, rows: list[Row] | None = None) -> pd.DataFrame:
+        """The frame of `rows` (default: the setting's rows; BCK-01 passes rows judged on more) and the near misses."""
+        chosen = [replace(r, metrics={**r.metrics, "production": True}) for r in (self.rows if rows is None else rows)]
+        return frame(chosen + self.near_misses, PRODUCTION_METRICS, self.inventory)
+
+
+def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: Setting) -> ProductionRows:
+    """Rows of `setting` for every production instance in scope, the near misses, and the inventory that states
+    an empty population: every instance of the scope's accounts and regions in the window, and any of those
+    not read."""
+    chosen = production(view, scope)
+    rows = timelines(view, setting).rows(scope, window, blind=blind_intervals(view, scope, window))
+    # A near miss's setting is not judged: the database may not be production at all.
+    unsure = "production only if case and spaces are ignored"
+    near = [
+        Row(r.resource, r.start, r.end, f"tagged {tag}: {unsure}", UNKNOWN, r.evidence)
+        for r in rows
+        if (tag := chosen.near_miss(r.resource))
+    ]
+    instances = len({r.resource for r in rows})
+    read = len({(e.account, e.region) for e in view.entries(SOURCE)})
+    empty = (
+        f"0 of {instances} RDS instances in scope are production ({production_rule(chosen.spec)}); "
+        f"{SOURCE} was read in every in-scope account and region ({read})."
     )
+    inventory = Inventory(empty, unread_places(view, scope, SOURCE))
+    return ProductionRows(chosen, [r for r in rows if r.resource in chosen], near, inventory)
+
+
+def production_suite(coverage_reason: str, exception_reason: str) -> list[gx.expectations.Expectation]:
+    """The suite of a production-database setting; a near miss's reason comes last, so it names those rows."""
+    return [
+        *held_throughout("compliant", coverage_reason, exception_reason),
+        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="production"), "coverage", NEAR_MISS),
+    ]

@@ -6,7 +6,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import PurePosixPath
@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from expectations.dataset import Row
+from expectations.dataset import Inventory, Row
+from expectations.people import Directory
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval, clip, intersect, subtract
 from socready.scope import Scope
-from socready.scope.models import FileSource
+from socready.scope.models import EXPORT_COLUMNS, FileSource
 from socready.window import Window
 
 ROSTER = "file.hr_roster"
@@ -164,6 +165,8 @@ def load_table(
     view: EvidenceView, source: str, spec: FileSource | None, columns: list[str], optional: tuple[str, ...] = ()
 ) -> Table:
     """The export's rows with the mapped columns; a missing export or column makes the evidence unusable."""
+    if undeclared := {*columns, *optional} - set(EXPORT_COLUMNS[source.removeprefix("file.")]):
+        raise ValueError(f"{source} has no socready columns {sorted(undeclared)}; declare them in EXPORT_COLUMNS")
     entries = view.entries(source)
     if spec is None or not entries:
         raise EvidenceUnusable(f"{source} was not collected")
@@ -235,6 +238,18 @@ def active_span(first: date | None, last: date | None, window: Window) -> Interv
     return spans[0] if spans else None
 
 
+def row_inventory(table: Table, window: Window, joins: str) -> Inventory:
+    """An export read in full is the inventory of its population; `joins` says how a row belongs to it."""
+    days_read = f"{window.start} to {last_day(window)}"
+    return Inventory(
+        f"0 of {len(table.rows)} rows of {table.file} ({table.source}) {joins} in the window ({days_read})."
+    )
+
+
+def termination_inventory(table: Table, window: Window) -> Inventory:
+    return row_inventory(table, window, "have a termination day")
+
+
 def window_span(window: Window) -> Interval:
     return window.start_utc, window.evaluated_end_utc
 
@@ -271,25 +286,32 @@ class StartCheck:
     started: str = "start"
 
 
+def start_inventory(table: Table, window: Window, check: StartCheck) -> Inventory:
+    return row_inventory(table, window, f"have a {check.started} day")
+
+
 def checked_by_start(
-    table: Table, window: Window, check: StartCheck, precondition: Callable[[Cells], str | None] = lambda cells: None
+    items: Iterable[Cells],
+    window: Window,
+    check: StartCheck,
+    precondition: Callable[[Cells], str | None] = lambda cells: None,
 ) -> list[Row]:
     """Local days are compared, so anything done on the start day counts. A miss is an exception from the start
     day until the day it was done (or as-of); `precondition` names another unmet requirement, if any."""
     rows = []
-    for cells in table.cells(window.tz):
+    for cells in items:
         resource = cells.key(check.key, check.kind)
         start = cells.day(check.start, required=True)
         if start is not None and not in_window(start, window):
             continue
         done, unmet = cells.day(check.done), precondition(cells)
         if cells.bad:
-            rows.append(unusable(resource, cells.bad, window_span(window), COMPLIANT, (table.sha256,)))
+            rows.append(unusable(resource, cells.bad, window_span(window), COMPLIANT, (cells.table.sha256,)))
             continue
         started = f"{check.started} {start}"
         if unmet is None and done is not None and done <= start:
             seen = f"{check.what} {done}, {started}"
-            rows.append(Row(resource, *days(start, start, window.tz), seen, {"compliant": True}, (table.sha256,)))
+            rows.append(Row(resource, *days(start, start, window.tz), seen, {"compliant": True}, (cells.table.sha256,)))
             continue
         began = midnight(start, window.tz)
         until = min(midnight(done, window.tz), window.as_of) if done and unmet is None else window.as_of
@@ -299,7 +321,7 @@ def checked_by_start(
             seen = f"{check.what} {done}, after {started}"
         else:
             seen = f"no {check.what} on record, {started}"
-        rows.append(Row(resource, began, max(until, began), seen, {"compliant": False}, (table.sha256,)))
+        rows.append(Row(resource, began, max(until, began), seen, {"compliant": False}, (cells.table.sha256,)))
     return rows
 
 
@@ -313,15 +335,19 @@ class Employee:
 @dataclass(frozen=True)
 class Workforce:
     roster: Table
+    directory: Directory
     employees: list[Employee]  # everyone employed on some day of the evaluated window
     unreadable: dict[str, list[BadRow]]  # roster rows that may belong to the window but could not be used
 
 
 def workforce(view: EvidenceView, scope: Scope, window: Window) -> Workforce:
     """Who was employed in W, from the HR roster's start and termination (last working) days."""
-    roster = load_table(view, ROSTER, scope.files.hr_roster, ["employee_id", "start_date", "termination_date"])
+    roster = load_table(
+        view, ROSTER, scope.files.hr_roster, ["employee_id", "start_date", "termination_date"], ("email",)
+    )
+    directory = Directory(roster, window.tz)
     employees, unreadable = [], {}
-    for cells in roster.cells(window.tz):
+    for cells in directory.items:
         resource = cells.key("employee_id", "employee")
         start, last = cells.day("start_date", required=True), cells.day("termination_date")
         span = active_span(start, last, window) if start else None
@@ -329,7 +355,7 @@ def workforce(view: EvidenceView, scope: Scope, window: Window) -> Workforce:
             unreadable[resource] = cells.bad
         elif span and not cells.bad:
             employees.append(Employee(resource, start, span))
-    return Workforce(roster, employees, unreadable)
+    return Workforce(roster, directory, employees, unreadable)
 
 
 @dataclass(frozen=True)
@@ -349,10 +375,11 @@ def staffed(
     read: Callable[[Cells], T | None],
     metrics: dict[str, str],
 ) -> Staffed[T]:
-    """Joins an export to the roster by `employee_id`; `read` gives a row's record (None: not relevant).
+    """Joins an export to the roster: its `employee_id` column may hold the employee id or the work e-mail (the
+    roster's `email`); `read` gives a row's record (None: not relevant).
 
-    A person with an unusable row is not evaluated; a row without an employee id could be anyone's, so it is
-    reported on its own. Rows of people not employed in W are not read further.
+    A person with an unusable row is not evaluated; a row without a person, or naming two, could be anyone's, so
+    it is reported on its own. Rows of people not employed in W are not read further.
     """
     staff = workforce(view, scope, window)
     table = load_table(view, *export)
@@ -361,8 +388,15 @@ def staffed(
     bad: dict[str, list[BadRow]] = defaultdict(list)
     unread = dict(staff.unreadable)
     for cells in table.cells(window.tz):
-        resource, record = cells.key("employee_id", "employee"), read(cells)
-        if not cells.text("employee_id"):
+        named = cells.text("employee_id")
+        match = staff.directory.find(named, ("employee_id", "email"))
+        if match.ambiguous:
+            cells.flag("employee_id", f"could name {match.candidates()}")
+            resource = f"employee/{table.file} row {cells.row.number}"
+        else:
+            resource = match.one.resource if match.one else cells.key("employee_id", "employee")
+        record = read(cells)
+        if not named or match.ambiguous:
             unread[resource] = cells.bad
         elif cells.bad:
             bad[resource] += cells.bad

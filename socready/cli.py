@@ -14,6 +14,7 @@ from socready.advisor.prompt import add_answer_arguments, collect_profile
 from socready.advisor.render import render
 from socready.advisor.rules import recommend
 from socready.advisor.scope_writer import write_scope
+from socready.applicability import check_control_settings
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
 from socready.evidence import open_store
@@ -55,12 +56,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     scope = load_scope(Path(args.path))
-    catalog = load_catalog()
-    unknown = sorted({e.control for e in scope.exceptions} | set(scope.controls) - set(catalog))
-    if unknown:
-        raise SocreadyError(
-            f"{args.path}: unknown control ids {unknown} in exceptions/controls; see `socready controls`"
-        )
+    check_control_settings(load_catalog(), scope, args.path)
     window = scope.window
     print(
         f"{args.path}: valid. {scope.organization}, SOC 2 {scope.report.type}, {', '.join(scope.categories)}; "
@@ -95,6 +91,7 @@ def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: st
     from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
 
     scope = load_scope(scope_path)
+    check_control_settings(load_catalog(), scope, str(scope_path))  # before Prefect starts: a typo fails fast
     paths = readiness(
         str(scope_path.resolve()),
         as_of=parse_as_of(as_of, scope),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from socready.applicability import plan_assessments
+from socready.applicability import Assessment, plan_assessments
 from socready.assess import assess_control
 from socready.catalog import load_catalog
 from socready.collect import collect
@@ -52,13 +52,18 @@ def window_of(scope: Scope, as_of: datetime | None = None) -> Window:
     return Window(spec.start, spec.end, spec.timezone, as_of or closed + timedelta(days=1))
 
 
-def run_control(scope: Scope, control_id: str, as_of: datetime | None = None) -> ControlResult:
-    """Collect what the control needs (over HTTP for AWS) into the scope's store, then assess it through GX."""
+def collected(scope: Scope, control_id: str, as_of: datetime | None = None) -> tuple[Assessment, Window, EvidenceView]:
+    """Collect what the control needs (over HTTP for AWS) into the scope's store: its plan, window and evidence."""
     plan = next(p for p in plan_assessments(load_catalog(), scope) if p.control.id == control_id)
     window = window_of(scope, as_of)
     store = open_store(scope.evidence_store)
-    manifest = collect(scope, window, store, list(plan.control.evidence))
-    return assess_control(plan, scope, window, EvidenceView(store, manifest), store)
+    return plan, window, EvidenceView(store, collect(scope, window, store, list(plan.control.evidence)))
+
+
+def run_control(scope: Scope, control_id: str, as_of: datetime | None = None) -> ControlResult:
+    """Collect what the control needs, then assess it through GX."""
+    plan, window, view = collected(scope, control_id, as_of)
+    return assess_control(plan, scope, window, view, view.store)
 
 
 def local_midnight(day: date, tz: str = WINDOW["timezone"]) -> datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from connectors.registry import COLLECTORS
@@ -9,6 +11,7 @@ from expectations.registry import has_suite
 from socready.catalog import load_catalog
 from socready.catalog.criteria import ALL_CRITERIA, CATEGORY_OF
 from socready.catalog.loader import load_catalog_from
+from socready.catalog.parameters_doc import END, START, parameters_table, with_table
 from socready.errors import CatalogError
 from socready.evidence.sources import SOURCES
 
@@ -47,6 +50,7 @@ def test_builtin_catalog_controls_have_suites_and_collectors():
         (("aws.cloudtrail.trails", "aws.nope"), "unknown evidence sources"),
         (("kind: state", "kind: sometimes"), "kind"),
         (("severity:", "optional_evidence: [aws.cloudtrail.logs]\nseverity:"), "must also be listed under evidence"),
+        (("severity:", "parameters: {a: 1}\nparameter_help: {b: x}\nseverity:"), r"parameter_help names \['b'\]"),
     ],
 )
 def test_invalid_entry_fails_fast_naming_the_file(tmp_path, change, message):
@@ -60,3 +64,20 @@ def test_file_name_must_match_id(tmp_path):
     (tmp_path / "ENG-LOG-02.yaml").write_text(ENTRY)
     with pytest.raises(CatalogError, match="file name must equal"):
         load_catalog_from(tmp_path)
+
+
+def test_every_parameter_is_explained_and_the_scope_docs_table_is_the_catalogs():
+    catalog = load_catalog()
+    unexplained = [
+        f"{c.id}.{name}" for c in catalog.values() for name in c.parameters if not c.parameter_help.get(name)
+    ]
+    assert unexplained == []
+    document = (Path(__file__).parents[1] / "docs" / "scope.md").read_text(encoding="utf-8")
+    table = parameters_table(catalog)
+    assert document == with_table(document, table), (
+        "regenerate: python -m socready.catalog.parameters_doc docs/scope.md"
+    )
+    assert "| ENG-IAM-05 | `max_key_age_days` | integer | `90` |" in table
+    assert "| ENG-BCK-01 | `min_backup_day_share` | number | `0.99` |" in table
+    assert "| ENG-IAM-04 | `require_symbols` | true/false | `true` |" in table
+    assert document.count(START) == document.count(END) == 1

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from socready.applicability import plan_assessments
+from socready.catalog import load_catalog
 from socready.cli import main
 from socready.errors import ScopeError
 from socready.scope import load_scope, scope_from_text
+from socready.scope.models import EXPORT_COLUMNS
 
 STARTER = files("socready.scope").joinpath("starter.yaml").read_text(encoding="utf-8")
 MINIMAL = "organization: Acme\nwindow: {start: 2026-01-01, end: 2026-06-30, timezone: Europe/Berlin}\n"
@@ -94,3 +97,120 @@ def test_cli_check_rejects_unknown_control_ids(tmp_path, capsys):
     path.write_text(MINIMAL + "controls: {ENG-XYZ-99: {parameters: {a: 1}}}\n")
     assert main(["check", str(path)]) == 2
     assert "ENG-XYZ-99" in capsys.readouterr().err
+
+
+def test_cli_check_rejects_an_unknown_export_column_naming_section_key_and_known_keys(tmp_path, capsys):
+    path = Path(tmp_path / "socready.yaml")
+    roster = "files: {hr_roster: {path: roster.csv, columns: {employee_id: Staff ID, emial: Work Email}}}\n"
+    path.write_text(MINIMAL + roster)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "files.hr_roster.columns: unknown socready column(s) emial; known: employee_id, start_date, " in err
+    assert "email, full_name, iam_user, jira_user" in err
+
+
+@pytest.mark.parametrize("export", ["hr_roster", "vendor_register", "training", "policy_acknowledgements"])
+def test_every_declared_export_column_may_be_mapped(export):
+    columns = ", ".join(f"{name}: Header {n}" for n, name in enumerate(EXPORT_COLUMNS[export]))
+    scope = scope_from_text(MINIMAL + f"files: {{{export}: {{path: x.csv, columns: {{{columns}}}}}}}\n")
+    assert set(getattr(scope.files, export).columns) == set(EXPORT_COLUMNS[export])
+
+
+def test_production_defaults_to_the_environment_tag_matched_regardless_of_case():
+    production = scope_from_text(MINIMAL + AWS.format("name: prod")).aws.production
+    assert (production.accounts, production.tags, production.tag_match) == (
+        [],
+        {"environment": ["production"]},
+        "case_insensitive",
+    )
+
+
+def test_starter_production_lines_uncommented_are_valid(tmp_path):
+    text = STARTER.replace("  # production:", "  production:")
+    for key in ("accounts", "tags", "tag_match"):
+        text = text.replace(f"  #   {key}:", f"    {key}:")
+    production = scope_from_text(text, base=tmp_path).aws.production
+    assert production.accounts == ["123456789012"]
+    assert production.tags == {"environment": ["production", "prod"]}
+    assert production.tag_match == "case_insensitive"
+
+
+def test_production_accounts_tags_and_exact_matching(tmp_path):
+    text = MINIMAL + (
+        'aws: {accounts: [{id: "123456789012"}], regions: [us-east-1], production: {accounts: ["123456789012"], '
+        "tags: {Environment: [Production, prod], tier: [critical]}, tag_match: exact}}\n"
+    )
+    production = scope_from_text(text).aws.production
+    assert production.accounts == ["123456789012"]
+    assert production.tags == {"Environment": ["Production", "prod"], "tier": ["critical"]}
+    assert production.tag_match == "exact"
+
+
+@pytest.mark.parametrize(
+    ("setting", "field", "hint"),
+    [
+        ("{tag_match: loose}", "aws.production.tag_match", "allowed values"),
+        ("{accounts: [12345]}", "aws.production.accounts", "12 digits"),
+        ("{tag: {environment: [production]}}", "aws.production.tag", "check its spelling"),
+    ],
+)
+def test_invalid_production_setting_is_named(tmp_path, setting, field, hint):
+    path = tmp_path / "socready.yaml"
+    path.write_text(
+        MINIMAL + 'aws: {accounts: [{id: "123456789012"}], regions: [us-east-1], production: ' + setting + "}\n"
+    )
+    with pytest.raises(ScopeError) as error:
+        load_scope(path)
+    assert field in str(error.value) and hint in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("controls", "named"),
+    [
+        (
+            "{ENG-IAM-05: {parameters: {max_age_day: 90}}}",
+            "controls.ENG-IAM-05.parameters.max_age_day: ENG-IAM-05 has no parameter 'max_age_day'; "
+            "its parameters: max_key_age_days",
+        ),
+        (
+            '{ENG-ACC-03: {parameters: {sla_hours: "abc"}}}',
+            "controls.ENG-ACC-03.parameters.sla_hours: 'abc' is not a whole number (default 24)",
+        ),
+        ("{ENG-IAM-04: {parameters: {require_symbols: 1}}}", "require_symbols: 1 is not true or false"),
+        ("{ENG-IAM-05: {parameters: {max_key_age_days: 9.5}}}", "max_key_age_days: 9.5 is not a whole number"),
+        ("{ENG-XYZ-99: {parameters: {a: 1}}}", "controls.ENG-XYZ-99: unknown control id"),
+    ],
+)
+def test_cli_check_rejects_unknown_and_mistyped_control_settings(tmp_path, capsys, controls, named):
+    path = Path(tmp_path / "socready.yaml")
+    path.write_text(MINIMAL + f"controls: {controls}\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert named in err and str(path) in err and "Traceback" not in err
+
+
+def test_cli_check_rejects_an_exception_for_an_unknown_control(tmp_path, capsys):
+    path = Path(tmp_path / "socready.yaml")
+    exception = "{control: ENG-IAM-99, resource: '*', reason: r, approver: a, expires: 2027-01-01}"
+    path.write_text(MINIMAL + f"exceptions: [{exception}]\n")
+    assert main(["check", str(path)]) == 2
+    assert "exceptions[0].control: unknown control id 'ENG-IAM-99'" in capsys.readouterr().err
+
+
+def test_parameters_of_the_catalog_types_pass_check_and_run_planning(tmp_path, capsys):
+    """A float parameter takes a whole number; a string one a quoted value; the override reaches the plan."""
+    path = Path(tmp_path / "socready.yaml")
+    path.write_text(
+        MINIMAL + "controls: {ENG-BCK-01: {parameters: {min_backup_day_share: 1, min_retention_days: 14}}, "
+        'HR-03: {parameters: {policy_version: "2026.1"}}, ENG-IAM-04: {parameters: {require_symbols: false}}}\n'
+    )
+    assert main(["check", str(path)]) == 0
+    plans = {p.control.id: p for p in plan_assessments(load_catalog(), load_scope(path))}
+    assert plans["ENG-BCK-01"].parameters == {"min_retention_days": 14, "min_backup_day_share": 1}
+    assert plans["ENG-IAM-04"].parameters["require_symbols"] is False
+
+
+def test_run_planning_rejects_a_misspelled_parameter(tmp_path):
+    scope = scope_from_text(MINIMAL + "controls: {HR-05: {parameters: {sla_hour: 48}}}\n")
+    with pytest.raises(ScopeError, match=r"controls\.HR-05\.parameters\.sla_hour: HR-05 has no parameter"):
+        plan_assessments(load_catalog(), scope)

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import great_expectations as gx
 
-from expectations.dataset import Row, frame
+from expectations.dataset import Inventory, Row, frame
 from expectations.runner import expect, validate
 from socready.catalog import load_catalog
 from socready.evidence import CollectionFailure
-from socready.readiness.model import ControlResult
+from socready.readiness.model import ControlResult, EvidenceRef
 from socready.readiness.score import criteria_status, earliest_type2_close, rollup, tally
 from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
 from socready.report.build import blocking_controls
@@ -29,9 +29,15 @@ def at(month: int, day: int) -> datetime:
     return datetime(2026, month, day, tzinfo=UTC)
 
 
-def verdict(rows: list[Row], window: Window = CLOSED, acceptances: list[AcceptedException] = ()) -> ControlResult:
-    df = frame(rows, {"ok": "boolean"})
-    return decide(CONTROL, df, validate(CONTROL.id, df, SUITE), window, list(acceptances), [])
+def verdict(
+    rows: list[Row],
+    window: Window = CLOSED,
+    acceptances: list[AcceptedException] = (),
+    inventory: Inventory | None = None,
+    evidence: list[EvidenceRef] = (),
+) -> ControlResult:
+    df = frame(rows, {"ok": "boolean"}, inventory)
+    return decide(CONTROL, df, validate(CONTROL.id, df, SUITE), window, list(acceptances), list(evidence))
 
 
 def row(resource: str, start: datetime, end: datetime, ok: bool | None) -> Row:
@@ -95,10 +101,35 @@ def test_accepted_exception_applies_until_it_expires():
     assert other_control.status == "exception"
 
 
-def test_empty_population_operates_and_says_why():
-    result = verdict([])
-    assert (result.status, result.population, result.coverage) == ("operating", 0, 1.0)
-    assert "empty" in result.reason and CONTROL.evidence[0] in result.reason
+def test_empty_population_with_a_complete_inventory_operates_with_its_statement():
+    statement = "0 of 3 RDS instances in scope are production (tagged environment=production)."
+    result = verdict([], inventory=Inventory(statement))
+    assert (result.status, result.population, result.coverage, result.reason) == ("operating", 0, 1.0, statement)
+    assert result.clean_since == date(2026, 5, 1)
+
+
+def test_incomplete_inventory_is_no_evidence_empty_or_not():
+    inventory = Inventory("0 of 1 RDS instances in scope are production.", ("aws.rds.instances in 1/eu-west-1",))
+    for rows in ([], [row("a", at(5, 1), at(11, 1), True)]):
+        result = verdict(rows, inventory=inventory)
+        assert (result.status, result.clean_since, result.coverage) == ("no_evidence", None, 0.0)
+        assert result.reason == "The inventory is incomplete: aws.rds.instances in 1/eu-west-1 not read."
+    failing = verdict([row("a", at(5, 1), at(11, 1), False)], inventory=inventory)
+    assert failing.status == "exception"  # a seen failure is reported, whatever was not read
+
+
+def test_empty_population_without_an_inventory_needs_its_source_read():
+    read = [EvidenceRef(source=CONTROL.evidence[0], sha256="a" * 64), EvidenceRef(source="other", sha256="b" * 64)]
+    shown = verdict([], evidence=read)
+    assert (shown.status, shown.population, shown.coverage) == ("operating", 0, 1.0)
+    assert shown.reason == (
+        f"The population for the window is empty, as {CONTROL.evidence[0]} shows (1 evidence objects read)."
+    )
+    unread = verdict([], evidence=read[1:])
+    assert (unread.status, unread.clean_since) == ("no_evidence", None)
+    assert (
+        unread.reason == f"The population is empty, and no {CONTROL.evidence[0]} evidence was read to show that it is."
+    )
 
 
 def test_open_window_marks_unfinished_exception_ongoing():

@@ -7,6 +7,7 @@ from fnmatch import fnmatchcase
 
 import pandas as pd
 
+from expectations.dataset import Inventory, inventory_of
 from expectations.runner import SuiteOutcome
 from socready.catalog import Control
 from socready.evidence import CollectionFailure
@@ -119,21 +120,27 @@ def decide(
         approver, lapsed = _accepted_by(item, control, acceptances, today)
         expired.update(lapsed)
         (accepted if approver else exceptions).append(item.model_copy(update={"accepted_by": approver}))
+    inventory = inventory_of(df)
+    unread = inventory.unread if inventory else ()
     if exceptions:
         status, reason = "exception", " ".join(dict.fromkeys(e.reason for e in exceptions))
-    elif gaps:
-        status, reason = "no_evidence", " ".join(dict.fromkeys(g.reason for g in gaps))
+    elif gaps or unread:
+        incomplete = [f"The inventory is incomplete: {', '.join(unread)} not read."] if unread else []
+        status, reason = "no_evidence", " ".join(dict.fromkeys([*(g.reason for g in gaps), *incomplete]))
     elif df.empty:
-        status, reason = "operating", f"The population for the window is empty, as {control.evidence[0]} shows."
+        status, reason = empty_population(control, inventory, evidence)
     else:
         status, reason = "operating", "Evidence covers the whole window with no exception."
     last_break = max((i.end for i in [*exceptions, *gaps]), default=window.start_utc)
+    # No evidence without gap intervals, or with part of the inventory unread, is a whole-window unknown (an
+    # unproven population): no clean-since date, no coverage.
+    unknown = status == "no_evidence" and (bool(unread) or not gaps)
     return ControlResult(
         **_base(control, evidence),
         status=status,
         reason=reason,
-        clean_since=window.local_date(last_break),
-        coverage=_coverage(df, coverage_rows, control.kind),
+        clean_since=None if unknown else window.local_date(last_break),
+        coverage=0.0 if unknown else _coverage(df, coverage_rows, control.kind),
         population=_population(df, control.kind),
         exceptions=exceptions,
         accepted_exceptions=accepted,
@@ -142,6 +149,18 @@ def decide(
         coverage_gaps=gaps,
         holds_today=not any(i.end >= end for i in [*exceptions, *gaps]),
     )
+
+
+def empty_population(control: Control, inventory: Inventory | None, evidence: list[EvidenceRef]) -> tuple[str, str]:
+    """An empty population passes only when the evidence proves it: the builder's complete inventory states it,
+    else the control's primary source must have been read (an evidence object, without a failure)."""
+    if inventory is not None:
+        return "operating", inventory.empty
+    source = control.evidence[0]
+    read = sum(1 for e in evidence if e.source == source)
+    if not read:
+        return "no_evidence", f"The population is empty, and no {source} evidence was read to show that it is."
+    return "operating", f"The population for the window is empty, as {source} shows ({read} evidence objects read)."
 
 
 def _coverage(df: pd.DataFrame, coverage_rows: dict[int, str], kind: str) -> float:

@@ -76,7 +76,7 @@ CONFIG_BASELINE = utc(4, 20)  # Config's record of each resource before the wind
 
 PLANTED = {
     ("ENG-ACC-03", "employee/E1004"),
-    ("ENG-IAM-01", f"account/{STAGING}"),
+    ("ENG-IAM-01", f"account/{STAGING}/root"),
     ("ENG-IAM-02", f"account/{PROD}/user/bilal"),
     *(("ENG-IAM-03", f"account/{STAGING}/root/{t:%Y-%m-%dT%H:%M:%SZ}") for t in (*ROOT_SIGNINS, *ROOT_KEY)),
     ("ENG-IAM-04", f"account/{PROD}"),

@@ -130,6 +130,28 @@ class S3Location(Strict):
         return value
 
 
+class ProductionSpec(Strict):
+    """Which data stores are production: every one in a listed account, and any carrying a listed tag."""
+
+    accounts: list[str] = Field(
+        default_factory=list, description="Account ids whose every data store is production (quote the ids)."
+    )
+    tags: dict[str, list[str]] = Field(
+        default_factory=lambda: {"environment": ["production"]},
+        description="Tag key -> the values that mark a data store production; any one pair suffices.",
+    )
+    tag_match: Literal["case_insensitive", "exact"] = Field(
+        default="case_insensitive",
+        description="case_insensitive: keys and values compared casefolded and trimmed. exact: as written (AWS "
+        "tag keys are case-sensitive); a tag that differs only in case or spaces leaves the store no evidence.",
+    )
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _account_ids(cls, values: object) -> object:
+        return [account_id(v) for v in values] if isinstance(values, list) else values
+
+
 class AwsSpec(Strict):
     accounts: list[AwsAccount] = Field(min_length=1)
     regions: list[str] = Field(min_length=1)
@@ -146,6 +168,9 @@ class AwsSpec(Strict):
     config_history: list[S3Location] = Field(default_factory=list)
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
+    )
+    production: ProductionSpec = Field(
+        default_factory=ProductionSpec, description="Which data stores the production-database controls assess."
     )
 
     @field_validator("config_history")
@@ -363,11 +388,52 @@ class FileSource(Strict):
     columns: dict[str, str] = Field(default_factory=dict, description="socready column -> column in the file.")
 
 
+# Each export's socready columns, the keys `files.<export>.columns` may map; the dataset builders read no others.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "hr_roster": (
+        "employee_id",
+        "start_date",
+        "termination_date",
+        "background_check",
+        "confidentiality_signed",
+        "email",
+        "full_name",
+        "iam_user",
+        "jira_user",
+    ),
+    "vendor_register": (
+        "vendor",
+        "tier",
+        "reviews",
+        "onboarded",
+        "offboarded",
+        "tier_approved",
+        "customer_data",
+        "dpa_signed",
+    ),
+    "training": ("employee_id", "completed"),
+    "policy_acknowledgements": ("employee_id", "policy_version", "acknowledged"),
+}
+
+
 class FilesSpec(Strict):
-    hr_roster: FileSource | None = None
-    vendor_register: FileSource | None = None
+    hr_roster: FileSource | None = Field(default=None, description="HR roster export: one row per person.")
+    vendor_register: FileSource | None = Field(default=None, description="Vendor register export.")
     training: FileSource | None = Field(default=None, description="Security-training completions export.")
     policy_acknowledgements: FileSource | None = Field(default=None, description="Policy acknowledgements export.")
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> FilesSpec:
+        """A misspelt column key would silently fall back to a header of that name: it is an error instead."""
+        problems = [
+            f"files.{export}.columns: unknown socready column(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(EXPORT_COLUMNS[export])}"
+            for export, spec in self
+            if spec is not None and (unknown := set(spec.columns) - set(EXPORT_COLUMNS[export]))
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 def jira_labels(value: list[str]) -> list[str]:

@@ -15,6 +15,12 @@ from botocore.config import Config
 
 from connectors.aws import session as aws_session
 from connectors.aws.session import AwsSessions, shared_models_session
+from socready.applicability import plan_assessments
+from socready.assess import assess_control
+from socready.catalog import load_catalog
+from socready.collect import collect
+from socready.evidence import open_store
+from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
 from socready.sandbox.aws import start_config_recorder
 from socready.sandbox.aws_data import database_config_item
@@ -22,9 +28,9 @@ from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
 from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
-from socready.scope.models import S3Location
+from socready.scope.models import ProductionSpec, S3Location
 from tests.controls.aws_fixtures import BUCKET
-from tests.helpers import make_scope, run_control
+from tests.helpers import make_scope, run_control, window_of
 
 PROD, STAGING, ARCHIVE = "111111111111", "222222222222", "333333333333"  # ARCHIVE holds logs and Config files
 EAST, WEST = "us-east-1", "eu-west-1"
@@ -107,9 +113,15 @@ def prepare(
 
 
 def data_scope(
-    folder, endpoint: str, accounts: Iterable[str] = (PROD,), regions: Iterable[str] = (EAST,), **parameters
+    folder,
+    endpoint: str,
+    accounts: Iterable[str] = (PROD,),
+    regions: Iterable[str] = (EAST,),
+    production: dict | None = None,
+    **parameters,
 ) -> Scope:
-    """`parameters`: control id -> catalog parameter overrides, as a scope's `controls` section sets them."""
+    """`parameters`: control id -> catalog parameter overrides, as a scope's `controls` section sets them;
+    `production`: the scope's `aws.production` (default: its default)."""
     controls = {control: {"parameters": values} for control, values in parameters.items()}
     scope = make_scope(
         folder,
@@ -123,6 +135,7 @@ def data_scope(
         update={
             "cloudtrail_logs": [S3Location(bucket=BUCKET, account=ARCHIVE)],
             "config_history": [S3Location(bucket=CONFIG_BUCKET, account=ARCHIVE)],
+            **({"production": ProductionSpec.model_validate(production)} if production is not None else {}),
         }
     )
     return scope.model_copy(update={"aws": aws})
@@ -135,10 +148,21 @@ def assess(
     accounts: Iterable[str] = (PROD,),
     regions: Iterable[str] = (EAST,),
     parameters: dict | None = None,
+    production: dict | None = None,
     **run,
 ) -> ControlResult:
-    scope = data_scope(folder, endpoint, accounts, regions, **({control: parameters} if parameters else {}))
+    overrides = {control: parameters} if parameters else {}
+    scope = data_scope(folder, endpoint, accounts, regions, production, **overrides)
     return run_control(scope, control, **run)
+
+
+def assess_unread_regions(endpoint: str, folder, control: str, read: list[str], assessed: list[str]) -> ControlResult:
+    """Evidence collected in the `read` regions only, assessed for the `assessed` ones: a partial inventory."""
+    collected, scope = data_scope(folder, endpoint, regions=read), data_scope(folder, endpoint, regions=assessed)
+    plan = next(p for p in plan_assessments(load_catalog(), scope) if p.control.id == control)
+    window, store = window_of(scope), open_store(scope.evidence_store)
+    manifest = collect(collected, window, store, list(plan.control.evidence))
+    return assess_control(plan, scope, window, EvidenceView(store, manifest), store)
 
 
 def exceptions(result: ControlResult) -> list[tuple[str, datetime, datetime, str]]:
@@ -211,9 +235,10 @@ def create_db(
     multi_az: bool = True,
     account: str = PROD,
     region: str = EAST,
+    tags: list[dict] | None = None,
 ) -> str:
-    """An RDS instance (tagged environment=production unless told) -> its ARN."""
-    tags = [{"Key": "environment", "Value": "production" if production else "staging"}]
+    """An RDS instance (tagged environment=production unless told, or with `tags`) -> its ARN."""
+    tags = tags if tags is not None else [{"Key": "environment", "Value": "production" if production else "staging"}]
     return client(endpoint, account, "rds", region).create_db_instance(
         DBInstanceIdentifier=name,
         Engine="postgres",

@@ -20,6 +20,8 @@ ROSTER_COLUMNS = {
     "start_date": "Hire Date",
     "background_check": "Background Check Cleared",
     "confidentiality_signed": "NDA Signed",
+    "email": "Work Email",
+    "full_name": "Legal Name",
 }
 REGISTER_COLUMNS = {
     "vendor": "Supplier",
@@ -52,6 +54,8 @@ class Person:
     started: Day = LONG_AGO
     background_check: Day = None
     confidentiality_signed: Day = None
+    email: str = ""
+    full_name: str = ""
 
 
 Leaver = Person  # ENG-ACC-03's fixtures name roster rows by what they test
@@ -118,6 +122,8 @@ def hr_roster(folder: Path, people: list[Person], drop: str | None = None, xlsx:
             "start_date": p.started,
             "background_check": p.background_check,
             "confidentiality_signed": p.confidentiality_signed,
+            "email": p.email,
+            "full_name": p.full_name,
         }
         for p in people
     ]

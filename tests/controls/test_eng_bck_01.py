@@ -137,8 +137,7 @@ def test_database_no_plan_selects_is_an_exception_on_every_day(aws, tmp_path):
     client(aws, PROD, "rds").add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "tier", "Value": "critical"}])
     prepare(aws)
     back_up(aws, databases=[])
-    production = {"production_tag_key": "tier", "production_tag_value": "critical"}
-    result = assess(aws, tmp_path, "ENG-BCK-01", parameters=production)
+    result = assess(aws, tmp_path, "ENG-BCK-01", production={"tags": {"tier": ["critical"]}})
     value = "no backup plan selects it (no change recorded before); no completed backup job"
     assert exceptions(result) == [(arn, WINDOW_START, WINDOW_END, value)]
 

@@ -100,7 +100,16 @@ def test_no_change_tickets_is_an_empty_population_shown_by_the_search(jira, tmp_
     result = assess(jira, tmp_path)
     assert result.status == "operating"
     assert result.population == 0
-    assert result.reason == "The population for the window is empty, as jira.changes shows."
+    assert result.reason == "0 production changes deployed in the window (jira.changes: 0 tickets read)."
+
+
+def test_tickets_read_but_no_production_change_deployed_states_the_tickets_read(jira, tmp_path):
+    seed_change(jira, DEPLOY, [], environment="Staging")
+    seed_change(jira, None, [])  # not shipped
+    seed_change(jira, datetime(2026, 8, 3, 15, tzinfo=UTC), [])  # shipped after the window
+    result = assess(jira, tmp_path)
+    assert (result.status, result.population) == ("operating", 0)
+    assert result.reason == "0 production changes deployed in the window (jira.changes: 3 tickets read)."
 
 
 def test_an_unassigned_change_cannot_show_who_implemented_it(jira, tmp_path):

@@ -10,6 +10,7 @@ from tests.controls.data_fixtures import (
     WEST,
     WINDOW_END,
     assess,
+    assess_unread_regions,
     at,
     client,
     create_db,
@@ -73,3 +74,14 @@ def test_denied_ebs_setting_read_names_the_permission(aws, tmp_path, monkeypatch
     result = assess(aws, tmp_path, "ENG-ENC-02")
     assert result.status == "no_evidence"
     assert result.collection_errors[0].endswith("grant ec2:GetEbsEncryptionByDefault")
+
+
+def test_a_region_whose_databases_were_not_read_is_no_evidence(aws, tmp_path):
+    """EBS rows of the unread region are no evidence anyway; its RDS instances are unknown, not absent."""
+    prepare(aws, [PROD], [EAST, WEST])
+    encrypt_ebs(aws, [EAST, WEST])
+    create_db(aws, "orders-db")
+    result = assess_unread_regions(aws, tmp_path, "ENG-ENC-02", read=[EAST], assessed=[EAST, WEST])
+    assert (result.status, result.exceptions) == ("no_evidence", [])
+    assert result.reason.endswith(f"The inventory is incomplete: aws.rds.instances in {PROD}/{WEST} not read.")
+    assert [g.resource for g in result.coverage_gaps] == [f"account/{PROD}/region/{WEST}/ebs-default-encryption"]

@@ -44,7 +44,7 @@ def test_root_key_created_and_deleted_is_an_exception_between_the_two(aws, tmp_p
     upload(aws, events)
     result = assess(tmp_path, aws, CONTROL)
     assert result.status == "exception"
-    assert intervals(result) == [(f"account/{PROD}", at(10), at(12), "CreateAccessKey by root")]
+    assert intervals(result) == [(f"account/{PROD}/root", at(10), at(12), "CreateAccessKey by root")]
 
 
 def test_only_the_account_without_root_mfa_is_an_exception(aws, tmp_path):
@@ -52,7 +52,12 @@ def test_only_the_account_without_root_mfa_is_an_exception(aws, tmp_path):
     upload(aws, [], accounts=(PROD, STAGING))
     result = assess(tmp_path, aws, CONTROL, accounts=(PROD, STAGING))
     assert intervals(result) == [
-        (f"account/{STAGING}", WINDOW_START, WINDOW_END, "root MFA off (account summary) (no change recorded before)")
+        (
+            f"account/{STAGING}/root",
+            WINDOW_START,
+            WINDOW_END,
+            "root MFA off (account summary) (no change recorded before)",
+        )
     ]
 
 

@@ -79,7 +79,10 @@ def test_no_hire_in_the_window_is_an_empty_population(tmp_path, outside):
     result = assess(tmp_path, [Person(f"E{i}", started=day) for i, day in enumerate(outside)])
     assert result.status == "operating", result.reason
     assert result.population == 0
-    assert "population for the window is empty" in result.reason and "file.hr_roster" in result.reason
+    assert (
+        result.reason
+        == "0 of 2 rows of hr_roster.csv (file.hr_roster) have a start day in the window (2026-07-01 to 2026-07-31)."
+    )
 
 
 def test_hires_on_the_first_and_last_day_of_the_window_are_in_the_population(tmp_path):
@@ -131,3 +134,21 @@ def test_roster_without_the_background_check_column_is_no_evidence_naming_it(tmp
     result = assess(tmp_path, [Person("E1", started=START)], drop="background_check")
     assert result.status == "no_evidence"
     assert "missing columns background_check (column 'Background Check Cleared')" in result.reason
+
+
+def test_a_repeated_roster_row_is_one_hire_and_a_contradicting_one_is_reported(tmp_path):
+    checked = date(2026, 6, 20)
+    people = [
+        Person("E1", started=START, background_check=checked),
+        Person("E1", started=START, background_check=checked),
+        Person("E2", started=START, background_check=checked),
+        Person("E2", started=START, background_check=date(2026, 7, 9)),
+    ]
+    result = assess(tmp_path, people)
+    assert (result.status, result.population, result.exceptions) == ("no_evidence", 2, [])
+    [gap] = result.coverage_gaps
+    assert (gap.resource, gap.value) == (
+        "employee/E2",
+        "hr_roster.csv row 4: Background Check Cleared '2026-06-20' differs from row 5 ('2026-07-09') "
+        "with the same Staff ID",
+    )

@@ -135,3 +135,12 @@ def test_training_export_not_in_the_scope_is_no_evidence(tmp_path):
     assert result.status == "no_evidence"
     [error] = result.collection_errors
     assert error.startswith("file.training: NotConfigured"), error
+
+
+def test_the_training_export_may_name_people_by_work_email(tmp_path):
+    people = [Person("E1", email="ana.lima@example.com"), Person("E2", email="bo@example.com")]
+    completions = [("Ana.Lima@Example.com", date(2026, 1, 10)), ("bo@elsewhere.example", date(2026, 1, 10))]
+    result = assess(tmp_path, people, completions)
+    assert [(e.resource, e.value) for e in result.exceptions] == [
+        ("employee/E2", "not trained 30 days after 2020-01-06")
+    ]

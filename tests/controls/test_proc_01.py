@@ -77,7 +77,10 @@ def test_no_vendor_added_in_the_window_is_an_empty_population(tmp_path):
     suppliers = [Supplier("Oldco", onboarded=date(2026, 6, 30)), Supplier("Nextco", onboarded=date(2026, 8, 1))]
     result = assess(tmp_path, suppliers)
     assert (result.status, result.population) == ("operating", 0)
-    assert "file.vendor_register" in result.reason
+    assert result.reason == (
+        "0 of 2 rows of vendor_register.csv (file.vendor_register) have a contract start day in the window "
+        "(2026-07-01 to 2026-07-31)."
+    )
 
 
 def test_bad_rows_are_reported_and_the_rest_of_the_register_is_used(tmp_path):

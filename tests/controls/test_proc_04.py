@@ -42,8 +42,8 @@ def test_a_vendor_offboarded_within_30_days_operates(jira, tmp_path):
 def test_a_vendor_offboarding_closed_late_is_an_exception(jira, tmp_path):
     closed = CLOCK + timedelta(days=40)
     offboarding(jira, "Fax Relay", closed)
-    later = closed + timedelta(days=1)  # assessed after the close: --as-of does not see later ones
-    [exception] = assess(jira, tmp_path, [Supplier("Fax Relay", offboarded=ENDED)], later).exceptions
+    suppliers = [Supplier("Fax Relay", offboarded=ENDED)]
+    [exception] = assess(jira, tmp_path, suppliers, as_of=closed + timedelta(days=1)).exceptions
     assert (exception.resource, exception.start, exception.end) == ("vendor/Fax Relay", CLOCK, closed)
     assert exception.reason == "The vendor-offboarding ticket was not closed within 30 days of the contract's end."
 
