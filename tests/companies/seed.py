@@ -30,7 +30,7 @@ from socready.sandbox.aws_iam import BASELINE_PASSWORD_POLICY, DEVELOPER, consol
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import EXTERNAL_ID, ROLE
 from socready.sandbox.config_files import history_file_objects
-from socready.sandbox.exports import _csv, reproducible_zip
+from socready.sandbox.exports import csv_text, reproducible_zip
 from socready.sandbox.jira_server import JiraSandbox
 from socready.sandbox.uploads import put_objects
 from tests.companies import brightwave as bw
@@ -347,7 +347,7 @@ def roster_csv() -> str:
         [p.employee_id, p.name, p.email, day(p.hired), day(p.last_day), day(p.background_check), day(p.nda_signed)]
         for p in bw.PEOPLE
     ]
-    return _csv(list(ROSTER_COLUMNS.values()), rows)
+    return csv_text(list(ROSTER_COLUMNS.values()), rows)
 
 
 def vendor_register_xlsx() -> bytes:
