@@ -3,8 +3,9 @@
 A state control says how to read each kind of evidence: a function from a Config item, an event or a snapshot
 body to `Seen` verdicts (resource, state, value). `Timelines` gathers them per resource together with the
 resource's account and region, and `rows` rebuilds each resource's state over the window with `state_rows`.
-Config-derived observations are blind where the recorder was off (see `expectations.eng_cfg_01`); events and
-snapshots are not. Resources outside the scope's accounts and regions are left out.
+Config-derived observations are blind where the recorder was off, and snapshots too where no Config history was
+delivered (see `expectations.eng_cfg_01`); CloudTrail events are not. Resources outside the scope's accounts and
+regions are left out.
 
     timelines = Timelines()
     timelines.config(config_items(view, "AWS::S3::Bucket"), bucket_arn, judge_item)
@@ -25,9 +26,8 @@ from typing import Literal
 from expectations.cloudtrail_events import TrailEvent
 from expectations.config_items import ConfigItem
 from expectations.dataset import Row
-from expectations.state_timeline import Observation, State, before_joining, state_rows
+from expectations.state_timeline import Blind, Observation, State, before_joining, state_rows
 from socready.evidence.view import EvidenceView
-from socready.intervals import Interval
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec
 from socready.window import Window
@@ -102,8 +102,9 @@ class Timelines:
         return self
 
     def events(self, events: Iterable[TrailEvent], read: Callable[[TrailEvent], Iterable[Seen]]) -> Timelines:
-        """CloudTrail events; never blind, since the Config recorder does not produce them."""
-        for event in events:
+        """CloudTrail events; never blind, since the Config recorder does not produce them. Changes after the
+        run's as-of (`Named.later`) only let a later snapshot be walked back: rows end at the as-of."""
+        for event in [*events, *getattr(events, "later", ())]:
             for seen in read(event):
                 self.add(seen, event.account, event.region, time=event.time, evidence=event.evidence, blindable=False)
         return self
@@ -152,7 +153,7 @@ class Timelines:
         scope: Scope,
         window: Window,
         *,
-        blind: dict[tuple[str, str], list[Interval]] | None = None,
+        blind: dict[tuple[str, str], list[Blind]] | None = None,
         keep: Callable[[str], bool] = lambda resource: True,
         creation_grace: timedelta = timedelta(0),
     ) -> list[Row]:

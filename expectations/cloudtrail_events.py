@@ -45,9 +45,17 @@ class TrailEvent:
     details: dict = field(default_factory=dict)  # additionalEventData and responseElements, when present
 
 
+class Named(list[TrailEvent]):
+    """Events of some names up to the run's as-of; `later` holds the same names' events after it, which only a
+    state timeline reads: to walk a snapshot taken after the as-of back to it, never as a deviation or a fact."""
+
+    later: tuple[TrailEvent, ...] = ()
+
+
 @dataclass
 class CloudTrailLogs:
     events: list[TrailEvent] = field(default_factory=list)
+    later: list[TrailEvent] = field(default_factory=list)  # events after the run's as-of, cut from `events`
     hours: dict[tuple[str, str], set[datetime]] = field(default_factory=lambda: defaultdict(set))
     files: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     # (account, long-term access key id) -> times of records signed with it, reads included
@@ -60,8 +68,10 @@ class CloudTrailLogs:
         for key, times in part.key_uses.items():
             self.key_uses[key] += times
 
-    def named(self, *names: str) -> list[TrailEvent]:
-        return [e for e in self.events if e.name in names]
+    def named(self, *names: str) -> Named:
+        found = Named(e for e in self.events if e.name in names)
+        found.later = tuple(e for e in self.later if e.name in names)
+        return found
 
 
 def parse_time(text: str) -> datetime:
@@ -153,6 +163,7 @@ def until(logs: CloudTrailLogs, as_of: datetime) -> CloudTrailLogs:
     """What the logs show up to `as_of`: a later record is not used by any control."""
     cut = CloudTrailLogs(files=logs.files)
     cut.events = [e for e in logs.events if e.time <= as_of]
+    cut.later = [e for e in logs.events if e.time > as_of]
     for where, hours in logs.hours.items():
         cut.hours[where] = {h for h in hours if h < as_of}  # an hour that began by then
     for key, times in logs.key_uses.items():
@@ -162,7 +173,7 @@ def until(logs: CloudTrailLogs, as_of: datetime) -> CloudTrailLogs:
 
 def parse_until_as_of(view: EvidenceView) -> CloudTrailLogs:
     as_of = view.manifest.window.as_of
-    logs = parse_logs(view)
+    logs = view.parsed(SOURCE, parse_logs)
     return logs if as_of is None else until(logs, as_of)
 
 

@@ -1,12 +1,14 @@
-"""AWS Config configuration items (delivered files or API pages) -> per-resource histories, parsed once a run."""
+"""AWS Config configuration items (delivered files or API pages) -> per-resource histories, parsed once a run;
+and how each account and region's history was read (delivered files, the Config API, or nothing delivered)."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from connectors.aws.config import BASELINE_API, EMPTY_LOCATION, HISTORY_API
 from socready.evidence.view import EvidenceView
 
 SOURCE = "aws.config.history"
@@ -23,7 +25,7 @@ class ConfigItem:
     account: str
     region: str
     configuration: dict
-    supplementary: dict
+    supplementary: dict  # every value an object: Config delivers some as JSON text, or JSON text of JSON text
     evidence: str
 
     @property
@@ -31,11 +33,12 @@ class ConfigItem:
         return self.status in DELETED
 
 
-def _json(value) -> dict:
-    """The API returns configuration as a JSON string; delivered files as an object."""
-    if isinstance(value, str):
-        return json.loads(value) if value else {}
-    return value or {}
+def unwrapped(value):
+    """The API returns configuration as JSON text, supplementary fields sometimes as JSON text of JSON text;
+    delivered files hold objects."""
+    while isinstance(value, str) and value.strip():
+        value = json.loads(value)
+    return None if isinstance(value, str) else value
 
 
 def _time(value) -> datetime:
@@ -47,7 +50,10 @@ def _time(value) -> datetime:
 def parse_items(view: EvidenceView) -> dict[str, list[ConfigItem]]:
     by_type: dict[str, dict[tuple, ConfigItem]] = defaultdict(dict)
     for entry in view.entries(SOURCE):
-        for raw in view.read_json(entry).get("configurationItems", []):
+        body = view.read_json(entry)
+        # A baseline call asked for the last item at or before the window start; an item after it is not that.
+        later = _time(body["laterTime"]) if "laterTime" in body else None
+        for raw in body.get("configurationItems", []):
             item = ConfigItem(
                 time=_time(raw["configurationItemCaptureTime"]),
                 status=raw.get("configurationItemStatus", "OK"),
@@ -56,10 +62,12 @@ def parse_items(view: EvidenceView) -> dict[str, list[ConfigItem]]:
                 name=raw.get("resourceName") or raw["resourceId"],
                 account=raw.get("awsAccountId") or raw.get("accountId") or entry.account or "",
                 region=raw.get("awsRegion") or entry.region or "",
-                configuration=_json(raw.get("configuration")),
-                supplementary={k: _json(v) for k, v in (raw.get("supplementaryConfiguration") or {}).items()},
+                configuration=unwrapped(raw.get("configuration")) or {},
+                supplementary={k: unwrapped(v) for k, v in (raw.get("supplementaryConfiguration") or {}).items()},
                 evidence=entry.sha256,
             )
+            if later is not None and item.time > later:
+                continue
             # Snapshot files repeat items that history files also hold: one item per resource and capture time.
             by_type[item.resource_type].setdefault((item.account, item.resource_id, item.time), item)
     return {kind: sorted(items.values(), key=lambda i: i.time) for kind, items in by_type.items()}
@@ -67,3 +75,50 @@ def parse_items(view: EvidenceView) -> dict[str, list[ConfigItem]]:
 
 def config_items(view: EvidenceView, resource_type: str) -> list[ConfigItem]:
     return view.parsed(SOURCE, parse_items).get(resource_type, [])
+
+
+@dataclass
+class HistoryRead:
+    """How one account and region's Config history was read."""
+
+    files: int = 0  # delivered history and snapshot files
+    pages: int = 0  # GetResourceConfigHistory answers over the window (no location configured)
+    baselines: int = 0  # resources whose last item before the window came from the API
+    empty: list[str] = field(default_factory=list)  # configured locations that held no file for it
+
+    @property
+    def missing(self) -> bool:
+        """Locations were configured and none held a file: the change record is missing, not empty."""
+        return not self.files and bool(self.empty)
+
+    def path(self) -> str:
+        if self.missing:
+            return f"snapshots only: no AWS Config history files under {', '.join(self.empty)}"
+        found = f"delivered files ({self.files})" if self.files else "Config API" if self.pages else "none"
+        return f"{found}, baselines of {self.baselines} resources from the Config API" if self.baselines else found
+
+
+def parse_reads(view: EvidenceView) -> dict[tuple[str, str], HistoryRead]:
+    reads: dict[tuple[str, str], HistoryRead] = defaultdict(HistoryRead)
+    for entry in view.entries(SOURCE):
+        read = reads[(entry.account or "", entry.region or "")]
+        if entry.query.startswith(EMPTY_LOCATION):
+            read.empty.append(entry.query.removeprefix(EMPTY_LOCATION))
+        elif entry.query.startswith(BASELINE_API):
+            read.baselines += 1
+        elif entry.query.startswith(HISTORY_API):
+            read.pages += 1
+        else:
+            read.files += 1
+    return dict(reads)
+
+
+def history_reads(view: EvidenceView) -> dict[tuple[str, str], HistoryRead]:
+    """(account, region) -> how its Config history was read this run."""
+    return view.parsed(SOURCE, parse_reads)
+
+
+def state_paths(view: EvidenceView, accounts: list[str], regions: list[str]) -> list[str]:
+    """Where Config-derived state came from, per account and region, for the report."""
+    reads = history_reads(view)
+    return [f"{a}/{r}: {reads.get((a, r), HistoryRead()).path()}" for a in accounts for r in regions]

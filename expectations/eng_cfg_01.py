@@ -1,7 +1,8 @@
 """ENG-CFG-01: the AWS Config recorder records in every in-scope account and region, every day of W.
 
 Also the source of "blind" intervals: while a recorder was off, other state controls that read Config
-history have no evidence for that account and region.
+history have no evidence for that account and region; while it was on but no history was delivered to any
+configured location, they have none either (an empty location is a missing record, not "nothing changed").
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import great_expectations as gx
 import pandas as pd
 
 from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.config_items import history_reads
 from expectations.dataset import Row, frame
 from expectations.runner import held_throughout
-from expectations.state_timeline import Observation, before_joining, state_rows
+from expectations.state_timeline import Blind, Observation, before_joining, state_rows
 from socready.evidence.view import EvidenceView
-from socready.intervals import Interval
+from socready.intervals import merge, subtract
 from socready.scope import Scope
 from socready.window import Window
 
@@ -55,14 +57,22 @@ def recorder_observations(view: EvidenceView) -> dict[tuple[str, str], list[Obse
     return found
 
 
-def blind_intervals(view: EvidenceView, scope: Scope, window: Window) -> dict[tuple[str, str], list[Interval]]:
-    """(account, region) -> when the recorder was not recording (or unknown): Config history is blind there."""
-    observations = recorder_observations(view)
+def blind_intervals(view: EvidenceView, scope: Scope, window: Window) -> dict[tuple[str, str], list[Blind]]:
+    """(account, region) -> when the recorder was not recording (or unknown), and when it was but the configured
+    locations held no Config history for it: Config-derived state is blind there."""
+    observations, reads = recorder_observations(view), history_reads(view)
     blind = {}
     for account in scope.aws.accounts:
         for region in scope.aws.regions:
             rows = state_rows("", observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
-            blind[(account.id, region)] = [(r.start, r.end) for r in rows if r.metrics["compliant"] is not True]
+            off = merge((r.start, r.end) for r in rows if r.metrics["compliant"] is not True)
+            gaps = [Blind(start, end) for start, end in off]
+            read = reads.get((account.id, region))
+            if read is not None and read.missing:
+                value = f"no AWS Config history files under {', '.join(read.empty)} while the recorder was on"
+                recording = subtract([(window.start_utc, window.evaluated_end_utc)], off)
+                gaps += [Blind(start, end, value, snapshots=True) for start, end in recording]
+            blind[(account.id, region)] = gaps
     return blind
 
 

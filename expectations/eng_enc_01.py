@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
@@ -15,6 +14,7 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
+from expectations.iam_timeline import document
 from expectations.runner import held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
@@ -50,12 +50,8 @@ def algorithms(rules) -> list[str]:
 
 
 def policy_document(policy) -> dict | None:
-    """A bucket policy as an object, from a JSON string, Config's {"policyText": ...} or an object."""
-    if isinstance(policy, str):
-        return json.loads(policy) if policy else None
-    if isinstance(policy, dict) and "policyText" in policy:
-        return policy_document(policy["policyText"])
-    return policy or None
+    """A bucket policy as an object, from JSON text, Config's {"policyText": ...} (either casing) or an object."""
+    return document(pick(policy, "policyText", policy) if isinstance(policy, dict) else policy)
 
 
 def tls_only(policy: dict | None, bucket: str) -> bool:
@@ -98,6 +94,7 @@ def judge(settings: dict, at: datetime, required: str) -> tuple[State, str]:
 
 
 def item_fact(item: ConfigItem) -> Fact:
+    """Encryption and policy from the item's supplementary configuration, in any key casing Config delivered."""
     settings = None
     if not item.deleted:
         supplementary = item.supplementary

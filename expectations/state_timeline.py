@@ -5,7 +5,10 @@ the last observation at or before the start; else what the first change inside t
 `before`, "absent" for a creation); else, when the first observation inside (or after) the window is a
 snapshot of current state with no change recorded before it, that snapshot's state — which relies on the
 change sources (CloudTrail, Config) being complete, as ENG-LOG-01 and ENG-CFG-01 check; else unknown.
-Periods in which the evidence source was blind (AWS Config recorder off) are no evidence.
+For a resource AWS Config records, the first rule applies to changed and unchanged resources alike: the
+collector reads each one's last configuration item before the window, however old (`connectors.aws.config`).
+Periods in which the change record was blind are no evidence: the AWS Config recorder off (for Config-derived
+state), or no Config history delivered at all (for current-state snapshots too, which nothing then carries).
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ from datetime import datetime
 from typing import Literal
 
 from expectations.dataset import Row
-from socready.intervals import Interval, intersect, merge, subtract
+from socready.intervals import Interval, intersect, subtract
 
 State = Literal["pass", "fail", "unknown", "absent"]
 METRIC = {"pass": True, "fail": False, "unknown": None}
+
+
+@dataclass(frozen=True)
+class Blind:
+    """A period the change record of an account and region does not cover."""
+
+    start: datetime
+    end: datetime
+    value: str = "AWS Config recorder was off"
+    snapshots: bool = False  # also blinds current-state snapshots: no change record says they held
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,7 @@ class Observation:
 
 
 def state_rows(
-    resource: str, observations: list[Observation], start: datetime, end: datetime, blind: list[Interval] = ()
+    resource: str, observations: list[Observation], start: datetime, end: datetime, blind: list[Blind] = ()
 ) -> list[Row]:
     """Rows covering [start, end) for one resource; absent periods (not yet created, deleted) have no row."""
     ordered = sorted(observations, key=lambda o: o.time)
@@ -43,11 +56,9 @@ def state_rows(
     if before:
         current = before[-1]
     elif first is not None and first.kind == "change" and first.before is not None:
-        current = Observation(start, first.before, f"before {first.value}", first.evidence, blindable=first.blindable)
+        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None)
     elif first is not None and first.kind == "snapshot":
-        current = Observation(
-            start, first.state, f"{first.value} (no change recorded before)", first.evidence, blindable=first.blindable
-        )
+        current = replace(first, time=start, value=f"{first.value} (no change recorded before)")
     else:
         current = Observation(start, "unknown", "no evidence of the state before the first observation", "")
     segments: list[tuple[Interval, Observation]] = []
@@ -59,12 +70,22 @@ def state_rows(
     for (seg_start, seg_end), seen in segments:
         if seen.state == "absent" or seg_end <= seg_start:
             continue
-        blinded = merge(blind) if seen.blindable and seen.state != "unknown" else []
-        for s, e in subtract([(seg_start, seg_end)], blinded):
+        seeing = [(seg_start, seg_end)]
+        for gap in (g for g in blind if _blinds(g, seen)):
+            for s, e in intersect(seeing, [(gap.start, gap.end)]):
+                rows.append(Row(resource, s, e, gap.value, {"compliant": None}, _shown(seen)))
+            seeing = subtract(seeing, [(gap.start, gap.end)])
+        for s, e in seeing:
             rows.append(Row(resource, s, e, seen.value, {"compliant": METRIC[seen.state]}, _shown(seen)))
-        for s, e in intersect([(seg_start, seg_end)], blinded):
-            rows.append(Row(resource, s, e, "AWS Config recorder was off", {"compliant": None}, _shown(seen)))
     return sorted(rows, key=lambda r: r.start)
+
+
+def _blinds(gap: Blind, seen: Observation) -> bool:
+    """A recorder stop blinds what Config records (an unknown state stays unknown); missing history blinds all
+    but CloudTrail events."""
+    if seen.blindable:
+        return gap.snapshots or seen.state != "unknown"
+    return gap.snapshots and seen.kind == "snapshot"
 
 
 def _shown(observation: Observation) -> tuple[str, ...]:

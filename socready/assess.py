@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 from connectors.aws.organizations import run_scope, with_discovery
+from expectations.config_items import SOURCE as CONFIG_HISTORY
+from expectations.config_items import state_paths
 from expectations.registry import suite_module
 from expectations.runner import validate
 from socready.applicability import Assessment
@@ -53,4 +55,8 @@ def assess_control(
     store.put_derived(run_id, f"{control.id}/dataset.csv", df.to_csv(index=False).encode())
     store.put_derived(run_id, f"{control.id}/validation.json", json.dumps(outcome.result_json, default=str).encode())
     grace = timedelta(hours=float(plan.parameters.get("grace_hours", 0)))
-    return decide(control, df, outcome, window, scope.exceptions, evidence, grace)
+    result = decide(control, df, outcome, window, scope.exceptions, evidence, grace)
+    if CONFIG_HISTORY in sources:
+        accounts = [a.id for a in scope.aws.accounts]
+        result = result.model_copy(update={"state_sources": state_paths(view, accounts, scope.aws.regions)})
+    return result

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from connectors.aws.delivered import month_prefixes
 from connectors.aws.session import AwsSessions
 from socready.collect import collect
 from socready.evidence import open_store
+from socready.sandbox.aws import account_session
+from socready.sandbox.aws_data import database_config_item
+from socready.sandbox.config_files import history_file_objects
+from socready.sandbox.uploads import put_objects
+from socready.scope.models import S3Location
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_logs
 from tests.helpers import make_scope, window_of
 
 PROD = "111111111111"
 SOURCE = "aws.cloudtrail.logs"
+CONFIG, CONFIG_BUCKET = "aws.config.history", "fixture-config-history"
 
 
 class Interrupted(Exception):
@@ -76,3 +83,45 @@ def test_interrupted_backfill_resumes_from_its_checkpoints(aws, tmp_path, gets, 
     resumed = run(scope)
     assert len(resumed.entries) == 33
     assert gets["GetObject"] - before == 33 - checkpointed
+
+
+def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_is_new(aws, tmp_path, monkeypatch):
+    """13 months of Config history before the window: the first run lists each month folder once, a later run
+    only the recent ones, fetches only the new file, and carries the baseline the Config API gave."""
+    calls: list[tuple[str, str]] = []
+
+    def hook(client, account, region):
+        def count(model, params, **_):
+            calls.append((model.name, params.get("Prefix", "")))
+
+        client.meta.events.register("before-parameter-build.*.ListObjectsV2", count)
+        client.meta.events.register("before-parameter-build.*.GetResourceConfigHistory", count)
+
+    monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
+    s3 = account_session(aws, PROD).client("s3", endpoint_url=aws)
+    s3.create_bucket(Bucket=CONFIG_BUCKET)  # moto's Config lists this bucket, whose items no file holds
+    old = [
+        database_config_item("orders-db", PROD, "us-east-1", datetime(2026, 2, 3, tzinfo=UTC), MultiAZ=True),
+        database_config_item("orders-db", PROD, "us-east-1", datetime(2026, 7, 20, tzinfo=UTC), MultiAZ=True),
+    ]
+    put_objects(s3, CONFIG_BUCKET, history_file_objects(old))
+    scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD])
+    scope = scope.model_copy(
+        update={"aws": scope.aws.model_copy(update={"config_history": [S3Location(bucket=CONFIG_BUCKET)]})}
+    )
+    window = window_of(scope)
+    store = open_store(scope.evidence_store)
+    first = collect(scope, window, store, [CONFIG])
+    base = f"AWSLogs/{PROD}/Config/us-east-1/"
+    months = [base + m for m in month_prefixes(datetime(2025, 6, 1, tzinfo=UTC), window.evaluated_end_utc, False)]
+    assert months[0] == f"{base}2025/6/" and len(months) == 15  # June 2025 (13 months before July 2026) to Aug
+    assert [p for name, p in calls if name == "ListObjectsV2"] == months
+    assert [name for name, _ in calls].count("GetResourceConfigHistory") == 1
+    new = [database_config_item("orders-db", PROD, "us-east-1", datetime(2026, 7, 21, tzinfo=UTC), MultiAZ=True)]
+    put_objects(s3, CONFIG_BUCKET, history_file_objects(new))
+    calls.clear()
+    second = collect(scope, window, store, [CONFIG])
+    assert [p for name, p in calls if name == "ListObjectsV2"] == [f"{base}2026/7/", f"{base}2026/8/"]
+    assert "GetResourceConfigHistory" not in [name for name, _ in calls]  # the baseline answer is carried
+    assert len(second.entries) == len(first.entries) + 1
+    assert {e.sha256 for e in first.entries} < {e.sha256 for e in second.entries}

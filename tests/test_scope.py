@@ -214,3 +214,11 @@ def test_run_planning_rejects_a_misspelled_parameter(tmp_path):
     scope = scope_from_text(MINIMAL + "controls: {HR-05: {parameters: {sla_hour: 48}}}\n")
     with pytest.raises(ScopeError, match=r"controls\.HR-05\.parameters\.sla_hour: HR-05 has no parameter"):
         plan_assessments(load_catalog(), scope)
+
+
+def test_config_baseline_months_defaults_to_13_and_takes_another_value():
+    aws = 'aws: {accounts: [{id: "123456789012"}], regions: [us-east-1]%s}\n'
+    assert scope_from_text(MINIMAL + aws % "").aws.config_baseline_months == 13
+    assert scope_from_text(MINIMAL + aws % ", config_baseline_months: 6").aws.config_baseline_months == 6
+    with pytest.raises(ScopeError, match="config_baseline_months"):
+        scope_from_text(MINIMAL + aws % ", config_baseline_months: 0")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from connectors.aws.delivered import DeliveredFiles
 from connectors.aws.snapshot import ClientFor, Snapshot
@@ -51,8 +51,8 @@ class LogFilesCollector(DeliveredFiles):
     padded = True
     locations_field = "cloudtrail_logs"
 
-    def lookback_for(self, aws: AwsSpec) -> timedelta:
-        return timedelta(days=aws.cloudtrail_lookback_days)
+    def read_from(self, ctx: CollectContext) -> datetime:
+        return ctx.window.start_utc - timedelta(days=ctx.scope.aws.cloudtrail_lookback_days)
 
     def regions(self, aws: AwsSpec) -> list[str]:
         """Global services' events (IAM, STS, console sign-in) are delivered in the us-east-1 folder."""
@@ -67,6 +67,6 @@ class LogFilesCollector(DeliveredFiles):
         organization = f"{location.organization_id}/" if location.organization_id else ""
         return f"AWSLogs/{organization}{account}/"
 
-    def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
+    def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
         if not ctx.scope.aws.cloudtrail_logs:
             ctx.not_configured(self.source, "scope field aws.cloudtrail_logs is empty; add the trail's S3 bucket")

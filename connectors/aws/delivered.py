@@ -125,12 +125,13 @@ class DeliveredFiles:
     def wanted(self, key: str) -> bool:
         return key.endswith(".json.gz")
 
-    def on_empty(self, ctx: CollectContext, account: str, region: str) -> None:
-        """No files for this account and region: by default the coverage gap speaks for itself."""
+    def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
+        """No files for this account and region under `location` (None: no location is configured). By default
+        the coverage gap speaks for itself."""
 
-    def lookback_for(self, aws: AwsSpec) -> timedelta:
-        """How far before the window start files are read; a subclass may take it from the scope."""
-        return self.lookback
+    def read_from(self, ctx: CollectContext) -> datetime:
+        """The earliest time files are read from; a subclass may take it from the scope."""
+        return ctx.window.start_utc - self.lookback
 
     def regions(self, aws: AwsSpec) -> list[str]:
         """The region folders read in each account."""
@@ -147,11 +148,13 @@ class DeliveredFiles:
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
         locations: list[S3Location] = getattr(aws, self.locations_field)
-        first, last = ctx.window.start_utc - self.lookback_for(aws), ctx.window.evaluated_end_utc + timedelta(days=1)
+        # Up to now, not only to the as-of: a state read now is walked back to the window through every later change.
+        last = max(ctx.window.evaluated_end_utc + timedelta(days=1), datetime.now(UTC))
+        first = self.read_from(ctx)
         if not locations:
             for account in aws.accounts:
                 for region in aws.regions:
-                    self.on_empty(ctx, account.id, region)
+                    self.on_empty(ctx, account.id, region, None)
             return
         for location in locations:
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
@@ -178,6 +181,6 @@ class DeliveredFiles:
             ctx.recorder.carry(entry)
         ctx.progress(f"{self.source}: {len(fresh)} new files ({len(known)} known) for {account}/{region}")
         if not keys and not known:
-            self.on_empty(ctx, account, region)
+            self.on_empty(ctx, account, region, f"s3://{location.bucket}/{base}")
             return
         fetch_objects(ctx, self, s3, location.bucket, fresh, account, region, lambda key: self.media_type, self.workers)

@@ -66,6 +66,8 @@ class ControlResult(Model):
     within_grace: list[ExceptionInterval] = []  # deviations shorter than the control's grace period
     coverage_gaps: list[CoverageGap] = []
     collection_errors: list[str] = []
+    # where Config-derived state came from, per account and region: delivered files, the Config API, snapshots only
+    state_sources: list[str] = []
     holds_today: bool | None = None  # the design figure: no exception or gap at the end of the evaluated span
     evidence: list[EvidenceRef]
     remediation: str

@@ -479,6 +479,7 @@ def _blocks(control: ControlResult, tz: ZoneInfo) -> list[Table | Items]:
         _intervals("Within the grace period (tolerated)", control.within_grace, tz),
         Items("Expired acceptances", control.expired_acceptances),
         Items("Collection errors", control.collection_errors),
+        Items("State read from (AWS Config history)", control.state_sources),
         Table("Evidence", ["Source", "SHA-256"], evidence, more=f"and {hidden} more" if hidden > 0 else ""),
     ]
     return [b for b in blocks if (b.rows if isinstance(b, Table) else b.items)]

@@ -29,7 +29,7 @@ from socready.sandbox.company import (
     WINDOW_END,
     WINDOW_START,
 )
-from socready.sandbox.config_files import history_file_objects
+from socready.sandbox.config_files import delivered_files
 from socready.sandbox.uploads import put_objects
 
 # Each family of controls seeds its resources, and supplies the CloudTrail events and Config items behind them.
@@ -127,4 +127,4 @@ def seed_aws(endpoint: str) -> None:
     put_objects(logs, LOG_BUCKET, log_files())
     items = [item for family in FAMILIES for item in family.config_items()]
     logs.create_bucket(Bucket=CONFIG_BUCKET)
-    put_objects(logs, CONFIG_BUCKET, history_file_objects(items))
+    put_objects(logs, CONFIG_BUCKET, delivered_files(items, ACCOUNTS, REGIONS, aws_data.CONFIG_BASELINE))

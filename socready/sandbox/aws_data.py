@@ -33,7 +33,7 @@ def utc(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
-CONFIG_BASELINE = utc(4, 20)  # Config's record of each resource before the window (inside its 31-day lookback)
+CONFIG_BASELINE = utc(4, 20)  # Config's record of each resource before the window
 GUARDRAILS_APPLIED = utc(4, 30, 12)  # account-level Block Public Access set in every account, the day before W
 # The planted gaps: (start, end) in UTC.
 TLS_DROPPED = (utc(6, 8, 14), utc(6, 15, 14))  # northwind-customer-data's policy lost its TLS-only statement

@@ -51,3 +51,20 @@ def history_file_objects(items: Iterable[dict], kind: str = "ConfigHistory") -> 
             "configurationItems": sorted(group, key=lambda i: i["configurationItemCaptureTime"]),
         }
         yield key, gzip.compress(json.dumps(body).encode(), mtime=0)
+
+
+def delivered_files(
+    items: list[dict], accounts: Iterable[str], regions: Iterable[str], quiet_day: datetime
+) -> Iterator[tuple[str, bytes]]:
+    """History files for the items, and a file without items on `quiet_day` for every account and region with
+    none: a recorder that is on delivers there too, and a configured location with no file at all for an account
+    and region is a coverage gap, not "nothing changed"."""
+    yield from history_file_objects(items)
+    covered = {(i["awsAccountId"], i["awsRegion"]) for i in items}
+    for account in accounts:
+        for region in regions:
+            if (account, region) not in covered:
+                day = quiet_day.astimezone(UTC)
+                name = f"{account}_Config_{region}_ConfigHistory_{day:%Y%m%d}T000000Z_quiet.json.gz"
+                key = f"AWSLogs/{account}/Config/{region}/{day.year}/{day.month}/{day.day}/ConfigHistory/{name}"
+                yield key, gzip.compress(json.dumps({"fileVersion": "1.0", "configurationItems": []}).encode(), mtime=0)

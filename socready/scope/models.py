@@ -166,6 +166,12 @@ class AwsSpec(Strict):
         "credentials, state before the first change).",
     )
     config_history: list[S3Location] = Field(default_factory=list)
+    config_baseline_months: int = Field(
+        default=13,
+        ge=1,
+        description="How many months before the window AWS Config history files are read for each resource's "
+        "state at the window start (its last configuration item before it).",
+    )
     organization: OrganizationDiscovery | None = Field(
         default=None, description="Discover accounts through AWS Organizations, in addition to `accounts`."
     )

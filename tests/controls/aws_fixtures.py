@@ -9,6 +9,7 @@ import boto3
 
 from socready.sandbox.aws import account_session
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready.sandbox.config_files import history_file_objects
 from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import S3Location
@@ -97,6 +98,12 @@ def create_organization_trail(
     )["TrailARN"]
     trail.start_logging(Name=name)
     return arn
+
+
+def upload_config_files(endpoint: str, owner: str, bucket: str, items: list[dict], kind: str = "ConfigHistory") -> int:
+    """Config items as the ConfigHistory (or ConfigSnapshot) files AWS Config delivers, into `owner`'s bucket."""
+    s3 = session(endpoint, owner).client("s3", endpoint_url=endpoint)
+    return put_objects(s3, bucket, history_file_objects(items, kind))
 
 
 def upload_events(endpoint: str, log_account: str, events: list[dict]) -> int:

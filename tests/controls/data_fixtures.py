@@ -3,9 +3,8 @@ Config history and CloudTrail files in a log-archive account, and error injectio
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import boto3
@@ -25,7 +24,7 @@ from socready.readiness.model import ControlResult
 from socready.sandbox.aws import start_config_recorder
 from socready.sandbox.aws_data import database_config_item
 from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
-from socready.sandbox.config_files import history_file_objects
+from socready.sandbox.config_files import delivered_files
 from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec, S3Location
@@ -37,7 +36,7 @@ EAST, WEST = "us-east-1", "eu-west-1"
 CONFIG_BUCKET = "fixture-config-history"
 CATEGORIES = ["security", "availability", "confidentiality"]  # the backup and Multi-AZ controls are availability
 WINDOW_START, WINDOW_END = datetime(2026, 7, 1, 4, tzinfo=UTC), datetime(2026, 8, 1, 4, tzinfo=UTC)
-BASELINE = datetime(2026, 6, 20, 12, tzinfo=UTC)  # before the window, inside Config's 31-day lookback
+BASELINE = datetime(2026, 6, 20, 12, tzinfo=UTC)  # Config's record of a resource before the window
 CREATED, DELETED = datetime(2026, 7, 10, 9, tzinfo=UTC), datetime(2026, 7, 20, 17, tzinfo=UTC)
 
 
@@ -77,18 +76,6 @@ def event(name: str, when: datetime, params: dict, *, service: str, account: str
     return cloudtrail_event(name, when, account, region, "mallory", params, service=service, **extra)
 
 
-def config_objects(items: list[dict], accounts: Iterable[str], regions: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """History files for the items, and an empty one for every account and region without items: with no file
-    at all the collector asks the Config API, which in moto dates every item at the resource's creation now."""
-    yield from history_file_objects(items)
-    covered = {(i["awsAccountId"], i["awsRegion"]) for i in items}
-    for account in accounts:
-        for region in regions:
-            if (account, region) not in covered:
-                key = f"AWSLogs/{account}/Config/{region}/2026/7/1/ConfigHistory/{account}_empty.json.gz"
-                yield key, gzip.compress(json.dumps({"configurationItems": []}).encode(), mtime=0)
-
-
 def prepare(
     endpoint: str,
     accounts: Iterable[str] = (PROD,),
@@ -106,7 +93,7 @@ def prepare(
     days = sorted({(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events})
     files = (o for account, region, day in days for o in log_file_objects([account], [region], day, day, events))
     put_objects(archive, BUCKET, files)
-    put_objects(archive, CONFIG_BUCKET, config_objects(list(items), accounts, regions))
+    put_objects(archive, CONFIG_BUCKET, delivered_files(list(items), accounts, regions, WINDOW_START))
     for account in accounts:
         for region in regions:
             start_config_recorder(session(endpoint, account), endpoint, account, region)

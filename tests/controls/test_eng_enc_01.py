@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from botocore.awsrequest import AWSResponse
+
+from connectors.aws.session import AwsSessions
 from socready.sandbox.aws_data import bucket_config_item, tls_only_policy
+from socready.sandbox.config_files import config_item
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,
@@ -15,6 +19,7 @@ from tests.controls.data_fixtures import (
     WEST,
     WINDOW_END,
     WINDOW_START,
+    Body,
     assess,
     at,
     client,
@@ -151,3 +156,72 @@ def test_denied_bucket_policy_read_is_no_evidence_naming_the_permission(aws, tmp
     assert (result.status, result.exceptions, result.clean_since) == ("no_evidence", [], None)
     [error] = result.collection_errors
     assert "AccessDenied" in error and error.endswith("grant s3:GetBucketPolicy")
+
+
+FIVE_MONTHS_BEFORE = datetime(2026, 2, 3, 9, tzinfo=UTC)
+KMS_RULES = {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}, "bucketKeyEnabled": True}]}
+
+
+def camel_case_item(name: str, when: datetime, *, tls: bool) -> dict:
+    """A bucket item with camelCase supplementary keys and JSON-text values (JSON text of JSON text for one), as
+    Config has also delivered them."""
+    policy = tls_only_policy(name) if tls else ALLOWED.replace("northwind-open", name)
+    supplementary = {
+        "serverSideEncryptionConfiguration": json.dumps(json.dumps(KMS_RULES)),
+        "bucketPolicy": json.dumps({"policyText": policy}),
+    }
+    return config_item("AWS::S3::Bucket", name, PROD, EAST, when, {"name": name}, supplementary)
+
+
+def test_supplementary_configuration_is_read_in_every_key_casing(aws, tmp_path):
+    history = [
+        bucket_item("pascal-tls", FIVE_MONTHS_BEFORE, tls=True),
+        bucket_item("pascal-open", FIVE_MONTHS_BEFORE, tls=False),
+        camel_case_item("camel-tls", FIVE_MONTHS_BEFORE, tls=True),
+        camel_case_item("camel-open", FIVE_MONTHS_BEFORE, tls=False),
+    ]
+    prepare(aws, items=history)
+    result = assess(aws, tmp_path, "ENG-ENC-01", parameters={"required_encryption": "any"})
+    assert sorted(exceptions(result)) == [
+        ("arn:aws:s3:::camel-open", WINDOW_START, WINDOW_END, "encryption aws:kms, no TLS-only policy"),
+        ("arn:aws:s3:::pascal-open", WINDOW_START, WINDOW_END, "encryption AES256, no TLS-only policy"),
+    ]
+    assert gaps(result) == [] and result.population == 4
+
+
+def test_baseline_from_the_config_api_when_no_file_has_one(aws, tmp_path, monkeypatch):
+    """No delivered file holds the buckets' last item before the window: GetResourceConfigHistory (laterTime =
+    window start, limit 1) does, with its API shapes (JSON-text configuration and supplementary values)."""
+    create_bucket(aws, "api-tls")
+    create_bucket(aws, "api-open", tls=False)
+    asked = answer_baselines(monkeypatch, {"api-tls": True, "api-open": False})
+    prepare(aws)
+    result = assess(aws, tmp_path, "ENG-ENC-01")
+    assert sorted(asked) == [("api-open", WINDOW_START, 1), ("api-tls", WINDOW_START, 1)]
+    assert exceptions(result) == [
+        ("arn:aws:s3:::api-open", WINDOW_START, WINDOW_END, "encryption aws:kms, no TLS-only policy")
+    ]
+    assert gaps(result) == []
+    assert result.state_sources == [f"{PROD}/{EAST}: delivered files (1), baselines of 2 resources from the Config API"]
+
+
+def answer_baselines(monkeypatch, buckets: dict[str, bool]) -> list[tuple]:
+    """GetResourceConfigHistory answers each bucket's item five months before the window (TLS-only or not), as
+    AWS does; moto returns only the current item. The request is built and validated by botocore first; the
+    (bucket, laterTime, limit) sent are returned."""
+    asked: list[tuple] = []
+
+    def respond(params, **_):
+        sent = json.loads(params["body"])  # the request as botocore serialized it for the wire
+        name = sent["resourceId"]
+        asked.append((name, datetime.fromtimestamp(sent["laterTime"], UTC), sent["limit"]))
+        item = camel_case_item(name, FIVE_MONTHS_BEFORE, tls=buckets[name])
+        item["configurationItemCaptureTime"] = FIVE_MONTHS_BEFORE  # botocore parses the API's timestamp
+        item["configuration"] = json.dumps(item["configuration"])
+        return AWSResponse("https://config.example", 200, {}, Body(b"")), {"configurationItems": [item]}
+
+    def hook(aws_client, account: str, region: str) -> None:
+        aws_client.meta.events.register("before-call.config.GetResourceConfigHistory", respond)
+
+    monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
+    return asked

@@ -80,3 +80,13 @@ def test_rotation_enabled_a_day_after_creation_is_an_exception_until_then(aws, t
     prepare(aws, events=[created, kms_event("EnableKeyRotation", enabled, key)])
     result = assess(aws, tmp_path, "ENG-ENC-03")
     assert exceptions(result) == [(key, CREATED, enabled, "created without rotation by mallory")]
+
+
+def test_a_change_after_the_as_of_walks_the_later_snapshot_back_to_it(aws, tmp_path):
+    """Replayed as of a past day, a key whose rotation was turned on after it is judged by what it was before:
+    the later change is not counted, but the snapshot taken after it is not projected back over it either."""
+    late, steady = create_key(aws), create_key(aws)  # both rotating now (the snapshot)
+    prepare(aws, events=[kms_event("EnableKeyRotation", at(20, 9), late)])
+    result = assess(aws, tmp_path, "ENG-ENC-03", as_of=at(15))
+    assert exceptions(result) == [(late, WINDOW_START, at(15), "before EnableKeyRotation by mallory")]
+    assert steady not in {e.resource for e in result.exceptions}

@@ -294,3 +294,16 @@ def test_cli_summary_gives_the_three_figures_apart(report: Report) -> None:
     assert re.search(r"^ENG-LOG-01 +engineering +No evidence ", text, re.MULTILINE)
     assert "Readiness score (operation) 33.3%: 1 operating, 1 exception, 1 no evidence, 1 not applicable." in text
     assert "Design (holds today) 33.3%; evidence completeness 33.3%." in text
+
+
+def test_details_say_where_config_derived_state_came_from(report: Report) -> None:
+    paths = [
+        "111111111111/us-east-1: delivered files (40), baselines of 2 resources from the Config API",
+        "222222222222/us-east-1: snapshots only: no AWS Config history files under s3://b/AWSLogs/222222222222/",
+    ]
+    controls = [c.model_copy(update={"state_sources": paths}) if c.id == "ENG-ACC-03" else c for c in report.controls]
+    shown = report.model_copy(update={"controls": controls})
+    md, page = render_markdown(shown), render_html(shown)
+    assert "State read from (AWS Config history)" in md and "State read from (AWS Config history)" in page
+    for path in paths:
+        assert f"- {path}" in md and path in page
