@@ -29,7 +29,7 @@ from socready.sandbox.aws_data import (
 from socready.sandbox.aws_iam import BASELINE_PASSWORD_POLICY, DEVELOPER, console_login, enable_root_mfa, iam_event
 from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
 from socready.sandbox.company import EXTERNAL_ID, ROLE
-from socready.sandbox.config_files import history_file_objects
+from socready.sandbox.config_files import delivered_files
 from socready.sandbox.exports import csv_text, reproducible_zip
 from socready.sandbox.jira_server import JiraSandbox
 from socready.sandbox.uploads import put_objects
@@ -135,7 +135,7 @@ def seed_aws(endpoint: str) -> str:
     seed_databases(client)
     archive = client(bw.LOGS, "s3")
     put_objects(archive, bw.TRAIL_BUCKET, log_files(org_id))
-    put_objects(archive, bw.CONFIG_BUCKET, history_file_objects(config_items()))
+    put_objects(archive, bw.CONFIG_BUCKET, config_files())
     return org_id
 
 
@@ -289,6 +289,14 @@ def config_items() -> list[dict]:
             found.append(database_config_item(*where, start, tags=db.tags, **settings | {setting: value}))
             found.append(database_config_item(*where, end, tags=db.tags, **settings))
     return [i for i in found if (i["awsAccountId"], i["awsRegion"]) not in bw.NO_CONFIG_HISTORY]
+
+
+def config_files() -> Iterator[tuple[str, bytes]]:
+    """What Config delivered: the items' history files and a quiet file where nothing changed; nothing at all under
+    the NO_CONFIG_HISTORY prefixes."""
+    empty = tuple(f"AWSLogs/{account}/Config/{region}/" for account, region in bw.NO_CONFIG_HISTORY)
+    delivered = delivered_files(config_items(), ALL_ACCOUNTS, bw.REGIONS, bw.CONFIG_BASELINE)
+    return ((key, body) for key, body in delivered if not key.startswith(empty))
 
 
 # --- Jira -----------------------------------------------------------------------------------------------------------
