@@ -381,6 +381,7 @@ def shipped(ticket: Ticket) -> datetime:
 
 
 def truth() -> Truth:
+    """Every planted gap by area, the decoys beside them, and the populations that are empty or unread here."""
     lena, noah, omar = BY_ID["BW-0104"], BY_ID["BW-0107"], BY_ID["BW-0110"]
     exports, orders, ledger, events = BUCKETS[0], DATABASES[0], DATABASES[1], DATABASES[3]
     gaps = [
