@@ -10,18 +10,32 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import ClassVar, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    CredentialRetrievalError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    TokenRetrievalError,
+)
 
 from connectors.aws.session import AwsSessions
 from socready.errors import CollectionError, SocreadyError
 from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
 from socready.evidence.manifest import NOT_CONFIGURED
+from socready.redact import redact
 from socready.scope import Scope
 from socready.window import Window
 
 DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
 # What AWS answers in a region the account has not enabled (opt-in regions such as af-south-1 or me-central-1).
 REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
+NO_CREDENTIALS = (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError, TokenRetrievalError)
+CREDENTIALS_FIX = (
+    "set AWS_PROFILE (after `aws sso login` for SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+    "or run where an instance or task role provides credentials"
+)
 
 
 @dataclass
@@ -31,6 +45,8 @@ class CollectContext:
     recorder: RunRecorder
     progress: Callable[[str], None] = field(default=lambda message: None)
     earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
+    unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
+    resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
 
     @cached_property
     def aws(self) -> AwsSessions:
@@ -60,7 +76,11 @@ class CollectContext:
             missing = (named.group(1) if named else permission) if denied else None
             if code in REGION_NOT_ENABLED and region:
                 code += f": is {region} an opt-in region not enabled here? Enable it or leave it out of aws.regions"
+            if code in EXPIRED:
+                message = f"the AWS credentials have expired ({message}); refresh them: {CREDENTIALS_FIX}"
             self._record(source, query, code, message, account, region, missing)
+        except NO_CREDENTIALS as exc:
+            self._record(source, query, type(exc).__name__, f"{exc}; {CREDENTIALS_FIX}", account, region, None)
         except (BotoCoreError, CollectionError, OSError, SocreadyError) as exc:
             missing = getattr(exc, "missing_permission", None) or None
             self._record(source, query, type(exc).__name__, str(exc), account, region, missing)
@@ -81,7 +101,7 @@ class CollectContext:
                 at=datetime.now(UTC),
             )
         )
-        self.progress(f"! {source}: {error} on {query}")
+        self.progress(redact(f"! {source}: {error} on {query}: {message[:200]}"))
 
 
 class Collector(Protocol):

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Literal
 
-from expectations.cloudtrail_events import TrailEvent
+from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem
 from expectations.dataset import Row
 from expectations.state_timeline import Blind, Observation, State, before_joining, state_rows
@@ -73,6 +73,7 @@ class Timelines:
 
     def __init__(self) -> None:
         self.tracked: dict[str, Tracked] = {}
+        self.logged: set[tuple[str, str]] | None = None  # (account, region) with CloudTrail files; None: not read
 
     def expect(self, resource: str, account: str, region: str) -> Timelines:
         """A resource that must have rows even without any observation (its days are then no evidence)."""
@@ -111,6 +112,7 @@ class Timelines:
 
     def snapshots(self, view: EvidenceView, source: str, read: Callable[[dict], Iterable[Seen]]) -> Timelines:
         """Current state read by a collector: this run's and earlier runs' snapshots taken inside the window."""
+        self.logged = set(cloudtrail_logs(view).files)
         for entry in [*view.earlier_entries(source), *view.entries(source)]:
             body = view.read_json(entry)
             account, region = entry.account or body.get("account", ""), entry.region or body.get("region", "")
@@ -165,15 +167,26 @@ class Timelines:
         for resource, tracked in sorted(self.tracked.items()):
             if tracked.account not in joined or tracked.region not in regions or not keep(resource):
                 continue
+            place = (tracked.account, tracked.region)
             found = state_rows(
                 resource,
                 settle(tracked.observations, creation_grace),
                 window.start_utc,
                 window.evaluated_end_utc,
-                (blind or {}).get((tracked.account, tracked.region), []),
+                [*(blind or {}).get(place, []), *self.unlogged(scope, window, place)],
             )
             rows += before_joining(found, joined[tracked.account], window.start_utc)
         return rows
+
+    def unlogged(self, scope: Scope, window: Window, place: tuple[str, str]) -> list[Blind]:
+        """A place with no CloudTrail file at all over the period read: nothing shows that a snapshot of current
+        state held before it was taken (an empty log location is a missing record, not "nothing changed")."""
+        if self.logged is None or place in self.logged:
+            return []
+        locations = ", ".join(f"s3://{b.bucket}/{b.prefix}".rstrip("/") for b in scope.aws.cloudtrail_logs)
+        value = f"no CloudTrail log files for {'/'.join(place)} under {locations or 'no location'}: the state read now "
+        value += "cannot be walked back to these days"
+        return [Blind(window.start_utc, window.evaluated_end_utc, value, snapshots=True, config=False)]
 
 
 def settle(observations: list[Observation], grace: timedelta) -> list[Observation]:

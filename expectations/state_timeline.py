@@ -32,6 +32,7 @@ class Blind:
     end: datetime
     value: str = "AWS Config recorder was off"
     snapshots: bool = False  # also blinds current-state snapshots: no change record says they held
+    config: bool = True  # blinds what AWS Config records (False: only the CloudTrail record is missing)
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def state_rows(
 
 def _blinds(gap: Blind, seen: Observation) -> bool:
     """A recorder stop blinds what Config records (an unknown state stays unknown); missing history blinds all
-    but CloudTrail events."""
+    but CloudTrail events; missing CloudTrail logs blind the snapshots walked back over them."""
     if seen.blindable:
-        return gap.snapshots or seen.state != "unknown"
+        return gap.config and (gap.snapshots or seen.state != "unknown")
     return gap.snapshots and seen.kind == "snapshot"
 
 

@@ -19,18 +19,19 @@ from socready.applicability import Assessment, needed_sources, plan_assessments
 from socready.assess import assess_control
 from socready.catalog import load_catalog
 from socready.collect import collect
-from socready.errors import TicketError
+from socready.errors import ScopeError, SocreadyError
 from socready.evidence import EvidenceStore, Manifest, open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult, TicketRef
 from socready.readiness.score import holds_today
+from socready.redact import redacted
 from socready.report.build import build_report
 from socready.report.history import with_history
-from socready.report.model import Report
+from socready.report.model import Report, TicketStep
 from socready.report.render_md import render_summary
 from socready.report.writer import write_report
 from socready.scope import Scope, load_scope
-from socready.tickets.sync import sync_tickets
+from socready.tickets.sync import NO_JIRA, sync_tickets
 from socready.window import Window
 
 
@@ -66,8 +67,13 @@ def assess_task(
     return assess_control(plan, scope, window, view, store)
 
 
+def transient(task, task_run, state) -> bool:
+    """A scope problem (no token, no owner route) fails the same way on every attempt."""
+    return not isinstance(state.result(raise_on_failure=False), ScopeError)
+
+
 # A retry is safe: the sync is idempotent, and a retry finds the tickets an interrupted attempt created.
-@task(name="sync-gap-tickets", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+@task(name="sync-gap-tickets", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=transient)
 def tickets_task(
     results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool
 ) -> dict[str, TicketRef]:
@@ -125,17 +131,17 @@ def readiness(
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
     results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
-    ticket_error: TicketError | None = None
-    try:
-        refs = tickets_task(results, scope, str(Path(folder) / "report.html"), dry_run or scope.tickets.dry_run)
-    except TicketError as exc:
-        ticket_error, refs = exc, {}
+    dry_run = dry_run or scope.tickets.dry_run
+    refs, tickets = {}, TicketStep(status="skipped", note=NO_JIRA)
+    if scope.jira is not None:
+        # a failed ticket step is stated in the report (and the exit code), never a reason to write no report
+        try:
+            refs = tickets_task(results, scope, str(Path(folder) / "report.html"), dry_run)
+            tickets = TicketStep(status="planned" if dry_run else "synced")
+        except SocreadyError as exc:
+            tickets = TicketStep(status="failed", note=str(exc))
     results = [r.model_copy(update={"ticket": refs.get(r.id)}) for r in results]
-    report = build_report(
-        scope, window, manifest.run_id, store.location, results, dry_run=dry_run or scope.tickets.dry_run
-    )
-    paths = report_task(report, folder, store)
-    if ticket_error:
-        raise ticket_error
-    return paths
+    report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=dry_run, tickets=tickets)
+    return report_task(report, folder, store)

@@ -20,6 +20,9 @@ from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
 from socready.scope import Scope
 from socready.window import Window
 
+# What parsing a well-formed file of the wrong shape raises (a list where an object belongs, a missing key).
+WRONG_SHAPE = (KeyError, IndexError, TypeError, AttributeError)
+
 
 def blocking_failures(control: Control, sources: list[str], view: EvidenceView) -> list[CollectionFailure]:
     """A failed read of any source withholds the verdict; an optional source the scope leaves unset does not."""
@@ -37,19 +40,33 @@ def assess_control(
     control = plan.control
     if not plan.applicable:
         return not_applicable(control, plan.reason)
+    try:
+        return _assess(plan, scope, window, view, store)
+    except EvidenceUnusable as exc:
+        sources = with_discovery(scope, control.evidence)
+        return lacking_evidence(control, f"Evidence is unusable: {exc}", [], _evidence(sources, view))
+    except WRONG_SHAPE as exc:  # a well-formed file whose content is not what the source delivers
+        sources = with_discovery(scope, control.evidence)
+        reason = f"Evidence is unusable: {', '.join(sources)} held an unexpected shape ({type(exc).__name__}: {exc})."
+        return lacking_evidence(control, reason, [], _evidence(sources, view))
+
+
+def _evidence(sources: list[str], view: EvidenceView) -> list[EvidenceRef]:
+    # Built unvalidated: both fields come from validated manifest entries, and a control may cite tens of thousands.
+    return [EvidenceRef.model_construct(source=e.source, sha256=e.sha256) for s in sources for e in view.entries(s)]
+
+
+def _assess(plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore) -> ControlResult:
+    control = plan.control
     scope = run_scope(scope, view)
     sources = with_discovery(scope, control.evidence)
-    # Built unvalidated: both fields come from validated manifest entries, and a control may cite tens of thousands.
-    evidence = [EvidenceRef.model_construct(source=e.source, sha256=e.sha256) for s in sources for e in view.entries(s)]
+    evidence = _evidence(sources, view)
     failures = blocking_failures(control, sources, view)
     if failures:
         sources = ", ".join(dict.fromkeys(f.source for f in failures))
         return lacking_evidence(control, f"Evidence could not be collected from {sources}.", failures, evidence)
     module = suite_module(control.id)
-    try:
-        df = module.build(view, scope, window, plan.parameters)
-    except EvidenceUnusable as exc:
-        return lacking_evidence(control, f"Evidence is unusable: {exc}", [], evidence)
+    df = module.build(view, scope, window, plan.parameters)
     outcome = validate(control.id, df, module.suite(plan.parameters))
     run_id = view.manifest.run_id
     store.put_derived(run_id, f"{control.id}/dataset.csv", df.to_csv(index=False).encode())

@@ -17,7 +17,8 @@ from socready.advisor.scope_writer import write_scope
 from socready.applicability import check_control_settings
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
-from socready.evidence import open_store
+from socready.evidence import EvidenceStore, open_store
+from socready.evidence.signing import check_signature, sign_head
 from socready.scope import Scope, load_scope
 
 DEFAULT_SANDBOX_DIR = Path(".socready/sandbox")
@@ -54,9 +55,25 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def unreadable_exports(scope: Scope) -> list[str]:
+    """Local export files (files.*) that are missing or unreadable; s3:// ones are read at collection time."""
+    problems = []
+    for name, spec in scope.files:
+        if spec is None or spec.path.startswith("s3://"):
+            continue
+        path = Path(spec.path)
+        if not path.is_file():
+            problems.append(f"files.{name}.path: {path} does not exist or is not a file; fix the path")
+        elif not os.access(path, os.R_OK):
+            problems.append(f"files.{name}.path: {path} is not readable by this user; fix its permissions")
+    return problems
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     scope = load_scope(Path(args.path))
     check_control_settings(load_catalog(), scope, args.path)
+    if problems := unreadable_exports(scope):
+        raise SocreadyError(f"{args.path}: export files cannot be read\n  - " + "\n  - ".join(problems))
     window = scope.window
     print(
         f"{args.path}: valid. {scope.organization}, SOC 2 {scope.report.type}, {', '.join(scope.categories)}; "
@@ -87,11 +104,11 @@ def cmd_controls(args: argparse.Namespace) -> int:
 
 
 def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None, full: bool = False) -> int:
+    scope = load_scope(scope_path)  # an unreadable scope stops here, before Prefect starts
+    check_control_settings(load_catalog(), scope, str(scope_path))  # and so does a misspelled control setting
     _prefect_defaults()
     from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
 
-    scope = load_scope(scope_path)
-    check_control_settings(load_catalog(), scope, str(scope_path))  # before Prefect starts: a typo fails fast
     paths = readiness(
         str(scope_path.resolve()),
         as_of=parse_as_of(as_of, scope),
@@ -105,7 +122,8 @@ def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: st
     report = Report.model_validate_json(Path(paths["json"]).read_text(encoding="utf-8"))
     print(summary_table(report))
     print(f"\nReport: {paths['html']}\n        {paths['md']}\n        {paths['json']}")
-    return EXIT_NO_EVIDENCE if report.readiness.no_evidence else 0
+    failed_tickets = report.tickets is not None and report.tickets.status == "failed"
+    return EXIT_NO_EVIDENCE if report.readiness.no_evidence or failed_tickets else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -145,22 +163,41 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def _chosen_store(args: argparse.Namespace) -> tuple[str, EvidenceStore]:
+    """The store named by --store, else the one of the --scope file."""
     if args.store:
-        location, endpoint = args.store, None
-    else:
-        scope = load_scope(Path(args.scope))
-        location, endpoint = scope.evidence_store, scope.aws.endpoint_url if scope.aws else None
-    store = open_store(location, endpoint_url=endpoint)
+        return args.store, open_store(args.store)
+    scope = load_scope(Path(args.scope))
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    return scope.evidence_store, open_store(scope.evidence_store, endpoint_url=endpoint)
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    location, store = _chosen_store(args)
+    print(f"{location}: wrote {sign_head(store.backend, Path(args.key))}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    location, store = _chosen_store(args)
+    signature = check_signature(store.backend, Path(args.key)) if args.key else None
+    if signature:
+        print(f"{'SIGNATURE OK' if signature.ok else 'SIGNATURE FAILED'}: {signature.detail}")
     runs = [args.run] if args.run else store.run_ids()
-    if not runs:
+    ledger_problems = store.verify_ledger()
+    if not runs and not ledger_problems:
         raise SocreadyError(f"{location}: no runs with a manifest found")
+    for found in ledger_problems:
+        print(f"{found.problem.upper()}: run {found.run_id} {found.detail}")
     problems = [p for run in runs for p in store.verify(run)]
     for problem in problems:
         print(f"{problem.problem.upper():<8} run {problem.run_id} {problem.sha256} {problem.source} {problem.query}")
-    entries = sum(len(store.load_manifest(run).entries) for run in runs)
-    print(f"{location}: {len(runs)} run(s), {entries} evidence references checked, {len(problems)} problem(s)")
-    return 1 if problems else 0
+    derived = store.verify_derived()
+    for key in derived:
+        print(f"DERIVED CHANGED: {key} (runs rebuild it from raw evidence)")
+    total = len(problems) + len(ledger_problems) + len(derived) + (signature is not None and not signature.ok)
+    print(f"{location}: {len(runs)} run(s), the run ledger and derived data checked, {total} problem(s)")
+    return 1 if total else 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -265,12 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     evidence = commands.add_parser("evidence", help="evidence store operations")
     evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
-    verify = evidence_commands.add_parser("verify", help="name every evidence object that was changed or removed")
-    where = verify.add_mutually_exclusive_group()
-    where.add_argument("--scope", default="socready.yaml", help="read the store location from this scope file")
-    where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
-    verify.add_argument("--run", help="check one run id (default: every run in the store)")
+
+    def store_options(sub: argparse.ArgumentParser) -> None:
+        where = sub.add_mutually_exclusive_group()
+        where.add_argument("--scope", default="socready.yaml", help="read the store location from this scope file")
+        where.add_argument("--store", help="evidence store location: a folder or s3://bucket/prefix")
+
+    verify = evidence_commands.add_parser(
+        "verify", help="name every evidence object, manifest or run ledger entry that was changed or removed"
+    )
+    store_options(verify)
+    verify.add_argument("--run", help="check one run id's objects (default: every run in the store)")
+    verify.add_argument("--key", metavar="PUBLIC.pem", help="also check the signed ledger head with this Ed25519 key")
     verify.set_defaults(handler=cmd_verify)
+    sign = evidence_commands.add_parser("sign", help="sign the run ledger's head with your Ed25519 private key")
+    store_options(sign)
+    sign.add_argument("--key", required=True, metavar="PRIVATE.pem", help="unencrypted Ed25519 private key (PEM)")
+    sign.set_defaults(handler=cmd_sign)
 
     sample = commands.add_parser(
         "sample",

@@ -34,28 +34,31 @@ def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -
 Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
 
 
-def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> Earlier:
+def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> tuple[Earlier, bool]:
     """What earlier runs for the same organization and window already fetched: the latest finished run,
-    plus the checkpoints of runs interrupted after it (a resumed backfill)."""
+    plus the checkpoints of runs interrupted after it (a resumed backfill, said by the second value)."""
     manifests = (store.load_manifest(run) for run in reversed(store.run_ids()))  # newest first, read lazily
     same = (m for m in manifests if m.organization == scope.organization and m.window.start == window.start)
     latest = next(same, None)
     entries = list(latest.entries) if latest else []
-    for run in store.interrupted_runs():
-        if latest is None or run > latest.run_id:
-            entries += store.load_parts(run)
+    resumed = [run for run in store.interrupted_runs() if latest is None or run > latest.run_id]
+    for run in resumed:
+        entries += store.load_parts(run)
     earlier: Earlier = {}
     for entry in entries:
         earlier.setdefault(entry.source, {})[entry.query] = entry
-    return earlier
+    return earlier, bool(resumed)
 
 
 def collect_source(source: str, context: CollectContext) -> None:
-    """One source; AWS sources without an `aws` scope section are recorded as not configured."""
+    """One source; AWS sources without an `aws` scope section are recorded as not configured. A failure a
+    collector did not guard itself (no credentials before the first call, say) is recorded for the whole source,
+    so the run goes on to its report."""
     if source.startswith("aws.") and context.scope.aws is None:
         context.not_configured(source, "the scope has no aws section; add accounts and regions")
         return
-    COLLECTORS[source].collect(context)
+    with context.guard(source, "(every query)"):
+        COLLECTORS[source].collect(context)
 
 
 def collect(
@@ -71,8 +74,9 @@ def collect(
     """With `incremental`, files an earlier run already fetched are carried over, not fetched again.
     `on_source_done(done, total)` follows the sources collected, e.g. for a progress bar."""
     recorder = start_run(scope, window, store, new_run_id())
-    earlier = earlier_collection(store, scope, recorder.window) if incremental else {}
-    context = CollectContext(scope, window, recorder, progress, earlier)
+    earlier, resuming = earlier_collection(store, scope, recorder.window) if incremental else ({}, False)
+    unreadable = store.unreadable() if incremental else frozenset()
+    context = CollectContext(scope, window, recorder, progress, earlier, unreadable, resuming)
     sources = with_discovery(scope, sources)
     for done, source in enumerate(sources, 1):
         progress(f"collecting {source} ({done}/{len(sources)})")

@@ -87,6 +87,11 @@ def test_cli_check_reports_malformed_scope_without_traceback(tmp_path, capsys):
 def test_cli_init_then_check(tmp_path, capsys):
     path = tmp_path / "socready.yaml"
     assert main(["init", str(path)]) == 0
+    assert main(["check", str(path)]) == 2  # the starter's export files do not exist yet
+    assert "files.hr_roster.path" in capsys.readouterr().err
+    (tmp_path / "exports").mkdir()
+    for name in ("hr_roster", "vendor_register"):
+        (tmp_path / "exports" / f"{name}.csv").write_text("header\n")
     assert main(["check", str(path)]) == 0
     assert "valid" in capsys.readouterr().out
     assert main(["init", str(path)]) == 2  # refuses to overwrite without --force

@@ -80,18 +80,20 @@ def known_files(
 ) -> tuple[dict[str, EvidenceEntry], datetime]:
     """Files earlier runs fetched under `prefix` (or any of several) for days in [first, last], and the time from
     which to list again: RELIST before the newest known file's day, since AWS may still deliver files for
-    recent days."""
-    known = {
+    recent days. A file no run could parse is listed and fetched again, never carried."""
+    earlier = {
         query: entry
         for query, entry in ctx.earlier.get(source, {}).items()
         if query.startswith(prefix) and (day := day_of(query)) and first.date() <= day <= last.date()
     }
-    if not known:
+    known = {query: entry for query, entry in earlier.items() if entry.sha256 not in ctx.unreadable}
+    if not known or ctx.resuming:  # parallel fetches checkpoint days out of order: list every day again
         return known, first
     days = [day_of(query) for query in known]
     if min(days) > first.date() + RELIST:
         return known, first  # earlier runs read less far back (a longer lookback since): list from its start
-    return known, max(first, datetime.combine(max(days) - RELIST, time(0), UTC))
+    relist = [max(days) - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days
+    return known, max(first, datetime.combine(min(relist), time(0), UTC))
 
 
 def list_days(

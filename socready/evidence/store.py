@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +15,13 @@ import boto3
 from pydantic import ValidationError
 
 from socready.errors import EvidenceError
+from socready.evidence import ledger
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
+
+DERIVED_SUMS = "derived-sums/"  # derived-sums/derived/<run>/<name>: the sha256 of that derived file
+LOG = logging.getLogger(__name__)
+UNREADABLE = "unreadable"  # derived/unreadable/<sha256>: why a run could not parse that object
 
 
 def sha256_of(data: bytes) -> str:
@@ -56,8 +62,11 @@ class EvidenceStore:
         return data
 
     def write_manifest(self, manifest: Manifest) -> None:
-        if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", manifest.to_json()):
+        """Write-once, and its sha256 chained into the run ledger."""
+        body = manifest.to_json()
+        if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", body):
             raise EvidenceError(f"{self.location}: run {manifest.run_id} already has a manifest")
+        ledger.append(self.backend, manifest.run_id, body, manifest.created_at)
 
     def load_manifest(self, run_id: str) -> Manifest:
         key = f"runs/{run_id}/manifest.json"
@@ -101,27 +110,63 @@ class EvidenceStore:
         ]
 
     def put_derived(self, run_id: str, name: str, data: bytes) -> str:
-        """Computed results (datasets, validation results) live apart from raw evidence."""
+        """Computed results (datasets, validation results, parse caches) live apart from raw evidence, each with
+        its sha256 recorded apart from it (derived-sums/), so an edit is noticed before it is trusted."""
         key = f"derived/{run_id}/{name}"
         if not self.backend.put_new(key, data):
             raise EvidenceError(f"{self.location}/{key}: derived evidence already exists")
+        self.backend.put_new(f"{DERIVED_SUMS}{key}", sha256_of(data).encode())
         return key
 
     def derived(self, run_id: str, name: str) -> bytes | None:
-        """A run's derived evidence, or None when that run did not write it."""
+        """A run's derived evidence, or None when that run did not write it or it no longer matches its recorded
+        sha256 (the caller rebuilds it from raw evidence; the mismatch is logged and named by verify_derived)."""
         key = f"derived/{run_id}/{name}"
-        return self.backend.get(key) if self.backend.exists(key) else None
+        if not self.backend.exists(key):
+            return None
+        data = self.backend.get(key)
+        if self._derived_changed(key, data):
+            LOG.warning("%s/%s changed after it was written; rebuilt from raw evidence", self.location, key)
+            return None
+        return data
+
+    def _derived_changed(self, key: str, data: bytes) -> bool:
+        recorded = f"{DERIVED_SUMS}{key}"
+        return self.backend.exists(recorded) and self.backend.get(recorded).decode() != sha256_of(data)
+
+    def verify_derived(self) -> list[str]:
+        """Derived files that no longer match the sha256 recorded when they were written."""
+        keys = (k.removeprefix(DERIVED_SUMS) for k in self.backend.keys(DERIVED_SUMS))
+        return [
+            key for key in keys if not self.backend.exists(key) or self._derived_changed(key, self.backend.get(key))
+        ]
+
+    def mark_unreadable(self, sha256: str, problem: str) -> None:
+        """Raw evidence that could not be parsed: later runs fetch its source again instead of carrying it."""
+        self.backend.put_new(f"derived/{UNREADABLE}/{sha256}", problem.encode())
+
+    def unreadable(self) -> frozenset[str]:
+        return frozenset(key.rsplit("/", 1)[1] for key in self.backend.keys(f"derived/{UNREADABLE}/"))
 
     def run_files(self, run_id: str) -> dict[str, bytes]:
         """A run's manifest and derived results by key, as stored; objects are shared by runs: read them by hash."""
         keys = [f"runs/{run_id}/manifest.json", *self.backend.keys(f"derived/{run_id}/")]
         return {key: self.backend.get(key) for key in keys}
 
+    def verify_ledger(self) -> list[ledger.LedgerProblem]:
+        """Manifests edited, removed or missing from the run ledger, and breaks in its chain."""
+        return ledger.check(self.backend, self.run_ids())
+
     def verify(self, run_id: str | None = None) -> list[IntegrityProblem]:
-        """Every object a manifest references that is now missing or no longer matches its hash."""
+        """Every object a manifest references that is now missing or no longer matches its hash (a manifest that
+        no longer parses is named by verify_ledger)."""
         problems = []
         for run in [run_id] if run_id else self.run_ids():
-            for entry in self.load_manifest(run).entries:
+            try:
+                entries = self.load_manifest(run).entries
+            except EvidenceError:
+                continue
+            for entry in entries:
                 key = self.object_key(entry.sha256)
                 if not self.backend.exists(key):
                     state = "removed"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from functools import cache
 
+from socready.errors import EvidenceError, EvidenceUnusable
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest
 from socready.evidence.store import EvidenceStore
 
@@ -21,11 +23,32 @@ class EvidenceView:
         return self.manifest.failures_for(source)
 
     def read(self, entry: EvidenceEntry) -> bytes:
-        data = self.store.read(entry.sha256)
-        return gzip.decompress(data) if entry.media_type == "application/gzip" else data
+        """The object's bytes, unzipped; EvidenceUnusable names an object that was changed or cannot be read."""
+        try:
+            data = self.store.read(entry.sha256)
+        except EvidenceError as exc:
+            raise EvidenceUnusable(f"{self.named(entry)}: {exc}") from exc
+        if entry.media_type != "application/gzip":
+            return data
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:  # not gzip, truncated, bad checksum
+            raise self.unreadable(entry, f"is not a readable gzip file ({exc})") from exc
 
     def read_json(self, entry: EvidenceEntry):
-        return json.loads(self.read(entry))
+        try:
+            return json.loads(self.read(entry))
+        except ValueError as exc:  # bad JSON, or bytes that are not UTF-8
+            raise self.unreadable(entry, f"is not valid JSON ({exc})") from exc
+
+    @staticmethod
+    def named(entry: EvidenceEntry) -> str:
+        return f"{entry.query} ({entry.source}, sha256 {entry.sha256[:12]})"
+
+    def unreadable(self, entry: EvidenceEntry, problem: str) -> EvidenceUnusable:
+        """Marks the object so the next run fetches it again, and names it for the control's reason."""
+        self.store.mark_unreadable(entry.sha256, problem)
+        return EvidenceUnusable(f"{self.named(entry)} {problem}")
 
     @cache  # noqa: B019 - a view lives for one run; caching parsed evidence shares it between suites
     def parsed(self, source: str, parser) -> object:

@@ -2,6 +2,7 @@
 
 REPORT = "report"
 EVIDENCE = "evidence"
+LEDGER = "ledger"  # the run ledger up to this run's entry (outside evidence/: it names runs the package omits)
 POPULATIONS = "populations"
 SAMPLES = "samples"
 EXCEPTIONS = "exceptions.csv"

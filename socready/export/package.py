@@ -13,12 +13,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from socready.errors import EvidenceError, SocreadyError
-from socready.evidence import EvidenceStore, Manifest
+from socready.evidence import EvidenceStore, Manifest, ledger
 from socready.export import layout
 from socready.export.data_docs import build_data_docs
 from socready.export.exception_list import exception_records, exceptions_csv
 from socready.export.oscal import assessment_results, write_assessment_results
 from socready.export.readme import readme
+from socready.redact import redact
 from socready.report.model import Report
 from socready.report.writer import FILE_NAMES
 from socready.scope.models import AcceptedException
@@ -96,6 +97,8 @@ def _copy_evidence(root: Path, store: EvidenceStore, run_id: str) -> tuple[dict[
             problems.append(str(exc))
     if problems:
         raise ExportError(f"run {run_id} fails verification, not exported:\n  " + "\n  ".join(problems))
+    for key, data in ledger.through(store.backend, run_id).items():
+        _write(root, f"{layout.LEDGER}/{key.removeprefix(ledger.PREFIX)}", data)
     return files, manifest, len(objects)
 
 
@@ -108,7 +111,8 @@ def _stage(
     for control in report.controls:
         dataset = files.get(f"{derived}/{control.id}/dataset.csv")
         if control.kind in POPULATION_KINDS and dataset is not None:
-            _write(root, f"{layout.POPULATIONS}/{control.id}.csv", dataset)
+            # the copy people read is redacted; evidence/derived/ keeps the dataset as tested
+            _write(root, f"{layout.POPULATIONS}/{control.id}.csv", redact(dataset.decode()).encode())
     samples = sorted({path for pattern in SAMPLE_PATTERNS for path in report_dir.glob(pattern) if path.is_file()})
     for path in samples:
         _write(root, f"{layout.SAMPLES}/{path.name}", path.read_bytes())

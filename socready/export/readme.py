@@ -107,7 +107,10 @@ def readme(report: Report, manifest: Manifest, counts: dict[str, int]) -> str:
             "-------------",
             *(f"{step}:\n    {command}" for step, command in checks),
             f"   By hand: the sha256 of each file under {layout.EVIDENCE}/objects/ equals its name.",
-            "3. Each validation.json is the Great Expectations result over the dataset.csv beside it, so every",
+            f"3. The manifest is the one the run recorded: under {layout.LEDGER}/, the last entry's manifest_sha256 is",
+            f"   the sha256 of {layout.EVIDENCE}/runs/{run}/manifest.json, and each entry's previous_sha256 is the",
+            "   sha256 of the entry before it. `socready evidence verify` on the full store checks the whole chain.",
+            "4. Each validation.json is the Great Expectations result over the dataset.csv beside it, so every",
             "   verdict in report.json can be traced to the evidence objects it cites.",
             "",
         ]

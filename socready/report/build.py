@@ -13,7 +13,7 @@ from socready.readiness.score import (
     rollup,
     tally,
 )
-from socready.report.model import Readiness, Report, ReportControl, ReportScope, ReportWindow
+from socready.report.model import Readiness, Report, ReportControl, ReportScope, ReportWindow, TicketStep
 from socready.scope import Scope
 from socready.window import Window
 
@@ -55,13 +55,21 @@ def report_window(window: Window) -> ReportWindow:
 
 
 def build_report(
-    scope: Scope, window: Window, run_id: str, evidence_store: str, results: list[ControlResult], *, dry_run: bool
+    scope: Scope,
+    window: Window,
+    run_id: str,
+    evidence_store: str,
+    results: list[ControlResult],
+    *,
+    dry_run: bool,
+    tickets: TicketStep | None = None,
 ) -> Report:
     return Report(
         generated_at=datetime.now(UTC),
         run_id=run_id,
         evidence_store=evidence_store,
         dry_run=dry_run,
+        tickets=tickets,
         scope=ReportScope(
             organization=scope.organization,
             report=scope.report.framework,

@@ -252,6 +252,8 @@ def _header(report: Report, tz: ZoneInfo) -> list[Fact]:
         "Evidence store": report.evidence_store,
         "Dry run": "yes" if report.dry_run else "no",
     }
+    if report.tickets:
+        facts["Gap tickets"] = report.tickets.text
     return [Fact(label, Cell(value)) for label, value in facts.items()]
 
 

@@ -50,6 +50,19 @@ class ReportControl(ControlResult):
     )
 
 
+class TicketStep(Model):
+    """How the gap-ticket step of the run ended."""
+
+    status: Literal["synced", "planned", "skipped", "failed"] = Field(
+        description="synced: Jira updated; planned: dry run; skipped: the scope has no Jira; failed: see note."
+    )
+    note: str = Field(default="", description="Why tickets were skipped, or what failed.")
+
+    @property
+    def text(self) -> str:
+        return f"{self.status}: {self.note}" if self.note else self.status
+
+
 class HistoryPoint(Model):
     """One run's figures, for the score across runs of the same organization and window."""
 
@@ -67,6 +80,9 @@ class Report(Model):
     run_id: str
     evidence_store: str
     dry_run: bool
+    tickets: TicketStep | None = Field(
+        default=None, description="How the gap-ticket step ended; unset when the report was built without one."
+    )
     scope: ReportScope
     readiness: Readiness
     criteria: list[CriterionStatus]

@@ -33,4 +33,6 @@ def summary_table(report: Report) -> str:
         f"Earliest Type II close ({report.scope.window.months} months): "
         f"{type2_close(readiness.earliest_type2_close, readiness.blocking_controls)}",
     ]
+    if report.tickets and report.tickets.status in ("skipped", "failed"):
+        lines.append(f"Gap tickets {report.tickets.text}")
     return "\n".join(line.rstrip() for line in lines)

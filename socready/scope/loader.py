@@ -17,7 +17,21 @@ FIXES = {
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
     "date_parsing": "write the date as YYYY-MM-DD",
     "date_type": "write the date as YYYY-MM-DD",
+    "datetime_parsing": "write it as YYYY-MM-DDTHH:MM:SS with a zone, e.g. 2026-03-15T09:00:00Z",
+    "datetime_from_date_parsing": "write it as YYYY-MM-DDTHH:MM:SS with a zone, e.g. 2026-03-15T09:00:00Z",
+    "datetime_type": "write it as YYYY-MM-DDTHH:MM:SS with a zone, e.g. 2026-03-15T09:00:00Z",
     "too_short": "list at least one entry",
+}
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates and times as text: YAML's own conversion fails on an impossible date
+    (2026-02-30) with an error naming no field, while the scope model names the field and the fix."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -43,7 +57,7 @@ def _absolute(location: str, base: Path) -> str:
 def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = None) -> Scope:
     """Parse scope YAML; relative paths are resolved against `base` (the scope file's folder)."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -53,7 +67,9 @@ def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = N
     try:
         scope = Scope.model_validate(raw)
     except ValidationError as exc:
-        raise ScopeError(describe_validation_error(source, exc)) from exc
+        # not chained: the validation error repeats each input, and a token pasted into the scope must not reach
+        # a log or traceback
+        raise ScopeError(describe_validation_error(source, exc)) from None
     base = base or Path.cwd()
     files = {
         name: FileSource(path=_absolute(spec.path, base), columns=spec.columns)

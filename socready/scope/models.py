@@ -6,6 +6,7 @@ import re
 import string
 from datetime import date, datetime
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -13,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Category = Literal["security", "availability", "confidentiality", "processing_integrity", "privacy"]
 Owner = Literal["engineering", "hr", "procurement"]
 ACCOUNT_ID = re.compile(r"^\d{12}$")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# An API token, not a name: Atlassian's prefix, or a long run of mixed case and digits with no underscore.
+TOKEN_SHAPED = re.compile(r"ATATT.*|(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{16,}")
 
 
 class Strict(BaseModel):
@@ -47,6 +52,15 @@ class WindowSpec(Strict):
         return self
 
 
+def http_url(value: str | None) -> str | None:
+    """An absolute http(s) URL: a bare host name would be read as a path and fail far from the scope file."""
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} needs a scheme and a host, e.g. https://example.atlassian.net")
+    return value
+
+
 def account_id(value: object) -> object:
     if not isinstance(value, str) or not ACCOUNT_ID.match(value):
         raise ValueError(f"AWS account id {value!r} must be 12 digits, quoted in YAML (e.g. '123456789012')")
@@ -70,7 +84,8 @@ class AwsAccount(Strict):
     @field_validator("joined", mode="before")
     @classmethod
     def _not_a_day(cls, value: object) -> object:
-        if isinstance(value, date) and not isinstance(value, datetime):
+        day_only = isinstance(value, str) and DAY.fullmatch(value.strip())  # the scope loader keeps dates as text
+        if day_only or (isinstance(value, date) and not isinstance(value, datetime)):
             raise ValueError(f"joined {value} needs a time and zone, e.g. {value}T00:00:00Z")
         return value
 
@@ -185,6 +200,11 @@ class AwsSpec(Strict):
         if any(location.organization_id for location in value):
             raise ValueError("organization_id is for aws.cloudtrail_logs; AWS Config keys have no organization folder")
         return value
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _endpoint_scheme(cls, value: str | None) -> str | None:
+        return http_url(value)
 
     @property
     def discovery_account(self) -> str | None:
@@ -360,6 +380,22 @@ class JiraSpec(Strict):
     @classmethod
     def _change_condition(cls, value: str) -> str:
         return jql_condition(value)
+
+    @field_validator("url")
+    @classmethod
+    def _url_scheme(cls, value: str) -> str:
+        return http_url(value)
+
+    @field_validator("token_env")
+    @classmethod
+    def _a_variable_name(cls, value: str) -> str:
+        # the value is never repeated: it may be the token itself, pasted here by mistake
+        if TOKEN_SHAPED.fullmatch(value) or not VARIABLE_NAME.fullmatch(value):
+            raise ValueError(
+                "must name the environment variable holding the Jira API token (letters, digits and _, e.g. "
+                "JIRA_API_TOKEN), not hold the token; the value is not shown in case it is one (then revoke it)"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod

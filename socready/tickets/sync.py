@@ -17,6 +17,8 @@ from socready.tickets.identity import group_gaps
 from socready.tickets.outbox import Outbox, state_dir
 from socready.tickets.plan import Planner, Step
 
+NO_JIRA = "the scope has no jira section, so no gap tickets were planned or opened; add one to open them"
+
 # when one control has several tickets (one per resource), the report links the one this run did most to
 SIGNIFICANCE = ("created", "reopened", "updated", "resolved", "unchanged", "planned")
 
@@ -62,7 +64,7 @@ def sync_tickets(
     if not gaps and all(record.resolved for record in outbox.load().values()):
         return {}  # nothing open to keep current or resolve: no need to reach Jira
     if scope.jira is None:
-        raise ScopeError("the scope has no jira section, so gap tickets cannot be planned or opened; add one")
+        raise ScopeError(NO_JIRA)
     today = today or _utc_now().astimezone(ZoneInfo(scope.window.timezone)).date()
     jira = Jira(scope.jira)
     try:

@@ -90,7 +90,9 @@ def prepare(
     archive = client(endpoint, ARCHIVE, "s3")
     for bucket in (BUCKET, CONFIG_BUCKET):
         archive.create_bucket(Bucket=bucket)
-    days = sorted({(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events})
+    days = {(e["recipientAccountId"], e["awsRegion"], date.fromisoformat(e["eventTime"][:10])) for e in events}
+    # Every place logs something: an empty log location is a coverage gap, as it would be in a real account.
+    days = sorted(days | {(account, region, WINDOW_START.date()) for account in accounts for region in regions})
     files = (o for account, region, day in days for o in log_file_objects([account], [region], day, day, events))
     put_objects(archive, BUCKET, files)
     put_objects(archive, CONFIG_BUCKET, delivered_files(list(items), accounts, regions, WINDOW_START))

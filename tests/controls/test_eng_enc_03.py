@@ -7,7 +7,9 @@ from datetime import timedelta
 from tests.controls.data_fixtures import (
     CREATED,
     DELETED,
+    EAST,
     PROD,
+    WEST,
     WINDOW_START,
     assess,
     at,
@@ -18,8 +20,8 @@ from tests.controls.data_fixtures import (
 )
 
 
-def create_key(endpoint: str, *, rotation: bool = True, **spec) -> str:
-    kms = client(endpoint, PROD, "kms")
+def create_key(endpoint: str, *, rotation: bool = True, region: str = EAST, **spec) -> str:
+    kms = client(endpoint, PROD, "kms", region)
     key = kms.create_key(Description="fixture", **spec)["KeyMetadata"]
     if rotation:
         kms.enable_key_rotation(KeyId=key["KeyId"])
@@ -90,3 +92,16 @@ def test_a_change_after_the_as_of_walks_the_later_snapshot_back_to_it(aws, tmp_p
     result = assess(aws, tmp_path, "ENG-ENC-03", as_of=at(15))
     assert exceptions(result) == [(late, WINDOW_START, at(15), "before EnableKeyRotation by mallory")]
     assert steady not in {e.resource for e in result.exceptions}
+
+
+def test_a_region_whose_log_location_holds_no_file_is_no_evidence_not_nothing_changed(aws, tmp_path):
+    """Only CloudTrail shows that a key's rotation read now held before: with no log file at all for the region,
+    its days are a coverage gap naming the location, beside a logged region's key that operates."""
+    logged, unlogged = create_key(aws), create_key(aws, region=WEST)
+    prepare(aws, regions=(EAST,))
+    result = assess(aws, tmp_path, "ENG-ENC-03", regions=(EAST, WEST))
+    assert (result.status, result.exceptions) == ("no_evidence", [])
+    [gap] = result.coverage_gaps
+    assert (gap.resource, gap.start) == (unlogged, WINDOW_START)
+    assert gap.value.startswith(f"no CloudTrail log files for {PROD}/{WEST} under s3://")
+    assert logged not in {g.resource for g in result.coverage_gaps}
