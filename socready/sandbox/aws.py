@@ -94,13 +94,16 @@ def log_files() -> Iterator[tuple[str, bytes]]:
     return log_file_objects(ACCOUNTS, REGIONS, first, last, planted_events(), silences)
 
 
-def start_config_recorder(session: boto3.Session, endpoint: str, account: str, region: str) -> None:
+def start_config_recorder(
+    session: boto3.Session, endpoint: str, account: str, region: str, bucket: str = LOG_BUCKET
+) -> None:
+    """The recorder on, delivering to `bucket`."""
     config = session.client("config", endpoint_url=endpoint, region_name=region)
     role = f"arn:aws:iam::{account}:role/aws-config"
     config.put_configuration_recorder(
         ConfigurationRecorder={"name": "default", "roleARN": role, "recordingGroup": {"allSupported": True}}
     )
-    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": LOG_BUCKET})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 

@@ -181,13 +181,16 @@ def database_config_item(
     when: datetime,
     status: str = "OK",
     environment: str = "production",
+    tags: dict[str, str] | None = None,
     **settings,
 ) -> dict:
-    """An RDS instance as AWS Config records it; `settings` in DescribeDBInstances names (Config uses camelCase)."""
+    """An RDS instance as AWS Config records it; `settings` in DescribeDBInstances names (Config uses camelCase).
+    `tags` replaces the default `environment` tag."""
+    tags = {"environment": environment} if tags is None else tags
     configuration = {
         "dBInstanceIdentifier": name,
         "dBInstanceArn": f"arn:aws:rds:{region}:{account}:db:{name}",
-        "tagList": [{"key": "environment", "value": environment}],
+        "tagList": [{"key": key, "value": value} for key, value in tags.items()],
         **{key[0].lower() + key[1:]: value for key, value in settings.items()},
     }
     return config_item(

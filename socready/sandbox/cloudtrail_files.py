@@ -58,9 +58,11 @@ def log_file_objects(
     events: list[dict],
     silences: Iterable[Silence] = (),
     per_hour: int = 1,
+    organization_id: str | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """One gzip log file per account, region and UTC day in [first, last], with `per_hour` read-only records
-    every hour unless silenced, plus the given events on their day."""
+    every hour unless silenced, plus the given events on their day. With `organization_id`, the keys are an
+    organization trail's: `AWSLogs/<org-id>/<account>/CloudTrail/...`."""
     silences = list(silences)
     by_day: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for event in events:
@@ -83,6 +85,7 @@ def log_file_objects(
                 records += by_day[(account, region, day.isoformat())]
                 records.sort(key=lambda r: r["eventTime"])
                 name = f"{account}_CloudTrail_{region}_{day:%Y%m%d}T0000Z_socready.json.gz"
-                key = f"AWSLogs/{account}/CloudTrail/{region}/{day:%Y/%m/%d}/{name}"
+                folder = f"{organization_id}/{account}" if organization_id else account
+                key = f"AWSLogs/{folder}/CloudTrail/{region}/{day:%Y/%m/%d}/{name}"
                 yield key, gzip.compress(json.dumps({"Records": records}).encode(), mtime=0)
                 day += timedelta(days=1)

@@ -14,7 +14,7 @@ import openpyxl
 from socready.sandbox.company import PEOPLE, POLICY_VERSION, VENDORS
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -28,7 +28,7 @@ def _day(value: date | None) -> str:
 
 def hr_roster_csv() -> str:
     """Column names differ from socready's on purpose: the scope's column mapping is exercised."""
-    return _csv(
+    return csv_text(
         [
             "Employee ID",
             "Name",
@@ -57,7 +57,7 @@ def hr_roster_csv() -> str:
 
 def training_csv() -> str:
     """A learning tool's completions: UTC timestamps (14:30 UTC is the same local day in New York)."""
-    return _csv(
+    return csv_text(
         ["Learner", "Employee Number", "Course", "Completed At"],
         [
             [p.name, p.employee_id, f"Security Awareness {day.year}", f"{day.isoformat()}T14:30:00Z"]
@@ -100,7 +100,7 @@ def reproducible_zip(data: bytes) -> bytes:
 
 
 def vendor_register_csv() -> str:
-    return _csv(
+    return csv_text(
         [
             "Vendor",
             "Risk Tier",

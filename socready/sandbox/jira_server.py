@@ -47,11 +47,7 @@ _STATUSES = {  # name -> (id, status category)
 }
 _PRIORITIES = {"Highest": "1", "High": "2", "Medium": "3", "Low": "4", "Lowest": "5"}
 _RESOLUTIONS = {"Done": "10000", "Won't Do": "10001", "Duplicate": "10002"}
-_ID_TABLES = {  # fields stored by name that Jira also addresses by id
-    "status": {name: status_id for name, (status_id, _) in _STATUSES.items()},
-    "priority": _PRIORITIES,
-    "resolution": _RESOLUTIONS,
-}
+_ID_TABLES = {"priority": _PRIORITIES, "resolution": _RESOLUTIONS}  # fields stored by name, also addressed by id
 
 
 @dataclass(frozen=True)
@@ -279,18 +275,29 @@ class JiraSandbox:
             "custom_fields": {},
             "issues": {},
             "links": [],
+            "statuses": {},
         }
         if state_path is not None and state_path.exists():
             self._state = json.loads(state_path.read_text(encoding="utf-8"))
             if self._state.get("version") != STATE_VERSION:
                 raise ValueError(f"{state_path} holds sandbox state version {self._state.get('version')}")
             self._state.setdefault("links", [])  # state files written before issue links existed
+        self._state.setdefault("statuses", {})  # a workflow's own statuses (add_status), beside the built-in ones
         self._by_id = {issue["id"]: key for key, issue in self._state["issues"].items()}
         # the API user gets a stable account id so persisted issues still point at it in the next run
         self._me = "712020:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{user}"))
         if self._me not in self._state["users"]:
             self.add_user(self._me, user.split("@")[0], user)
         self.app = self._build_app()
+
+    @property
+    def _statuses(self) -> dict[str, tuple[str, str]]:
+        """name -> (id, status category): the built-in statuses and those add_status added."""
+        return _STATUSES | {name: tuple(value) for name, value in self._state["statuses"].items()}
+
+    @property
+    def _id_tables(self) -> dict[str, dict[str, str]]:
+        return {"status": {name: status_id for name, (status_id, _) in self._statuses.items()}, **_ID_TABLES}
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -375,6 +382,19 @@ class JiraSandbox:
             self._forget_searches()
             self._save()
 
+    def add_status(self, name: str, category: str) -> None:
+        """A workflow status of the site's own (e.g. Approved, Deployed) in category new, indeterminate or done."""
+        if category not in _CATEGORIES:
+            raise ValueError(f"status category {category!r} must be one of {list(_CATEGORIES)}")
+        with self._lock:
+            known = self._statuses.get(name)
+            if known and known[1] != category:
+                raise ValueError(f"status {name!r} already exists in category {known[1]!r}")
+            if not known:
+                self._state["statuses"][name] = (self._next_id(), category)
+                self._forget_searches()
+                self._save()
+
     def add_custom_field(self, id: str, name: str, field_type: str = "option", *, required: bool = False) -> None:
         """Registers `customfield_NNNNN`, searchable as cf[NNNNN] or by name; field_type is a _CUSTOM_TYPES key.
 
@@ -409,8 +429,8 @@ class JiraSandbox:
             for _, author, changes in entries:
                 if author not in self._state["users"]:
                     raise ValueError(f"history author {author!r} is not a sandbox user; add_user() it first")
-                if bad := [to for field, _, to in changes if field.lower() == "status" and to not in _STATUSES]:
-                    raise ValueError(f"unknown status {bad[0]!r}; use one of {list(_STATUSES)}")
+                if bad := [to for field, _, to in changes if field.lower() == "status" and to not in self._statuses]:
+                    raise ValueError(f"unknown status {bad[0]!r}; use one of {list(self._statuses)}")
             issue = self._new_issue(
                 {**(fields or {}), "summary": summary}, {"key": project}, {"name": issue_type}, created
             )
@@ -813,7 +833,7 @@ class JiraSandbox:
     ) -> dict[str, Any]:
         """Moving into a done status resolves the issue; moving out of one clears the resolution."""
         fields = issue["fields"]
-        if _STATUSES[status][1] != "done":
+        if self._statuses[status][1] != "done":
             return {"status": status, "resolution": None, "resolutiondate": None}
         return {
             "status": status,
@@ -882,8 +902,8 @@ class JiraSandbox:
     def _value_id(self, field: str, value: Any) -> str | None:
         if value is None:
             return None
-        if field in _ID_TABLES:
-            return _ID_TABLES[field][value]
+        if field in self._id_tables:
+            return self._id_tables[field][value]
         if field in ("assignee", "reporter") or self._custom_type(field) == "user":
             return value
         return None
@@ -902,7 +922,7 @@ class JiraSandbox:
     def _seed_item(self, field: str, from_string: str | None, to_string: str | None) -> dict[str, Any]:
         custom = next((cid for cid, c in self._state["custom_fields"].items() if c["name"] == field), None)
         field_id = custom or field.lower()
-        ids = _ID_TABLES.get(field_id, {})
+        ids = self._id_tables.get(field_id, {})
         return {
             "field": field,
             "fieldtype": "custom" if custom else "jira",
@@ -934,9 +954,8 @@ class JiraSandbox:
             "timeZone": self._tz_name,
         }
 
-    @staticmethod
-    def _status_json(name: str, rest: str) -> dict[str, Any]:
-        status_id, category = _STATUSES[name]
+    def _status_json(self, name: str, rest: str) -> dict[str, Any]:
+        status_id, category = self._statuses[name]
         return {
             "self": f"{rest}/status/{status_id}",
             "id": status_id,
@@ -1054,7 +1073,7 @@ class JiraSandbox:
         if field == "project":
             return self._project_json(self._state["projects"][value], rest)
         if field in ("priority", "resolution"):
-            return self._named_json(field, value, _ID_TABLES[field], rest)
+            return self._named_json(field, value, self._id_tables[field], rest)
         return value
 
     def _select_fields(self, requested: list[str], default: Sequence[str] = ("*all",)) -> list[str]:
@@ -1120,7 +1139,7 @@ class JiraSandbox:
         elif field in ("assignee", "reporter"):
             aliases = [(u["accountId"], u["emailAddress"], u["displayName"]) for u in self._state["users"].values()]
         else:
-            table = self._state["issue_types"] if field == "issuetype" else _ID_TABLES.get(field)
+            table = self._state["issue_types"] if field == "issuetype" else self._id_tables.get(field)
             if table is None:
                 return None
             aliases = list(table.items())
@@ -1136,7 +1155,7 @@ class JiraSandbox:
         """The issue's values as JQL compares them (see jql.Kind)."""
         fields = issue["fields"]
         project = self._project_of(issue)
-        tables = {**_ID_TABLES, "issuetype": self._state["issue_types"], "components": project["components"]}
+        tables = {**self._id_tables, "issuetype": self._state["issue_types"], "components": project["components"]}
         texts = {
             "summary": [fields["summary"]],
             "description": [_plain_text(fields["description"])] if fields["description"] else [],
@@ -1482,7 +1501,7 @@ class JiraSandbox:
         return [self._named_json("priority", name, _PRIORITIES, self._rest()) for name in _PRIORITIES]
 
     def _get_statuses(self) -> Any:
-        return [self._status_json(name, self._rest()) for name in _STATUSES]
+        return [self._status_json(name, self._rest()) for name in self._statuses]
 
     def _get_resolutions(self) -> Any:
         return [self._named_json("resolution", name, _RESOLUTIONS, self._rest()) for name in _RESOLUTIONS]
@@ -1643,7 +1662,7 @@ class JiraSandbox:
         transition = next((t for t in self._available_transitions(issue) if t.id == wanted), None)
         if transition is None:
             raise JiraApiError(400, f"Transition id '{wanted}' is not valid for this issue.")
-        resolves = _STATUSES[transition.target][1] == "done"
+        resolves = self._statuses[transition.target][1] == "done"
         allowed = _CREATABLE | {"resolution"} if resolves else _CREATABLE
         changes, comments = self._collect_edit(issue, body.get("fields"), body.get("update"), allowed)
         status = self._status_change(issue, transition.target, self._now(), changes.pop("resolution", None))

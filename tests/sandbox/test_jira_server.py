@@ -507,3 +507,29 @@ def test_required_custom_fields_must_be_given_on_create(client: JIRA, sandbox: J
     assert missing.value.response.json()["errors"] == {"customfield_10060": "Control ID is required."}
     key = client.create_issue(project="SEC", issuetype="Task", summary="ok", customfield_10060="ENG-LOG-01").key
     assert client.issue(key).raw["fields"]["customfield_10060"] == "ENG-LOG-01"
+
+
+def test_a_site_can_add_its_own_workflow_statuses(client: JIRA, sandbox: JiraSandbox) -> None:
+    sandbox.add_status("Signed Off", "indeterminate")
+    sandbox.add_status("Shipped", "done")
+    sandbox.add_status("Approved", "indeterminate")  # a built-in one, as it is
+    with pytest.raises(ValueError, match="status category"):
+        sandbox.add_status("Parked", "finished")
+    with pytest.raises(ValueError, match="already exists in category 'done'"):
+        sandbox.add_status("Done", "new")
+    steps = [
+        (T0 + timedelta(hours=1), "acc-priya", [("status", "To Do", "Signed Off")]),
+        (T0 + timedelta(hours=2), "acc-priya", [("status", "Signed Off", "Shipped")]),
+    ]
+    key = sandbox.seed_issue("SEC", "Change", "Deploy v3", created=T0, history=steps)
+    issue = client.issue(key, expand="changelog")
+    assert (issue.fields.status.name, issue.fields.status.statusCategory.key) == ("Shipped", "done")
+    assert issue.fields.resolutiondate == "2026-05-01T12:00:00.000+0000"
+    assert [i.toString for h in issue.changelog.histories for i in h.items] == ["Signed Off", "Shipped"]
+    assert [i.key for i in client.enhanced_search_issues('status = "Signed Off"', fields="key")] == []
+    assert [i.key for i in client.enhanced_search_issues("status = Shipped", fields="key")] == [key]
+    assert {"Signed Off", "Shipped", "Done"} <= {s.name for s in client.statuses()}
+    with pytest.raises(ValueError, match="unknown status 'Parked'"):
+        sandbox.seed_issue(
+            "SEC", "Change", "x", created=T0, history=[(T0, "acc-priya", [("status", "To Do", "Parked")])]
+        )

@@ -1,0 +1,1 @@
+"""Synthetic companies written against conventions the sandbox does not use, each with its ground truth."""
