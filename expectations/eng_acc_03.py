@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -70,6 +71,9 @@ class IamHistory:
     report: dict[str, dict[str, str]]
     reports: tuple[str, ...]
     unreported: list[str]  # accounts in scope without a credential report this run
+    # Replaying a past as-of: the reports were read after it, and whether the logs are whole from a time to it.
+    reported_after_as_of: bool = False
+    logged_to_as_of: Callable[[datetime], bool] = lambda since: False
     events: dict[str, list[TrailEvent]] = field(default_factory=lambda: defaultdict(list))
     items: dict[str, list[ConfigItem]] = field(default_factory=lambda: defaultdict(list))
 
@@ -115,6 +119,10 @@ class IamHistory:
             at, what, evidence = max(gone)
             return Removal(terminated, f"IAM user {user}: {what} {stamp(at)}, before the last day", (evidence,))
         shown = tuple(dict.fromkeys([e.evidence for e in events] + [i.evidence for i in items]))
+        if self.reported_after_as_of and self.logged_to_as_of(last_seen):
+            # Gone from reports read after the as-of, but whole logs show no removal by then: access still held.
+            seen = f"IAM user {user} was seen until {stamp(last_seen)} and no removal was logged by the as-of"
+            return Removal(None, seen, shown)
         seen = (
             f"IAM user {user} is in no credential report but was seen until {stamp(last_seen)}; no removal shows when"
         )
@@ -126,7 +134,13 @@ def iam_history(view: EvidenceView, scope: Scope, window: Window) -> IamHistory:
     entries = view.entries(CREDENTIAL_REPORT)
     reported = {e.account for e in entries}
     unreported = [a.id for a in scope.aws.accounts if a.id not in reported]
-    history = IamHistory(credential_users(view), tuple(e.sha256 for e in entries), unreported)
+    history = IamHistory(
+        credential_users(view),
+        tuple(e.sha256 for e in entries),
+        unreported,
+        reported_after_as_of=bool(entries) and all(e.collected_at > window.as_of for e in entries),
+        logged_to_as_of=lambda since: not unlogged(view, scope, since, window.as_of),
+    )
     for event in cloudtrail_logs(view).events:
         if event.time <= window.as_of:
             for user in named_users(event):

@@ -160,14 +160,23 @@ def test_user_deleted_six_days_late_and_gone_today_is_judged_by_the_deletion(log
 
 
 def test_a_removal_after_as_of_does_not_count(logs, tmp_path):
+    """Replayed as of day 3, a user deleted on day 6 still held access: whole logs to the as-of show no removal."""
     logged(logs, deleted_user("dana", SLA_START + timedelta(days=6)))
     as_of = SLA_START + timedelta(days=3)
     result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "dana")], as_of=as_of)
-    assert result.status == "no_evidence"
+    [exception] = result.exceptions
+    assert (exception.resource, exception.start, exception.end) == ("employee/E1", SLA_START, as_of)
+    assert exception.value == "IAM user dana was seen until 2026-07-01 15:01 UTC and no removal was logged by the as-of"
+
+
+def test_a_user_gone_from_the_reports_with_a_log_gap_before_the_as_of_is_no_evidence(logs, tmp_path):
+    """The same replay, but the logs have a gap before the as-of: the removal could be in it, so no evidence."""
+    silent = Silence(PROD, SLA_START + timedelta(days=1), SLA_START + timedelta(days=2))
+    logged(logs, deleted_user("dana", SLA_START + timedelta(days=6)), [silent])
+    result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "dana")], as_of=SLA_START + timedelta(days=3))
+    assert (result.status, result.exceptions) == ("no_evidence", [])
     [gap] = result.coverage_gaps
-    assert gap.value == (
-        "IAM user dana is in no credential report but was seen until 2026-07-01 15:01 UTC; no removal shows when"
-    )
+    assert gap.value.endswith("no removal shows when")
 
 
 def test_user_found_by_work_email_local_part_without_an_iam_user_column(logs, tmp_path):
