@@ -147,16 +147,33 @@ def _error_body(protocol: str, code: str, message: str) -> bytes:
     return f"<ErrorResponse>{error}<RequestId>fixture</RequestId></ErrorResponse>".encode()
 
 
-def fail_calls(monkeypatch: pytest.MonkeyPatch, operation: str, code: str, message: str, status: int) -> list[str]:
-    """Every collector call of `operation` answers with this AWS error (sent as AWS would, so botocore's
-    retries see it); returns the list the calls are counted in."""
+def fail_calls(
+    monkeypatch: pytest.MonkeyPatch,
+    operation: str,
+    code: str,
+    message: str,
+    status: int,
+    *,
+    account: str | None = None,
+    first: int | None = None,
+) -> list[str]:
+    """Every collector call of `operation` (in `account` only, if given; the first `first` attempts per client
+    only, if given) answers with this AWS error (sent as AWS would, so botocore's retries see it); returns the
+    list the failed calls are counted in."""
     calls: list[str] = []
 
-    def hook(client, account: str, region: str) -> None:
+    def hook(client, client_account: str, region: str) -> None:
+        if account is not None and client_account != account:
+            return
         model = client.meta.service_model
         body = _error_body(model.protocol, code, message)
+        failed = 0
 
-        def respond(request, **_) -> AWSResponse:
+        def respond(request, **_) -> AWSResponse | None:
+            nonlocal failed
+            if first is not None and failed >= first:
+                return None  # the storm is over: the request goes to AWS
+            failed += 1
             calls.append(operation)
             headers = {"Content-Type": "application/x-amz-json-1.1" if model.protocol == "json" else "text/xml"}
             return AWSResponse(request.url, status, headers, _Body(body))
@@ -167,15 +184,15 @@ def fail_calls(monkeypatch: pytest.MonkeyPatch, operation: str, code: str, messa
     return calls
 
 
-def deny(monkeypatch: pytest.MonkeyPatch, operation: str, action: str) -> list[str]:
-    message = (
-        f"User: arn:aws:sts::{PROD}:assumed-role/socready-collector/socready is not authorized to perform: {action}"
-    )
-    return fail_calls(monkeypatch, operation, "AccessDenied", message, 403)
+def deny(monkeypatch: pytest.MonkeyPatch, operation: str, action: str, account: str | None = None) -> list[str]:
+    caller = f"arn:aws:sts::{account or PROD}:assumed-role/socready-collector/socready"
+    message = f"User: {caller} is not authorized to perform: {action}"
+    return fail_calls(monkeypatch, operation, "AccessDenied", message, 403, account=account)
 
 
-def throttle(monkeypatch: pytest.MonkeyPatch, operation: str, attempts: int = 2) -> list[str]:
-    """Throttling on every attempt, with retries cut to `attempts` so the test stays fast."""
+def throttle(monkeypatch: pytest.MonkeyPatch, operation: str, attempts: int = 2, **only) -> list[str]:
+    """Throttling on every attempt, with retries cut to `attempts` so the test stays fast; `only`: fail_calls'
+    `account` and `first`."""
     retries = aws_session.RETRIES.merge(Config(retries={"mode": "adaptive", "total_max_attempts": attempts}))
     monkeypatch.setattr(aws_session, "RETRIES", retries)
-    return fail_calls(monkeypatch, operation, "Throttling", "Rate exceeded", 400)
+    return fail_calls(monkeypatch, operation, "Throttling", "Rate exceeded", 400, **only)

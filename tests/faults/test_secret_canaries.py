@@ -4,16 +4,23 @@ names, ids, hashes and dates people need are left as they are."""
 from __future__ import annotations
 
 import html
-from datetime import date
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from socready.readiness.model import ControlResult
 from socready.redact import MASK, redact, redacted
 from socready.report.build import build_report
 from socready.report.writer import write_report
+from socready.sandbox.aws_iam import iam_event
+from socready.scope import Scope
 from socready.tickets.content import describe
 from socready.tickets.identity import group_gaps
-from tests.controls.file_fixtures import Person, hr_roster
+from tests.controls.file_fixtures import Person, Supplier, hr_roster, vendor_register
+from tests.controls.iam_fixtures import ADMIN, PROD, at, iam, one_data_loader, scope_for, upload
+from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
 from tests.helpers import make_scope, run_control, window_of
 
 # Canaries: well-known example credentials and made-up tokens, none of them live.
@@ -57,6 +64,27 @@ def test_names_ids_hashes_and_dates_are_kept(text):
     assert redact(text) == text
 
 
+def rendered(scope: Scope, raw: ControlResult, folder: Path) -> list[str]:
+    """Every text people read about `raw`, as the flow makes it: the redacted verdict's report files and ticket
+    text (HTML entities undone, so an escaped canary is still seen)."""
+    result = redacted(raw)
+    assert result.status == raw.status != "operating"
+    report = build_report(scope, window_of(scope), "run", "store", [result], dry_run=True)
+    texts = [p.read_text() for p in write_report(report, folder / "out").values()]
+    texts += [describe(gap, scope, "report.html") for gap in group_gaps([result], scope.organization, "control")]
+    return [html.unescape(text) for text in texts]
+
+
+def assert_masked(raw: ControlResult, texts: list[str], secrets: list[str], named: list[str]) -> None:
+    """The verdict quotes each secret (so there is something to catch), no output does, and each name the owner
+    needs to fix the gap is still in every output."""
+    for secret in secrets:
+        assert secret in raw.model_dump_json(), secret
+        assert not [text for text in texts if secret in text], secret
+    for name in named:
+        assert all(name in text for text in texts), name
+
+
 def test_canaries_in_hr_cells_reach_neither_the_report_nor_ticket_text(tmp_path):
     people = [
         Person("E1", started=date(2026, 7, 6), background_check=f"done {AWS_SECRET}"),
@@ -65,14 +93,57 @@ def test_canaries_in_hr_cells_reach_neither_the_report_nor_ticket_text(tmp_path)
     ]
     scope = make_scope(tmp_path, files=hr_roster(tmp_path, people))
     raw = run_control(scope, "HR-01")
-    assert AWS_SECRET in raw.model_dump_json()  # the verdict quotes the cell: the canary is there to be caught
-    result = redacted(raw)
-    assert result.status == raw.status != "operating"
-    window = window_of(scope)
-    report = build_report(scope, window, "run", "store", [result], dry_run=True)
-    texts = [p.read_text() for p in write_report(report, tmp_path / "out").values()]
-    texts += [describe(gap, scope, "report.html") for gap in group_gaps([result], scope.organization, "control")]
-    for text in texts:
-        for secret in (AWS_SECRET, "MIIEpAIBAAKCAQEAcanary"):
-            assert secret not in text and secret not in html.unescape(text)
-    assert any("employee/E1" in text for text in texts)  # what the owner needs to fix is still named
+    assert_masked(raw, rendered(scope, raw, tmp_path), [AWS_SECRET, "MIIEpAIBAAKCAQEAcanary"], ["employee/E1"])
+
+
+def test_canaries_in_vendor_register_cells_reach_neither_the_report_nor_ticket_text(tmp_path):
+    start = date(2026, 7, 15)
+    suppliers = [
+        Supplier("Globex", tier="high", onboarded=start, tier_approved=f"approved {AWS_SECRET}"),
+        Supplier("Hooli", tier="high", onboarded=start, tier_approved=f"see {ATLASSIAN}"),
+        Supplier("Initech", tier="high", onboarded=start, tier_approved=date(2026, 7, 1)),  # the decoy
+    ]
+    scope = make_scope(tmp_path, files=vendor_register(tmp_path, suppliers))
+    raw = run_control(scope, "PROC-01")
+    assert {g.resource for g in raw.coverage_gaps} == {"vendor/Globex", "vendor/Hooli"}  # the clean row is used
+    assert_masked(raw, rendered(scope, raw, tmp_path), [AWS_SECRET, ATLASSIAN], ["vendor/Globex", "vendor/Hooli"])
+
+
+def test_canaries_in_cloudtrail_request_parameters_reach_neither_the_report_nor_ticket_text(aws, tmp_path):
+    """A policy name is copied from PutUserPolicy's requestParameters into the exception's value."""
+    secret_named = AWS_SECRET.replace("/", "+")  # an AWS secret key's shape in the characters a policy name allows
+    policies = {"ci": ATLASSIAN, "ops": secret_named, "dev": "break-fix"}  # dev's: the decoy, a plain name
+    events = []
+    for user, policy in policies.items():
+        iam(aws).create_user(UserName=user)
+        parameters = {"userName": user, "policyName": policy, "policyDocument": json.dumps(ADMIN)}
+        events.append(iam_event("PutUserPolicy", at(5), PROD, "alice", parameters))
+    upload(aws, events)
+    scope = scope_for(tmp_path, aws)
+    with one_data_loader():
+        raw = run_control(scope, "ENG-IAM-07")
+    assert {e.resource for e in raw.exceptions} == {f"account/{PROD}/user/{user}" for user in policies}
+    names = [f"account/{PROD}/user/{user}" for user in policies] + ["inline policy break-fix (PutUserPolicy by alice)"]
+    assert_masked(raw, rendered(scope, raw, tmp_path), [ATLASSIAN, secret_named], names)
+
+
+@pytest.fixture
+def jira(monkeypatch):
+    yield from jira_sandbox(monkeypatch)
+
+
+def test_a_canary_in_a_jira_field_reaches_neither_the_report_nor_ticket_text(jira, tmp_path):
+    """ENG-INC-01 copies an incident's severity field into the row's value."""
+    opened = datetime(2026, 7, 1, 9, tzinfo=UTC)  # unresolved past the 30 days: an exception
+
+    def incident(severity: str, resolved: datetime | None) -> str:
+        fields = {"customfield_10044": {"value": severity}}
+        return seed_ticket(jira, "INC", "Incident", opened, resolved, issue_type="Incident", fields=fields)
+
+    leaked = incident(f"Sev3 {ATLASSIAN}", None)
+    plain = incident("Sev3", None)  # the decoy: the same gap with a clean field
+    incident("Sev3", opened + timedelta(days=1))  # resolved in time: no gap
+    scope = make_scope(tmp_path, jira=jira_scope(jira))
+    raw = run_control(scope, "ENG-INC-01")
+    assert {e.resource for e in raw.exceptions} == {f"incident/{leaked}", f"incident/{plain}"}
+    assert_masked(raw, rendered(scope, raw, tmp_path), [ATLASSIAN], [f"incident/{leaked}", f"incident/{plain}"])
