@@ -1,9 +1,12 @@
 """The run ledger: every manifest's sha256, each ledger entry chained to the one before it by its own sha256, so
-`evidence verify` names an edited or deleted manifest, a run missing from the ledger and a broken chain."""
+`evidence verify` names an edited or deleted manifest, a run missing from the ledger and a broken chain. Each
+manifest is also kept content-addressed (`manifests/<sha256>.json`), so an edit names the entries it added,
+dropped or redirected."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -14,6 +17,7 @@ from socready.errors import EvidenceError
 from socready.evidence.backends import Backend
 
 PREFIX = "ledger/"
+COPIES = "manifests/"  # each ledgered manifest under its own sha256: what the ledger entry vouches for
 ATTEMPTS = 20  # concurrent runs race for the next number; each loser reads the new head and tries again
 
 
@@ -44,6 +48,7 @@ def sha256_of(data: bytes) -> str:
 
 def append(backend: Backend, run_id: str, manifest: bytes, at: datetime) -> LedgerEntry:
     """Adds the run's manifest hash after the current head (write-once keys: a lost race retries)."""
+    backend.put_new(f"{COPIES}{sha256_of(manifest)}.json", manifest)
     for _ in range(ATTEMPTS):
         keys = sorted(backend.keys(PREFIX))
         previous = sha256_of(backend.get(keys[-1])) if keys else None
@@ -95,10 +100,36 @@ def check(backend: Backend, manifest_runs: list[str]) -> list[LedgerProblem]:
         manifest = f"runs/{entry.run_id}/manifest.json"
         if not backend.exists(manifest):
             problems.append(LedgerProblem(entry.run_id, "manifest removed", f"{manifest} (ledger {key})"))
-        elif sha256_of(backend.get(manifest)) != entry.manifest_sha256:
-            problems.append(LedgerProblem(entry.run_id, "manifest changed", f"{manifest} (ledger {key})"))
+        elif sha256_of(current := backend.get(manifest)) != entry.manifest_sha256:
+            changes = entry_changes(backend, entry.manifest_sha256, current)
+            problems.append(LedgerProblem(entry.run_id, "manifest changed", f"{manifest} (ledger {key}){changes}"))
     first = min(ledgered, default=None)
     for run in manifest_runs:
         if first is not None and run > first and run not in ledgered:
             problems.append(LedgerProblem(run, "run not in ledger", f"runs/{run}/manifest.json"))
     return problems
+
+
+def entry_changes(backend: Backend, ledgered: str, current: bytes) -> str:
+    """What an edit did to a manifest's entries, against the content-addressed copy the ledger vouches for."""
+    copy = f"{COPIES}{ledgered}.json"
+    original = backend.get(copy) if backend.exists(copy) else None
+    if original is None or sha256_of(original) != ledgered:
+        return f": its ledgered copy {copy} is missing or changed too"
+    try:
+        before, after = (_entries(json.loads(body)) for body in (original, current))
+    except (ValueError, KeyError, TypeError):
+        return ": it no longer reads as a manifest"
+    changes = [f"dropped {where} ({before[where]})" for where in before if where not in after]
+    changes += [f"added {where} ({after[where]})" for where in after if where not in before]
+    changes += [
+        f"redirected {where} from {before[where]} to {after[where]}"
+        for where in before
+        if where in after and before[where] != after[where]
+    ]
+    return f": {'; '.join(changes)}" if changes else ": its entries are the same, other fields changed"
+
+
+def _entries(manifest: dict) -> dict[str, str]:
+    """`<source> <query>` -> sha256 of each entry."""
+    return {f"{e['source']} {e['query']}": e["sha256"] for e in manifest["entries"]}

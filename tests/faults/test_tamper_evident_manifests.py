@@ -39,9 +39,16 @@ def named(store) -> set[tuple[str, str]]:
     return {(p.run_id, p.problem) for p in store.verify_ledger()}
 
 
+def detail(store) -> str:
+    [problem] = store.verify_ledger()
+    return problem.detail
+
+
 def test_a_dropped_entry_is_named_with_its_run(store, tmp_path):
+    dropped = json.loads(manifest(tmp_path, SECOND).read_text())["entries"][-1]
     rewrite(manifest(tmp_path, SECOND), lambda body: body["entries"].pop())
     assert named(store) == {(SECOND, "manifest changed")}
+    assert f": dropped {dropped['source']} {dropped['query']} ({dropped['sha256']})" in detail(store)
 
 
 def test_an_entry_pointed_at_another_object_is_named_with_its_run(store, tmp_path):
@@ -49,11 +56,21 @@ def test_an_entry_pointed_at_another_object_is_named_with_its_run(store, tmp_pat
     rewrite(manifest(tmp_path, THIRD), lambda body: body["entries"][0].update(sha256=other))
     assert store.verify(THIRD) == []  # every object it lists exists and matches: only the ledger sees the edit
     assert named(store) == {(THIRD, "manifest changed")}
+    assert "redirected " in detail(store) and detail(store).endswith(f" to {other}")
 
 
 def test_an_added_entry_is_named_with_its_run(store, tmp_path):
     rewrite(manifest(tmp_path, FIRST), lambda body: body["entries"].append(dict(body["entries"][0], query="extra")))
     assert named(store) == {(FIRST, "manifest changed")}
+    assert ": added " in detail(store) and " extra (" in detail(store)
+
+
+def test_an_edit_of_both_the_manifest_and_its_ledgered_copy_is_still_caught(store, tmp_path):
+    rewrite(manifest(tmp_path, SECOND), lambda body: body["entries"].pop())
+    for copy in (tmp_path / "manifests").iterdir():
+        rewrite(copy, lambda body: body["entries"].pop())
+    assert named(store) == {(SECOND, "manifest changed")}
+    assert detail(store).endswith("is missing or changed too")
 
 
 def test_a_deleted_manifest_is_a_missing_run(store, tmp_path):
