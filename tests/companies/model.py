@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from socready.sandbox import aws_data
+
 
 @dataclass(frozen=True)
 class Person:
@@ -47,12 +49,9 @@ class Ticket:
 
 
 @dataclass(frozen=True)
-class Bucket:
-    name: str
-    account: str
-    region: str
-    algorithm: str = "AES256"
-    live_policy: bool = True  # False: read by socready over plain HTTP, which moto's TLS-only deny would refuse
+class Bucket(aws_data.Bucket):
+    """The sandbox's bucket, with the changes Brightwave plants over its window."""
+
     tls_dropped: tuple[datetime, datetime] | None = None  # a policy without the TLS-only statement meanwhile
     retagged: datetime | None = None  # a benign configuration change recorded by Config
 
