@@ -29,6 +29,10 @@ class Strict(BaseModel):
 class ReportSpec(Strict):
     framework: Literal["soc2"] = "soc2"
     type: Literal["type1", "type2"] = "type2"
+    url: str | None = Field(
+        default=None,
+        description="Where people open report.html (tickets and Prefect artifacts link it); {run_id} is replaced.",
+    )
 
 
 class WindowSpec(Strict):
