@@ -3,12 +3,15 @@
     python benchmarks/aws_org.py                      # size S: 10 accounts x 2 regions, 5,000 resources,
                                                       # 100,000 Config items, 1,000,000 CloudTrail events, 12 months
     python benchmarks/aws_org.py --scale 0.01         # a quick smoke run
+    python benchmarks/aws_org.py --size org-m --scale 0.04 --runner dask --workers 2
+                                                      # org M: 50 accounts x 4 regions, 50,000 resources,
+                                                      # 1,000,000 Config items, on a 2-worker LocalCluster
 
-Prints wall time of the full backfill and of an incremental run after one more day, the peak memory of
-each (a fresh process each), and the API calls made against the minimum needed (one GET per file, one
-LIST page per 1,000 keys of each month prefix, and the current-state reads, which are all needed).
-The measured runs are fresh processes; the moto server runs in the benchmark's own process, as AWS would
-be remote.
+Prints, for the full backfill and for an incremental run after one more day (a fresh process each): wall
+time per phase (start-up, collection, assessment, tickets, report), socready's own CPU seconds (its process,
+Dask workers and Prefect's server) apart from the moto server's (a process of its own, as AWS would be
+remote), peak RSS (and per Dask worker), and the API calls made against the minimum needed (one GET per file,
+one LIST page per 1,000 keys of each month prefix, and the current-state reads, which are all needed).
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.costs import ChildMemory, MotoProcess, Phases, own_cpu_seconds, peak_rss_mb  # noqa: E402
 from benchmarks.org_state import REGIONS, config_items, create_organization, job_reports, log_files, mix  # noqa: E402
-from socready.sandbox import moto_backup  # noqa: E402
-from socready.sandbox.aws import account_session, start_moto  # noqa: E402
+from socready.sandbox.aws import account_session  # noqa: E402
 from socready.sandbox.config_files import history_file_objects  # noqa: E402
 from socready.sandbox.uploads import put_objects  # noqa: E402
 
@@ -111,15 +114,25 @@ def write_scope(folder: Path, url: str, accounts: list[str], first: date) -> Pat
     return path
 
 
-def peak_rss_mb() -> int:
-    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries the spawning process's
-    peak into a child it starts (vfork, then exec), and the benchmark's parent holds the moto server's state."""
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
+SIZES = {  # accounts, regions, resources, Config items, CloudTrail events at scale 1
+    "S": (10, 2, 5000, 100_000, 1_000_000),
+    "org-m": (50, 4, 50_000, 1_000_000, 2_000_000),
+}
+MORE_REGIONS = ["eu-central-1", "ap-southeast-2"]  # org M's third and fourth
 
 
-def measure(scope_path: str, as_of: str) -> None:
-    """Runs in a fresh process: collect every AWS source the catalog needs, assess every AWS control."""
+def measure(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
+    """Runs in a fresh process: collect every AWS source the catalog needs, assess every AWS control, plan the
+    gap tickets and write the report; on Dask, collection and assessment run as tasks of a Prefect flow."""
+    if runner == "dask":
+        from prefect import flow
+
+        flow(name="benchmark-on-dask")(measured)(scope_path, as_of, runner, workers, spawned)
+    else:
+        measured(scope_path, as_of, runner, workers, spawned)
+
+
+def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
     from connectors.aws.session import AwsSessions
     from connectors.policy import iam_action
     from socready.applicability import plan_assessments
@@ -128,8 +141,15 @@ def measure(scope_path: str, as_of: str) -> None:
     from socready.collect import collect
     from socready.evidence import open_store
     from socready.evidence.view import EvidenceView
+    from socready.report.build import build_report
+    from socready.report.writer import write_report
     from socready.scope import load_scope
+    from socready.scope.models import ExecutionSpec
+    from socready.tickets.sync import sync_tickets
     from socready.window import Window
+
+    phases = Phases()
+    phases.seconds["start-up"] = round(time.time() - spawned, 2)  # interpreter, imports (and Prefect's server)
 
     calls: Counter = Counter()
 
@@ -152,11 +172,29 @@ def measure(scope_path: str, as_of: str) -> None:
     store = open_store(scope.evidence_store)
     started = time.perf_counter()
     run_started = datetime.now(UTC)
-    manifest = collect(scope, window, store, sources)
-    collected = time.perf_counter() - started
-    collect_peak = peak_rss_mb()
-    view = EvidenceView(store, manifest)
-    results = [assess_control(p, scope, window, view, store) for p in plans]
+    with ChildMemory() as children:
+        if runner == "dask":
+            from flows.execution import assess_on, collect_on, dask_task_runner
+
+            with dask_task_runner(ExecutionSpec(runner="dask", dask_workers=workers)) as tasks:
+                with phases("collection"):
+                    manifest = collect_on(tasks, scope, window, store, sources, full=False)
+                collect_peak = peak_rss_mb()
+                with phases("assessment"):
+                    results = assess_on(tasks, plans, scope, window, store, manifest)
+        else:
+            with phases("collection"):
+                manifest = collect(scope, window, store, sources)
+            collect_peak = peak_rss_mb()
+            with phases("assessment"):
+                view = EvidenceView(store, manifest)
+                results = [assess_control(p, scope, window, view, store) for p in plans]
+    with phases("tickets"):  # the AWS-only scope has no Jira: the step records itself skipped
+        if scope.jira:
+            sync_tickets(results, scope, "report.html", dry_run=True)
+    with phases("report"):
+        report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=True)
+        paths = write_report(report, Path(scope_path).parent / "report")
     statuses = Counter(r.status for r in results)
     not_operating = {r.id: f"{r.status}: {r.reason[:160]}" for r in results if r.status != "operating"}
     # The floor: one GET per file this run had to fetch, one LIST per month prefix those files sit in
@@ -168,9 +206,12 @@ def measure(scope_path: str, as_of: str) -> None:
         json.dumps(
             {
                 "seconds": round(time.perf_counter() - started, 1),
-                "collect_seconds": round(collected, 1),
+                "phases": phases.seconds,
+                "socready_cpu_seconds": round(own_cpu_seconds(), 1),
                 "peak_rss_mb": peak_rss_mb(),
                 "collect_peak_rss_mb": collect_peak,
+                "worker_peak_rss_mb": children.workers_mb(),
+                "report_json_bytes": paths["json"].stat().st_size,
                 "entries": len(manifest.entries),
                 "fetched": len(fresh),
                 "errors": len(manifest.errors),
@@ -185,17 +226,18 @@ def measure(scope_path: str, as_of: str) -> None:
     )
 
 
-def run_measure(scope_path: Path, as_of: datetime) -> dict:
+def run_measure(scope_path: Path, as_of: datetime, args: argparse.Namespace, moto: MotoProcess) -> dict:
     env = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGIONS[0]}
+    moto_before = moto.cpu_seconds()
+    command = [sys.executable, __file__, "--measure", str(scope_path), "--as-of", as_of.isoformat()]
+    command += ["--runner", args.runner, "--workers", str(args.workers), "--spawned", str(time.time())]
     out = subprocess.run(
-        [sys.executable, __file__, "--measure", str(scope_path), "--as-of", as_of.isoformat()],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env, "GX_ANALYTICS_ENABLED": "false"},
+        command, capture_output=True, text=True, env={**os.environ, **env, "GX_ANALYTICS_ENABLED": "false"}
     )
     if out.returncode:
         raise SystemExit(f"the measured run failed:\n{out.stderr[-5000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**result, "moto_cpu_seconds": round(moto.cpu_seconds() - moto_before, 1), "moto_rss_mb": moto.rss_mb()}
 
 
 def one_more_day(url: str, accounts: list, day: date, size: dict) -> int:
@@ -215,42 +257,57 @@ def one_more_day(url: str, accounts: list, day: date, size: dict) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply size S by this (0.01 for a smoke run)")
+    parser.add_argument("--size", choices=sorted(SIZES), default="S")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the size by this (0.01 for a smoke run)")
+    parser.add_argument("--runner", choices=["threads", "dask"], default="threads")
+    parser.add_argument("--workers", type=int, default=2, help="LocalCluster workers with --runner dask")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--as-of", help=argparse.SUPPRESS)
+    parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    accounts, regions, resources, items, events = SIZES[args.size]
+    REGIONS[2:] = MORE_REGIONS[: regions - 2]  # every module reads this one list
     if args.measure:
-        measure(args.measure, args.as_of)
+        measure(args.measure, args.as_of, args.runner, args.workers, args.spawned)
         return
-    args.accounts = max(1, round(10 * min(1.0, args.scale * 10)))
-    args.resources, args.config_items = int(5000 * args.scale), int(100_000 * args.scale)
-    args.events = int(1_000_000 * args.scale)
+    # Size S keeps its 10 accounts down to scale 0.1; org M shrinks its accounts with the scale.
+    args.accounts = max(1, round(accounts * (min(1.0, args.scale * 10) if args.size == "S" else args.scale)))
+    args.resources, args.config_items = int(resources * args.scale), int(items * args.scale)
+    args.events = int(events * args.scale)
     first, last = TODAY - timedelta(days=365), TODAY
-    moto_backup.install()
-    server, url = start_moto()
+    moto = MotoProcess()
+    url = moto.url
     try:
         with tempfile.TemporaryDirectory() as folder:
             size, accounts = generate(url, args, first, last)
             print(json.dumps({"size": size}), flush=True)
             scope = write_scope(Path(folder), url, [a.id for a in accounts], first)
-            full = run_measure(scope, datetime.combine(last, datetime.min.time(), UTC) + timedelta(hours=23))
+            full = run_measure(
+                scope, datetime.combine(last, datetime.min.time(), UTC) + timedelta(hours=23), args, moto
+            )
             day = last + timedelta(days=1)
             new_files = one_more_day(url, accounts, day, size)
-            incremental = run_measure(scope, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23))
+            as_of = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=23)
+            incremental = run_measure(scope, as_of, args, moto)
     finally:
-        server.stop()
+        moto.stop()
     keys = (
         "seconds",
-        "collect_seconds",
+        "phases",
+        "socready_cpu_seconds",
+        "moto_cpu_seconds",
         "peak_rss_mb",
         "collect_peak_rss_mb",
+        "worker_peak_rss_mb",
+        "moto_rss_mb",
+        "report_json_bytes",
         "entries",
         "fetched",
         "api_calls",
         "minimum_calls",
         "calls",
     )
-    report = {"size": size, "new_files_for_incremental": new_files}
+    report = {"size": size, "runner": args.runner, "new_files_for_incremental": new_files}
     for name, result in (("full_backfill", full), ("incremental", incremental)):
         report[name] = {
             **{k: result[k] for k in keys},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
 REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
 EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 NO_CREDENTIALS = (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError, TokenRetrievalError)
+Place = tuple[str, str]  # (account id, region): the unit a collection task may be given
 CREDENTIALS_FIX = (
     "set AWS_PROFILE (after `aws sso login` for SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
     "or run where an instance or task role provides credentials"
@@ -47,6 +48,11 @@ class CollectContext:
     earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
     resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
+    shard: Place | None = None  # collect only this account and region (one task's share); None: every place
+
+    def mine(self, places: Iterable[Place]) -> list[Place]:
+        """The places of a collector this context reads: all of them, or its shard's."""
+        return [place for place in places if self.shard is None or place == self.shard]
 
     @cached_property
     def aws(self) -> AwsSessions:

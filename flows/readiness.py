@@ -31,6 +31,7 @@ from socready.report.model import Report, TicketStep
 from socready.report.render_md import render_summary
 from socready.report.writer import write_report
 from socready.scope import Scope, load_scope
+from socready.scope.models import ExecutionSpec
 from socready.tickets.sync import NO_JIRA, sync_tickets
 from socready.window import Window
 
@@ -121,16 +122,24 @@ def readiness(
     dry_run: bool = False,
     output_dir: str | None = None,
     full_backfill: bool = False,
+    execution: ExecutionSpec | None = None,
 ) -> dict[str, str]:
-    """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths."""
+    """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths.
+    `execution` overrides the scope's (e.g. a deployment running on a Dask cluster)."""
     scope = load_scope_task(scope_path)
     window = Window(scope.window.start, scope.window.end, scope.window.timezone, as_of or datetime.now(UTC))
     endpoint = scope.aws.endpoint_url if scope.aws else None
     store = open_store(scope.evidence_store, endpoint_url=endpoint)
     plans = plan_assessments(load_catalog(), scope)
-    manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
-    view = EvidenceView(store, manifest)
-    results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    execution = execution or scope.execution
+    if execution.runner == "dask":
+        from flows.execution import on_dask  # Dask is imported only by runs that ask for it
+
+        manifest, results = on_dask(execution, scope, window, store, needed_sources(plans), plans, full_backfill)
+    else:
+        manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
+        view = EvidenceView(store, manifest)
+        results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
     dry_run = dry_run or scope.tickets.dry_run

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from connectors.aws.organizations import SOURCE as DISCOVERY
 from connectors.aws.organizations import with_discovered_accounts, with_discovery
-from connectors.base import CollectContext
+from connectors.base import CollectContext, Place
 from connectors.registry import COLLECTORS
-from socready.evidence import EvidenceEntry, EvidenceStore, Manifest, RunRecorder
+from socready.evidence import CollectionFailure, EvidenceEntry, EvidenceStore, Manifest, RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow, run_id_for
 from socready.scope import Scope
 from socready.window import Window
@@ -24,11 +27,12 @@ def new_run_id() -> str:
     return run_id_for(datetime.now(UTC), uuid.uuid4().hex[:6])
 
 
+def manifest_window(window: Window) -> ManifestWindow:
+    return ManifestWindow(start=window.start_utc, end=window.end_utc, timezone=window.timezone, as_of=window.as_of)
+
+
 def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -> RunRecorder:
-    manifest_window = ManifestWindow(
-        start=window.start_utc, end=window.end_utc, timezone=window.timezone, as_of=window.as_of
-    )
-    return RunRecorder(store, run_id, scope.organization, manifest_window)
+    return RunRecorder(store, run_id, scope.organization, manifest_window(window))
 
 
 Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
@@ -61,6 +65,66 @@ def collect_source(source: str, context: CollectContext) -> None:
         COLLECTORS[source].collect(context)
 
 
+@dataclass(frozen=True)
+class ShardJob:
+    """One task's share of a run's collection: a source, in one account and region when its collector reads
+    places. Everything in it pickles, so a Dask worker on another machine can run it against the same store."""
+
+    source: str
+    place: Place | None  # None: the whole source
+    scope: Scope
+    window: Window
+    store: str  # the evidence store's location; each task opens its own
+    endpoint_url: str | None
+    run_id: str
+    earlier: dict[str, EvidenceEntry]  # what earlier runs fetched of this source (in this account), by query
+    unreadable: frozenset[str]
+    resuming: bool
+
+    @property
+    def name(self) -> str:
+        return self.source if self.place is None else f"{self.source} {'/'.join(self.place)}"
+
+
+Shard = tuple[list[EvidenceEntry], list[CollectionFailure]]  # what a ShardJob collected
+FanOut = Callable[[list[ShardJob]], Iterable[Shard]]  # runs jobs (say as Dask tasks), yields each one's result
+
+
+@dataclass
+class ShardRecorder(RunRecorder):
+    """A task's entries, handed back to the run's recorder, which checkpoints them as they arrive."""
+
+    checkpoint_every: ClassVar[int] = sys.maxsize
+
+
+def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda message: None) -> Shard:
+    store = open_store(job.store, endpoint_url=job.endpoint_url)
+    recorder = ShardRecorder(store, job.run_id, job.scope.organization, manifest_window(job.window))
+    earlier = {job.source: job.earlier}
+    context = CollectContext(
+        job.scope, job.window, recorder, progress, earlier, job.unreadable, job.resuming, job.place
+    )
+    collect_source(job.source, context)
+    return recorder.entries, recorder.errors
+
+
+def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoint_url: str | None) -> list[ShardJob]:
+    """One job per account and region for collectors that read places, one per source for the others."""
+    jobs = []
+    for source in sources:
+        places = getattr(COLLECTORS[source], "places", None)
+        aws = context.scope.aws
+        split = places is not None and aws is not None and source != DISCOVERY
+        for place in places(aws) if split else [None]:
+            earlier = context.earlier.get(source, {})
+            if place is not None:  # each task holds its own account's share, not the whole source's
+                earlier = {q: e for q, e in earlier.items() if e.account in (None, place[0])}
+            where = (context.recorder.store.location, endpoint_url, run_id)
+            flags = (context.unreadable, context.resuming)
+            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, *flags))
+    return jobs
+
+
 def collect(
     scope: Scope,
     window: Window,
@@ -70,15 +134,19 @@ def collect(
     *,
     incremental: bool = True,
     on_source_done: Callable[[int, int], None] = lambda done, total: None,
+    fan_out: FanOut | None = None,
+    endpoint_url: str | None = None,
 ) -> Manifest:
     """With `incremental`, files an earlier run already fetched are carried over, not fetched again.
-    `on_source_done(done, total)` follows the sources collected, e.g. for a progress bar."""
+    `on_source_done(done, total)` follows the sources (or shards) collected, e.g. for a progress bar. With
+    `fan_out`, the sources after account discovery are split into ShardJobs that it runs (on Dask, say)."""
     recorder = start_run(scope, window, store, new_run_id())
     earlier, resuming = earlier_collection(store, scope, recorder.window) if incremental else ({}, False)
     unreadable = store.unreadable() if incremental else frozenset()
     context = CollectContext(scope, window, recorder, progress, earlier, unreadable, resuming)
     sources = with_discovery(scope, sources)
-    for done, source in enumerate(sources, 1):
+    inline = sources if fan_out is None else [s for s in sources if s == DISCOVERY]
+    for done, source in enumerate(inline, 1):
         progress(f"collecting {source} ({done}/{len(sources)})")
         collect_source(source, context)
         if source == DISCOVERY:
@@ -86,6 +154,15 @@ def collect(
             context.scope = with_discovered_accounts(scope, listings)
             progress(f"in scope: {len(context.scope.aws.accounts)} AWS accounts")
         on_source_done(done, len(sources))
+    if fan_out is not None:
+        jobs = shard_jobs(context, [s for s in sources if s != DISCOVERY], recorder.run_id, endpoint_url)
+        progress(f"collecting {len(jobs)} shards of {len(sources) - len(inline)} sources")
+        for done, (entries, failures) in enumerate(fan_out(jobs), 1):
+            for entry in entries:
+                recorder.carry(entry)
+            for failure in failures:
+                recorder.fail(failure)
+            on_source_done(done, len(jobs))
     manifest = recorder.finish()
     store.write_current_state(manifest, CURRENT_STATE)
     return manifest

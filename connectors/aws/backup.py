@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from connectors.aws.delivered import fetch_objects, known_files, list_days, month_prefixes
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
-from connectors.base import CollectContext
+from connectors.base import CollectContext, Place
+from socready.scope.models import AwsSpec
 
 VERSION = "1.0.0"
 JOB_REPORT = "BACKUP_JOB_REPORT"
@@ -67,16 +68,18 @@ class JobReportsCollector:
     permissions = ("backup:ListReportPlans", "s3:ListBucket", "s3:GetObject")
     workers = 8
 
+    def places(self, aws: AwsSpec) -> list[Place]:
+        return [(account.id, region) for account in aws.accounts for region in aws.regions]
+
     def collect(self, ctx: CollectContext) -> None:
         # A report covers the 24 hours before its delivery, so look one day past the evaluated end.
         first = ctx.window.start_utc.date() - timedelta(days=1)
         last = ctx.window.evaluated_end_utc.date() + timedelta(days=1)
-        for account in ctx.scope.aws.accounts:
-            for region in ctx.scope.aws.regions:
-                for plan in self._job_report_plans(ctx, account.id, region):
-                    channel = plan["ReportDeliveryChannel"]
-                    bucket, prefix = channel["S3BucketName"], channel.get("S3KeyPrefix") or ""
-                    self._fetch_reports(ctx, account.id, region, bucket, prefix, first, last)
+        for account, region in ctx.mine(self.places(ctx.scope.aws)):
+            for plan in self._job_report_plans(ctx, account, region):
+                channel = plan["ReportDeliveryChannel"]
+                bucket, prefix = channel["S3BucketName"], channel.get("S3KeyPrefix") or ""
+                self._fetch_reports(ctx, account, region, bucket, prefix, first, last)
 
     def _job_report_plans(self, ctx: CollectContext, account: str, region: str) -> list[dict]:
         """The report plans with the backup-job template; none when the listing failed (recorded as such)."""

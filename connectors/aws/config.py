@@ -93,9 +93,8 @@ class HistoryCollector(DeliveredFiles):
 
     def collect(self, ctx: CollectContext) -> None:
         super().collect(ctx)
-        for account in ctx.scope.aws.accounts:
-            for region in ctx.scope.aws.regions:
-                self.baselines(ctx, account.id, region)
+        for account, region in ctx.mine((a.id, r) for a in ctx.scope.aws.accounts for r in ctx.scope.aws.regions):
+            self.baselines(ctx, account, region)
 
     def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
         """A configured location without files is recorded (the period it should cover is a coverage gap); with

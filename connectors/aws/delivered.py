@@ -9,7 +9,7 @@ from functools import partial
 from typing import ClassVar
 
 from connectors.aws.reads import read
-from connectors.base import CollectContext
+from connectors.base import CollectContext, Place
 from socready.evidence import EvidenceEntry
 from socready.scope.models import AwsSpec, S3Location
 
@@ -151,6 +151,10 @@ class DeliveredFiles:
         """The key part between the prefix and the service folder."""
         return f"AWSLogs/{account}/"
 
+    def places(self, aws: AwsSpec) -> list[Place]:
+        """Each account and region folder read."""
+        return [(account, region) for account in self.accounts(aws) for region in self.regions(aws)]
+
     def collect(self, ctx: CollectContext) -> None:
         aws = ctx.scope.aws
         locations: list[S3Location] = getattr(aws, self.locations_field)
@@ -158,16 +162,14 @@ class DeliveredFiles:
         last = max(ctx.window.evaluated_end_utc + timedelta(days=1), datetime.now(UTC))
         first = self.read_from(ctx)
         if not locations:
-            for account in aws.accounts:
-                for region in aws.regions:
-                    self.on_empty(ctx, account.id, region, None)
+            for account, region in ctx.mine((a.id, r) for a in aws.accounts for r in aws.regions):
+                self.on_empty(ctx, account, region, None)
             return
         for location in locations:
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
-            for account in self.accounts(aws):
-                for region in self.regions(aws):
-                    base = f"{root}{self.account_folder(location, account)}{self.service_folder}/{region}/"
-                    self._collect_place(ctx, location, base, account, region, first, last)
+            for account, region in ctx.mine(self.places(aws)):
+                base = f"{root}{self.account_folder(location, account)}{self.service_folder}/{region}/"
+                self._collect_place(ctx, location, base, account, region, first, last)
 
     def _collect_place(
         self, ctx: CollectContext, location: S3Location, base: str, account: str, region: str, first, last

@@ -6,8 +6,9 @@ import time
 
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
-from connectors.base import CollectContext
+from connectors.base import CollectContext, Place
 from socready.errors import CollectionError
+from socready.scope.models import AwsSpec
 
 CONNECTOR = "connectors.aws.iam"
 VERSION = "1.0.0"
@@ -21,18 +22,21 @@ class CredentialReportCollector:
     poll_seconds = 0.5
     max_polls = 60
 
+    def places(self, aws: AwsSpec) -> list[Place]:
+        """Each account once, in the first region (IAM is global)."""
+        return [(account.id, aws.regions[0]) for account in aws.accounts]
+
     def collect(self, ctx: CollectContext) -> None:
-        region = ctx.scope.aws.regions[0]
-        for account in ctx.scope.aws.accounts:
-            query = f"iam:GetCredentialReport account={account.id}"
-            with ctx.guard(self.source, query, account=account.id, permission="iam:GetCredentialReport"):
-                iam = ctx.aws.client(account.id, region, "iam")
+        for account, region in ctx.mine(self.places(ctx.scope.aws)):
+            query = f"iam:GetCredentialReport account={account}"
+            with ctx.guard(self.source, query, account=account, permission="iam:GetCredentialReport"):
+                iam = ctx.aws.client(account, region, "iam")
                 for _ in range(self.max_polls):
                     if iam.generate_credential_report()["State"] == "COMPLETE":
                         break
                     time.sleep(self.poll_seconds)
                 else:
-                    raise CollectionError(f"credential report for {account.id} not ready after {self.max_polls} polls")
+                    raise CollectionError(f"credential report for {account} not ready after {self.max_polls} polls")
                 content = iam.get_credential_report()["Content"]
                 ctx.recorder.add(
                     content,
@@ -40,7 +44,7 @@ class CredentialReportCollector:
                     query=query,
                     connector=CONNECTOR,
                     connector_version=VERSION,
-                    account=account.id,
+                    account=account,
                     media_type="text/csv",
                 )
 

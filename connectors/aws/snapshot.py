@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import ClassVar
 
-from connectors.base import CollectContext
+from connectors.base import CollectContext, Place
+from socready.scope.models import AwsSpec
 
 ClientFor = Callable[[str], object]  # service name -> boto3 client for this account and region
 
@@ -30,11 +31,13 @@ class Snapshot(ABC):
 
     workers: ClassVar[int] = 8  # accounts and regions are read in parallel; each client is rate-limited
 
+    def places(self, aws: AwsSpec) -> list[Place]:
+        """Each account and region read (each account once, in the first region, for a global service)."""
+        return [(a.id, r) for a in aws.accounts for r in (aws.regions if self.regional else aws.regions[:1])]
+
     def collect(self, ctx: CollectContext) -> None:
-        aws = ctx.scope.aws
-        places = [(a.id, r) for a in aws.accounts for r in (aws.regions if self.regional else aws.regions[:1])]
         with ThreadPoolExecutor(self.workers) as pool:
-            reads = [pool.submit(self._collect_one, ctx, account, region) for account, region in places]
+            reads = [pool.submit(self._collect_one, ctx, *place) for place in ctx.mine(self.places(ctx.scope.aws))]
         for read in reads:
             read.result()  # an unexpected error must stop the run, not vanish in a worker
 

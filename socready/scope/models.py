@@ -577,6 +577,38 @@ class ControlOverride(Strict):
         return self
 
 
+class ExecutionSpec(Strict):
+    """Where collection and assessment run."""
+
+    runner: Literal["threads", "dask"] = Field(
+        default="threads",
+        description="threads: in the flow's own process; dask: each account x region x source and each control "
+        "is a Prefect task on prefect-dask's DaskTaskRunner.",
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Scheduler of an existing Dask cluster (e.g. tcp://scheduler:8786); unset: a LocalCluster on "
+        "this machine. Its workers run elsewhere, so the evidence store must be s3://.",
+    )
+    dask_workers: int = Field(default=2, ge=1, description="Processes of the LocalCluster (not with an address).")
+
+    @model_validator(mode="after")
+    def _address_means_dask(self) -> ExecutionSpec:
+        if self.dask_address and self.runner != "dask":
+            raise ValueError("execution.dask_address is set but execution.runner is threads; set runner: dask")
+        return self
+
+
+def remote_store_problem(execution: ExecutionSpec, evidence_store: str) -> str | None:
+    """Workers on other machines cannot write to this machine's folder: an address needs an S3 store."""
+    if execution.runner == "dask" and execution.dask_address and not evidence_store.startswith("s3://"):
+        return (
+            f"execution.dask_address {execution.dask_address} runs tasks on other machines, which cannot reach the "
+            f"local evidence store {evidence_store}; set evidence_store to an s3://bucket/prefix"
+        )
+    return None
+
+
 class Scope(Strict):
     organization: str
     report: ReportSpec = Field(default_factory=ReportSpec)
@@ -591,8 +623,17 @@ class Scope(Strict):
     tickets: TicketSpec = Field(default_factory=TicketSpec)
     exceptions: list[AcceptedException] = Field(default_factory=list)
     controls: dict[str, ControlOverride] = Field(default_factory=dict)
+    execution: ExecutionSpec = Field(
+        default_factory=ExecutionSpec, description="Threads in one process (default) or tasks on a Dask cluster."
+    )
 
     @field_validator("categories")
     @classmethod
     def _security_always(cls, value: list[Category]) -> list[Category]:
         return ["security", *[c for c in dict.fromkeys(value) if c != "security"]]
+
+    @model_validator(mode="after")
+    def _store_reachable_by_workers(self) -> Scope:
+        if problem := remote_store_problem(self.execution, self.evidence_store):
+            raise ValueError(problem)
+        return self

@@ -1,0 +1,111 @@
+"""What a benchmark measures apart: socready's CPU and memory (its process, Dask workers, Prefect's server) against
+the AWS stand-in's, which runs in a process of its own, and the wall time of each phase of a run."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+# The sandbox's moto with AWS Backup selections added (see socready.sandbox.moto_backup), serving until stdin closes.
+MOTO = (
+    "import sys\n"
+    "from socready.sandbox import moto_backup\n"
+    "from socready.sandbox.aws import start_moto\n"
+    "moto_backup.install()\n"
+    "server, url = start_moto()\n"
+    "print(url, flush=True)\n"
+    "sys.stdin.read()\n"
+    "server.stop()\n"
+)
+
+
+class MotoProcess:
+    """moto in its own process, so the CPU it spends answering is not counted as socready's."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            raise SystemExit("the moto server did not start")
+
+    def cpu_seconds(self) -> float:
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
+
+    def rss_mb(self) -> int:
+        return psutil.Process(self.process.pid).memory_info().rss // 2**20
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def own_cpu_seconds() -> float:
+    """This process's CPU and that of its children that have exited (Dask workers, Prefect's server)."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_rss_mb() -> int:
+    """This process's own peak resident memory (VmHWM). Not ru_maxrss: Linux carries the spawning process's
+    peak into a child it starts (vfork, then exec)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
+
+
+class ChildMemory:
+    """Samples the resident memory of this process's children (Dask workers, Prefect's server) while it runs:
+    the peak of each, by command line."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.peaks: dict[int, tuple[str, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
+
+    def _sample(self, every: float) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(every):
+            for child in me.children(recursive=True):
+                try:
+                    rss, name = child.memory_info().rss // 2**20, " ".join(child.cmdline()[1:4])[:80]
+                except psutil.Error:
+                    continue
+                self.peaks[child.pid] = (name, max(rss, self.peaks.get(child.pid, ("", 0))[1]))
+
+    def __enter__(self) -> ChildMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def workers_mb(self) -> list[int]:
+        """Peak RSS of each Dask worker process (spawned by multiprocessing)."""
+        return sorted(rss for name, rss in self.peaks.values() if "spawn_main" in name)
+
+
+class Phases:
+    """Wall seconds of each named phase, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0) + time.perf_counter() - began, 2)

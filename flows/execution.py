@@ -1,0 +1,108 @@
+"""Collection and assessment as Prefect tasks on Dask (prefect-dask's DaskTaskRunner): a LocalCluster or a cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import opaque
+
+from socready.applicability import Assessment
+from socready.assess import assess_control
+from socready.collect import Shard, ShardJob, collect, collect_shard
+from socready.errors import ScopeError
+from socready.evidence import EvidenceStore, Manifest, open_store
+from socready.evidence.view import EvidenceView
+from socready.readiness.model import ControlResult
+from socready.scope import Scope
+from socready.scope.models import ExecutionSpec, remote_store_problem
+from socready.window import Window
+
+# Threads per LocalCluster worker: collection tasks mostly wait on the network; controls (pandas, GX) hold the GIL,
+# so processes, not threads, are what run them side by side.
+THREADS = 4
+
+
+def dask_task_runner(execution: ExecutionSpec):
+    """The cluster at `dask_address`, else a LocalCluster of `dask_workers` processes."""
+    from prefect_dask import DaskTaskRunner  # Dask is imported only by runs that ask for it
+
+    if execution.dask_address:
+        return DaskTaskRunner(address=execution.dask_address)
+    workers = {"n_workers": execution.dask_workers, "threads_per_worker": THREADS, "dashboard_address": ":0"}
+    return DaskTaskRunner(cluster_kwargs={"processes": True, **workers})
+
+
+@lru_cache(maxsize=4)
+def _store(location: str, endpoint_url: str | None) -> EvidenceStore:
+    return open_store(location, endpoint_url=endpoint_url)
+
+
+@lru_cache(maxsize=2)
+def _manifest(location: str, endpoint_url: str | None, run_id: str) -> Manifest:
+    """Read once per worker process from the store: tasks are sent the run id, not the whole manifest."""
+    return _store(location, endpoint_url).load_manifest(run_id)
+
+
+@task(name="collect-shard", cache_policy=NO_CACHE, task_run_name="collect-{job.name}")
+def collect_shard_task(job: ShardJob) -> Shard:
+    return collect_shard(job, get_run_logger().info)
+
+
+@task(name="assess-control", cache_policy=NO_CACHE, task_run_name="assess-{plan.control.id}")
+def assess_on_worker(
+    plan: Assessment, scope: Scope, window: Window, store: str, endpoint_url: str | None, run_id: str
+) -> ControlResult:
+    evidence = _store(store, endpoint_url)
+    return assess_control(plan, scope, window, EvidenceView(evidence, _manifest(store, endpoint_url, run_id)), evidence)
+
+
+def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sources: list[str], full: bool) -> Manifest:
+    """Each shard a task on the runner; this process writes the run's manifest as their results come back."""
+    logger = get_run_logger()
+
+    def fan_out(jobs: list[ShardJob]) -> Iterator[Shard]:
+        bar = create_progress_artifact(0.0, key="readiness-collection", description=f"Collecting {len(jobs)} shards")
+        futures = [runner.submit(collect_shard_task, {"job": opaque(job)}) for job in jobs]
+        for done, future in enumerate(futures, 1):  # in submission order: the manifest's errors keep one order
+            yield future.result()
+            update_progress_artifact(bar, 100 * done / len(jobs))
+
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    incremental = not full
+    manifest = collect(
+        scope, window, store, sources, logger.info, incremental=incremental, fan_out=fan_out, endpoint_url=endpoint
+    )
+    logger.info("collected %d evidence objects, %d failures", len(manifest.entries), len(manifest.errors))
+    return manifest
+
+
+def assess_on(
+    runner, plans: list[Assessment], scope: Scope, window: Window, store: EvidenceStore, manifest: Manifest
+) -> list[ControlResult]:
+    """Each control a task on the runner; workers read the manifest from the store by its run id."""
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    where = {"scope": opaque(scope), "window": window, "store": store.location, "endpoint_url": endpoint}
+    futures = [runner.submit(assess_on_worker, {"plan": opaque(p), **where, "run_id": manifest.run_id}) for p in plans]
+    return [future.result() for future in futures]
+
+
+def on_dask(
+    execution: ExecutionSpec,
+    scope: Scope,
+    window: Window,
+    store: EvidenceStore,
+    sources: list[str],
+    plans: list[Assessment],
+    full: bool,
+) -> tuple[Manifest, list[ControlResult]]:
+    """Collection shards, then controls, as tasks of the calling flow run on a DaskTaskRunner; a cluster on other
+    machines must share an S3 evidence store."""
+    if problem := remote_store_problem(execution, store.location):
+        raise ScopeError(problem)
+    with dask_task_runner(execution) as runner:
+        manifest = collect_on(runner, scope, window, store, sources, full)
+        return manifest, assess_on(runner, plans, scope, window, store, manifest)
