@@ -173,3 +173,24 @@ def test_cli_run_prints_summary_and_exits_3_when_evidence_is_missing(two_runs, s
     assert "report.html" in out
     # dry run: the plan is printed, nothing written
     assert len(gap_tickets(sandbox)) == len({control for control, _ in PLANTED_GAPS})
+
+
+def test_a_run_on_a_two_worker_local_dask_cluster_gives_the_same_report(two_runs, sandbox):
+    from flows.readiness import readiness
+    from socready.scope.models import ExecutionSpec
+
+    on_dask = ExecutionSpec(runner="dask", dask_workers=2)
+    paths = readiness(
+        str(sandbox.scope_path), as_of=AS_OF, dry_run=True, output_dir=str(sandbox.folder / "dask"), execution=on_dask
+    )
+    report = Report.model_validate_json(Path(paths["json"]).read_text())
+
+    def verdicts(r: Report) -> list:
+        return [
+            (c.id, c.status, c.clean_since, c.coverage, [(e.resource, e.start, e.end) for e in c.exceptions])
+            for c in r.controls
+        ]
+
+    assert verdicts(report) == verdicts(two_runs[0])
+    assert report.readiness.earliest_type2_close == two_runs[0].readiness.earliest_type2_close
+    assert report.run_id != two_runs[1].run_id  # a run of its own, not the report of an earlier one
