@@ -5,17 +5,22 @@
 
 The sandbox caps search pages at 100 issues when fields are asked for, as Jira Cloud does, and embeds at most
 100 changelog entries per issue; one ticket in 200 has a longer changelog, read on from the changelog endpoint.
-Prints the wall time of a full collection, of an incremental run after one more day of tickets, and the requests
-made against the minimum: one search page per 100 tickets plus, for each truncated changelog, one page per 100
-entries beyond the embedded ones.
+Prints, for a full collection and an incremental run after one more day of tickets (each in a fresh process):
+wall time of start-up and collection, socready's own CPU seconds apart from the Jira sandbox's (which serves from
+this benchmark's process, idle otherwise while a run is measured), peak RSS, and the requests made against the
+minimum: one search page per 100 tickets plus, for each truncated changelog, one page per 100 entries beyond the
+embedded ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.costs import Phases, own_cpu_seconds, peak_rss_mb  # noqa: E402
 from socready.collect import collect  # noqa: E402
 from socready.evidence import open_store  # noqa: E402
 from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox, format_time  # noqa: E402
@@ -72,7 +78,7 @@ def seed(jira: JiraSandbox, count: int, first: datetime, spacing: timedelta, rng
     return entries, extra_pages
 
 
-def scope_for(jira: JiraSandbox, folder: Path):
+def scope_for(jira: JiraSandbox, folder: Path) -> Path:
     raw = {
         "organization": "Benchmark Co",
         "window": {"start": START.isoformat(), "end": END.isoformat(), "timezone": "America/New_York"},
@@ -85,26 +91,51 @@ def scope_for(jira: JiraSandbox, folder: Path):
             "fields": {"approval_field": APPROVAL, "deploy_time": DEPLOYED},
         },
     }
-    return scope_from_text(yaml.safe_dump(raw), source=str(folder / "socready.yaml"), base=folder)
+    path = folder / "socready.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
 
 
 def requests(jira: JiraSandbox) -> int:
     return sum(jira.requests_made.values())
 
 
-def timed_collect(scope, window: Window) -> float:
-    began = time.perf_counter()
-    manifest = collect(scope, window, open_store(scope.evidence_store), ["jira.changes"])
-    elapsed = time.perf_counter() - began
+def measure(scope_path: str, spawned: float) -> None:
+    """Runs in a fresh process: one collection of the change tickets."""
+    phases = Phases()
+    phases.seconds["start-up"] = round(time.time() - spawned, 2)
+    path = Path(scope_path)
+    scope = scope_from_text(path.read_text(), source=str(path), base=path.parent)
+    window = Window(START, END, "America/New_York", datetime(2026, 11, 1, 12, tzinfo=UTC))
+    with phases("collection"):
+        manifest = collect(scope, window, open_store(scope.evidence_store), ["jira.changes"])
     if manifest.errors:
         raise SystemExit(f"collection failed: {manifest.errors}")
-    return elapsed
+    figures = {"phases": phases.seconds, "socready_cpu_seconds": round(own_cpu_seconds(), 1)}
+    print(json.dumps({**figures, "peak_rss_mb": peak_rss_mb()}))
+
+
+def timed_collect(scope_path: Path) -> dict:
+    """A fresh process collects; the sandbox's CPU is this process's over that time (it only serves meanwhile)."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    command = [sys.executable, __file__, "--measure", str(scope_path), "--spawned", str(time.time())]
+    out = subprocess.run(command, capture_output=True, text=True, env={**os.environ, TOKEN_ENV: DEFAULT_TOKEN})
+    if out.returncode:
+        raise SystemExit(f"the measured run failed:\n{out.stderr[-5000:]}")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    served = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "jira_sandbox_cpu_seconds": round(served, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 20,000 tickets")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        measure(args.measure, args.spawned)
+        return
     tickets = max(100, round(20_000 * args.scale))
     os.environ[TOKEN_ENV] = DEFAULT_TOKEN
     rng = random.Random(20261101)
@@ -122,17 +153,16 @@ def main() -> None:
 
     with jira, tempfile.TemporaryDirectory() as folder:
         scope = scope_for(jira, Path(folder))
-        window = Window(START, END, "America/New_York", datetime(2026, 11, 1, 12, tzinfo=UTC))
-        full = timed_collect(scope, window)
+        full = timed_collect(scope)
         made, minimum = requests(jira), math.ceil(tickets / 100) + extra_pages
-        print(f"full collection: {full:.1f} s; requests {made:,} vs minimum {minimum:,} ({made / minimum:.2f}x)")
+        print(f"full collection: {json.dumps(full)}; requests {made:,} vs minimum {minimum:,} ({made / minimum:.2f}x)")
 
         day = max(1, round(tickets / 365))
         seed(jira, day, first + spacing * tickets, timedelta(days=1) / day, rng)
         before = requests(jira)
-        incremental = timed_collect(scope, window)
+        incremental = timed_collect(scope)
         made = requests(jira) - before
-        print(f"incremental run after one more day ({day} tickets): {incremental:.1f} s; {made} requests")
+        print(f"incremental run after one more day ({day} tickets): {json.dumps(incremental)}; {made} requests")
 
 
 if __name__ == "__main__":
