@@ -125,6 +125,8 @@ def measure(scope_path: str, as_of: str, runner: str, workers: int, spawned: flo
     """Runs in a fresh process: collect every AWS source the catalog needs, assess every AWS control, plan the
     gap tickets and write the report; on Dask, collection and assessment run as tasks of a Prefect flow."""
     if runner == "dask":
+        # Prefect's own server starts with the run (counted in start-up); a loaded machine needs more than 20 s.
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
         from prefect import flow
 
         flow(name="benchmark-on-dask")(measured)(scope_path, as_of, runner, workers, spawned)
