@@ -209,6 +209,7 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
             {
                 "seconds": round(time.perf_counter() - started, 1),
                 "phases": phases.seconds,
+                "phase_cpu_seconds": phases.cpu,
                 "socready_cpu_seconds": round(own_cpu_seconds(), 1),
                 "peak_rss_mb": peak_rss_mb(),
                 "collect_peak_rss_mb": collect_peak,
@@ -296,6 +297,7 @@ def main() -> None:
     keys = (
         "seconds",
         "phases",
+        "phase_cpu_seconds",
         "socready_cpu_seconds",
         "moto_cpu_seconds",
         "peak_rss_mb",

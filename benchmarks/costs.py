@@ -97,15 +97,18 @@ class ChildMemory:
 
 
 class Phases:
-    """Wall seconds of each named phase, in order."""
+    """Wall seconds of each named phase, in order, and this process's CPU seconds in it (a Dask worker's CPU is
+    counted once it has exited, in the run's total, not in a phase)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), own_cpu_seconds()
         try:
             yield
         finally:
             self.seconds[name] = round(self.seconds.get(name, 0) + time.perf_counter() - began, 2)
+            self.cpu[name] = round(self.cpu.get(name, 0) + own_cpu_seconds() - cpu, 2)
