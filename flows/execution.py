@@ -23,13 +23,17 @@ from socready.window import Window
 
 # Threads per LocalCluster worker: collection tasks mostly wait on the network; controls (pandas, GX) hold the GIL,
 # so processes, not threads, are what run them side by side.
-THREADS = 4
+THREADS = 2
 
 
 def dask_task_runner(execution: ExecutionSpec):
     """The cluster at `dask_address`, else a LocalCluster of `dask_workers` processes."""
+    import dask
     from prefect_dask import DaskTaskRunner  # Dask is imported only by runs that ask for it
 
+    # A worker whose threads hold the GIL (gzip, hashing, parsing) answers its heartbeats late on a busy machine;
+    # Dask's 30 s default then drops a live worker and its tasks never finish. Nannies hand this to their workers.
+    dask.config.set({"distributed.comm.timeouts.tcp": "600s", "distributed.comm.timeouts.connect": "600s"})
     if execution.dask_address:
         return DaskTaskRunner(address=execution.dask_address)
     workers = {"n_workers": execution.dask_workers, "threads_per_worker": THREADS, "dashboard_address": ":0"}
