@@ -15,11 +15,12 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-# The sandbox's moto with AWS Backup selections added (see socready.sandbox.moto_backup), serving until stdin closes.
+# The sandbox's moto with AWS Backup selections added (see socready_sandbox.moto_backup), serving until stdin closes.
 MOTO = (
     "import sys\n"
-    "from socready.sandbox import moto_backup\n"
-    "from socready.sandbox.aws import start_moto\n"
+    f"sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'sandbox')!r}]\n"
+    "from socready_sandbox import moto_backup\n"
+    "from socready_sandbox.aws import start_moto\n"
     "moto_backup.install()\n"
     "server, url = start_moto()\n"
     "print(url, flush=True)\n"
