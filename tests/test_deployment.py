@@ -58,10 +58,11 @@ def test_published_report_schema_matches_the_model():
 def test_collector_calls_are_recorded_for_the_least_privilege_check(aws):
     from connectors.aws.session import AwsSessions
     from socready.scope.models import AwsSpec
-    from tests.conftest import COLLECTOR_CALLS
+    from tests.least_privilege import recording
 
     sessions = AwsSessions(AwsSpec(accounts=[{"id": "111111111111"}], regions=["us-east-1"], endpoint_url=aws))
-    sessions.client("111111111111", "us-east-1", "cloudtrail").describe_trails()
-    assert "cloudtrail:DescribeTrails" in COLLECTOR_CALLS
+    with recording() as calls:
+        sessions.client("111111111111", "us-east-1", "cloudtrail").describe_trails()
+    assert calls == {"cloudtrail:DescribeTrails"}
     allowed = {a for s in collector_policy()["Statement"] for a in s["Action"]}
     assert "cloudtrail:DescribeTrails" in allowed and "cloudtrail:StopLogging" not in allowed
