@@ -60,7 +60,7 @@ def test_failing_rows_are_named_by_resource_and_start(page: Page) -> None:
     named = [t for t in tables if {"resource", "start"} <= set(t["head"])]
     assert named, json.dumps(tables)
     resources = {row[t["head"].index("resource")] for t in named for row in t["rows"]}
-    assert {"vendor/Acme", "vendor/Globex"} <= resources
+    assert {"vendor/Acme", "vendor/Globex"} <= resources, json.dumps(named)
     assert "vendor/Initech" not in resources  # the current review is no failing row
     assert "Index" not in [h for t in tables for h in t["head"]]
 
