@@ -28,6 +28,8 @@ from great_expectations.exceptions import DataContextError
 from expectations import custom_expectations
 from expectations.outcome import ROW_KEYS, SuiteOutcome, outcome_from
 from expectations.spec import Rule
+from socready.evidence import EvidenceStore
+from socready.evidence.backends import LocalBackend
 
 SOURCE = "socready"
 BATCH = "dataset"
@@ -125,6 +127,23 @@ def validate_run(project: Path | None, run_id: str, suites: dict[str, Suite]) ->
     with _lock(project):
         context = _file_context(project)
         return _run(context, Path(context.root_directory) / DATASETS, run_id, suites)
+
+
+def validate_in_store(store: EvidenceStore | None, run_id: str, suites: dict[str, Suite]) -> dict[str, SuiteOutcome]:
+    """The run's Checkpoint in the store's GX project: for a local store its gx/ folder, kept across runs; for an
+    S3 store a project on local disk for the run, its files then uploaded under the run's derived files
+    (derived/<run>/gx/...; GX's own S3 stores would rewrite objects the write-once store never replaces).
+    `store` None: a project kept nowhere."""
+    if store is None:
+        return validate_run(None, run_id, suites)
+    if isinstance(store.backend, LocalBackend):
+        return validate_run(store.backend.root, run_id, suites)
+    with tempfile.TemporaryDirectory(prefix="socready-gx-") as folder:
+        outcomes = validate_run(Path(folder), run_id, suites)
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and path.suffix != ".pkl":  # the datasets are kept as dataset.csv already
+                store.put_derived(run_id, path.relative_to(folder).as_posix(), path.read_bytes())
+    return outcomes
 
 
 def validate(control_id: str, df: pd.DataFrame, rules: list[Rule]) -> SuiteOutcome:

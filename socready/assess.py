@@ -4,11 +4,9 @@ them, and each control's window verdict from its outcome."""
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -23,7 +21,6 @@ from socready.applicability import Assessment
 from socready.catalog import Control
 from socready.errors import EvidenceUnusable
 from socready.evidence import CollectionFailure, EvidenceStore
-from socready.evidence.backends import LocalBackend
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult, EvidenceRef
 from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
@@ -100,22 +97,12 @@ def _build(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -
 def validate_datasets(
     datasets: list[Dataset], run_id: str, store: EvidenceStore, *, keep_project: bool = True
 ) -> dict[str, SuiteOutcome]:
-    """Step 2: the run's Checkpoint over every dataset, in the store's GX project (its gx/ folder; for an S3 store
-    a project on local disk whose files are uploaded under the run's derived files). `keep_project=False`: a
+    """Step 2: the run's Checkpoint over every dataset, in the store's GX project; `keep_project=False`: in a
     project kept nowhere (one control assessed alone)."""
-    from expectations.runner import Suite, validate_run  # GX loads only for the validation step
+    from expectations.runner import Suite, validate_in_store  # GX loads only for the validation step
 
     suites = {d.plan.control.id: Suite(d.df, d.rules) for d in datasets}
-    if not keep_project:
-        return validate_run(None, run_id, suites)
-    if isinstance(store.backend, LocalBackend):
-        return validate_run(store.backend.root, run_id, suites)
-    with tempfile.TemporaryDirectory(prefix="socready-gx-") as folder:
-        outcomes = validate_run(Path(folder), run_id, suites)
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and path.suffix != ".pkl":  # the datasets are stored as dataset.csv already
-                store.put_derived(run_id, path.relative_to(folder).as_posix(), path.read_bytes())
-    return outcomes
+    return validate_in_store(store if keep_project else None, run_id, suites)
 
 
 def decide_verdict(
