@@ -37,8 +37,6 @@ def _text(value: object) -> str:
     """One spelling per value, whether it comes from the dataset or from GX's result JSON."""
     if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
         return "<NA>"
-    if isinstance(value, str) and value == "NaT":
-        return "<NA>"  # GX's JSON spells a missing time so
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     if isinstance(value, str):
