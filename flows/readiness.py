@@ -15,8 +15,9 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 
+from expectations.outcome import SuiteOutcome
 from socready.applicability import Assessment, needed_sources, plan_assessments
-from socready.assess import assess_control
+from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
 from socready.catalog import load_catalog
 from socready.collect import collect
 from socready.errors import ScopeError, SocreadyError
@@ -59,12 +60,18 @@ def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: li
     return manifest
 
 
-@task(name="assess-control", cache_policy=NO_CACHE, task_run_name="assess-{plan.control.id}")
-def assess_task(
-    plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore, step: tuple[int, int]
-) -> ControlResult:
-    get_run_logger().info("assessing %s (%d/%d)", plan.control.id, *step)
-    return assess_control(plan, scope, window, view, store)
+@task(name="build-dataset", cache_policy=NO_CACHE, task_run_name="dataset-{plan.control.id}")
+def dataset_task(
+    plan: Assessment, scope: Scope, window: Window, view: EvidenceView, step: tuple[int, int]
+) -> Dataset | ControlResult:
+    get_run_logger().info("building the dataset of %s (%d/%d)", plan.control.id, *step)
+    return build_dataset(plan, scope, window, view)
+
+
+@task(name="run-checkpoint", cache_policy=NO_CACHE)
+def checkpoint_task(datasets: list[Dataset], run_id: str, store: EvidenceStore) -> dict[str, SuiteOutcome]:
+    get_run_logger().info("validating %d suites with checkpoint %s", len(datasets), run_id)
+    return validate_datasets(datasets, run_id, store)
 
 
 def transient(task, task_run, state) -> bool:
@@ -130,7 +137,9 @@ def readiness(
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
-    results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    staged = [dataset_task(plan, scope, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    outcomes = checkpoint_task([d for d in staged if isinstance(d, Dataset)], manifest.run_id, store)
+    results = decide_verdicts(staged, outcomes, window, view, store)
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
     dry_run = dry_run or scope.tickets.dry_run

@@ -15,7 +15,6 @@ from socready.advisor.prompt import add_answer_arguments, collect_profile
 from socready.advisor.render import render
 from socready.advisor.rules import recommend
 from socready.advisor.scope_writer import write_scope
-from socready.applicability import check_control_settings
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
 from socready.evidence import EvidenceStore, open_store
@@ -72,6 +71,8 @@ def unreadable_exports(scope: Scope) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from socready.applicability import check_control_settings  # the control specs (and pandas) load only here
+
     scope = load_scope(Path(args.path))
     check_control_settings(load_catalog(), scope, args.path)
     if problems := unreadable_exports(scope):
@@ -106,6 +107,8 @@ def cmd_controls(args: argparse.Namespace) -> int:
 
 
 def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None, full: bool = False) -> int:
+    from socready.applicability import check_control_settings
+
     scope = load_scope(scope_path)  # an unreadable scope stops here, before Prefect starts
     check_control_settings(load_catalog(), scope, str(scope_path))  # and so does a misspelled control setting
     _prefect_defaults()

@@ -16,7 +16,7 @@ import yaml
 from trestle.oscal.assessment_results import AssessmentResults
 
 from socready.applicability import needed_sources, plan_assessments
-from socready.assess import assess_control
+from socready.assess import assess_run
 from socready.catalog import load_catalog
 from socready.cli import main
 from socready.collect import collect
@@ -62,7 +62,7 @@ def run_pipeline(folder: Path, suppliers: list[Supplier]) -> Path:
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect(scope, window, store, needed_sources(plans))
     view = EvidenceView(store, manifest)
-    results = [assess_control(plan, scope, window, view, store) for plan in plans]
+    results = assess_run(plans, scope, window, view, store)
     report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=True)
     write_report(report, Path(scope.output))
     return path
