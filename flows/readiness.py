@@ -15,6 +15,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 
+from connectors.aws.organizations import run_scope
 from expectations.outcome import SuiteOutcome
 from socready.applicability import Assessment, needed_sources, plan_assessments
 from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
@@ -137,7 +138,8 @@ def readiness(
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
-    staged = [dataset_task(plan, scope, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    discovered = run_scope(scope, view)  # the accounts the run collected, read once and passed to every control
+    staged = [dataset_task(plan, discovered, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
     outcomes = checkpoint_task([d for d in staged if isinstance(d, Dataset)], manifest.run_id, store)
     results = decide_verdicts(staged, outcomes, window, view, store)
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact

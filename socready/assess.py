@@ -74,7 +74,8 @@ def _evidence(sources: list[str], view: EvidenceView) -> list[EvidenceRef]:
 
 
 def build_dataset(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -> Dataset | ControlResult:
-    """Step 1: the control's dataset and rules; or its verdict already, when it is not applicable or lacks evidence."""
+    """Step 1: the control's dataset and rules; or its verdict already, when it is not applicable or lacks evidence.
+    `scope`: the run's scope, its accounts as the run discovered them (`run_scope`, once a run)."""
     if not plan.applicable:
         return not_applicable(plan.control, plan.reason)
     return _guarded(plan, scope, view, lambda: _build(plan, scope, window, view))
@@ -82,7 +83,6 @@ def build_dataset(plan: Assessment, scope: Scope, window: Window, view: Evidence
 
 def _build(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -> Dataset | ControlResult:
     control = plan.control
-    scope = run_scope(scope, view)
     sources = with_discovery(scope, control.evidence)
     evidence = _evidence(sources, view)
     failures = blocking_failures(control, sources, view)
@@ -145,6 +145,7 @@ def assess_run(
     plans: list[Assessment], scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore
 ) -> list[ControlResult]:
     """Every control of a run, its suites validated by the run's one Checkpoint in the store's GX project."""
+    scope = run_scope(scope, view)
     staged = [build_dataset(plan, scope, window, view) for plan in plans]
     outcomes = validate_datasets([d for d in staged if isinstance(d, Dataset)], view.manifest.run_id, store)
     return decide_verdicts(staged, outcomes, window, view, store)
@@ -154,7 +155,7 @@ def assess_control(
     plan: Assessment, scope: Scope, window: Window, view: EvidenceView, store: EvidenceStore
 ) -> ControlResult:
     """One control alone (tests, tools): the same three steps, its suite validated in a project kept nowhere."""
-    dataset = build_dataset(plan, scope, window, view)
+    dataset = build_dataset(plan, run_scope(scope, view), window, view)
     if not isinstance(dataset, Dataset):
         return dataset
     outcomes = validate_datasets([dataset], view.manifest.run_id, store, keep_project=False)
