@@ -15,7 +15,7 @@ import requests
 
 from connectors.aws.session import AwsSessions
 from connectors.policy import collector_policy, iam_action
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, start_moto
+from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
 
 # Every AWS call a collector makes anywhere in the suite, as IAM actions: must be allowed by the shipped policy.
 COLLECTOR_CALLS: set[str] = set()

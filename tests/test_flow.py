@@ -11,9 +11,9 @@ import pytest
 
 from socready.catalog import load_catalog
 from socready.report.model import Report
-from socready.sandbox.aws import PLANTED_GAPS
-from socready.sandbox.company import TRAIL_STOPS
-from socready.sandbox.environment import Sandbox
+from socready_sandbox.aws import PLANTED_GAPS
+from socready_sandbox.company import TRAIL_STOPS
+from socready_sandbox.environment import Sandbox
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
 

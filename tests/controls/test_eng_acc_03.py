@@ -9,7 +9,7 @@ import pytest
 from connectors.aws.iam import CredentialReportCollector
 from expectations.eng_acc_03 import build
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, offboard_users, upload_events, upload_logs
 from tests.controls.file_fixtures import Leaver, hr_roster
 from tests.helpers import collected, make_scope, run_control

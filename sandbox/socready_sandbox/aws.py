@@ -12,9 +12,9 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from connectors.aws.session import shared_models_session
-from socready.sandbox import aws_data, aws_iam, jira_company
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
-from socready.sandbox.company import (
+from socready_sandbox import aws_data, aws_iam, jira_company
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready_sandbox.company import (
     ACCOUNTS,
     BASE_PLANTED_GAPS,
     CONFIG_BUCKET,
@@ -29,8 +29,8 @@ from socready.sandbox.company import (
     WINDOW_END,
     WINDOW_START,
 )
-from socready.sandbox.config_files import delivered_files
-from socready.sandbox.uploads import put_objects
+from socready_sandbox.config_files import delivered_files
+from socready_sandbox.uploads import put_objects
 
 # Each family of controls seeds its resources, and supplies the CloudTrail events and Config items behind them.
 FAMILIES = (aws_iam, aws_data)

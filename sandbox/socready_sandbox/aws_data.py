@@ -17,12 +17,12 @@ import boto3
 from moto.moto_api._internal.moto_random import MotoRandom
 
 from connectors.aws.s3 import drop_account_host_prefix
-from socready.sandbox import moto_backup
-from socready.sandbox.backup_reports import job_report_objects
-from socready.sandbox.cloudtrail_files import cloudtrail_event
-from socready.sandbox.company import ACCOUNTS, CONFIG_BUCKET, REGIONS
-from socready.sandbox.config_files import config_item
-from socready.sandbox.uploads import put_objects
+from socready_sandbox import moto_backup
+from socready_sandbox.backup_reports import job_report_objects
+from socready_sandbox.cloudtrail_files import cloudtrail_event
+from socready_sandbox.company import ACCOUNTS, CONFIG_BUCKET, REGIONS
+from socready_sandbox.config_files import config_item
+from socready_sandbox.uploads import put_objects
 
 PROD, STAGING, SECURITY = ACCOUNTS  # production, staging, security
 HOME, EU = REGIONS

@@ -24,7 +24,7 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from socready.sandbox import jql
+from socready_sandbox import jql
 
 DEFAULT_TOKEN = "sandbox-api-token"
 API_VERSIONS = ("2", "3", "latest")
