@@ -20,7 +20,7 @@ from time import sleep
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -243,8 +243,11 @@ class JiraSandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], datetime] = _utc_now,
+        deployment: str = "Cloud",
     ) -> None:
+        """`deployment` "Server" acts as Jira Data Center/Server: serverInfo says so and /search (startAt) answers."""
         self._state_path = state_path
+        self._deployment = deployment
         self._user = user
         self._token = token
         self._page_size_cap = page_size_cap
@@ -282,7 +285,9 @@ class JiraSandbox:
             if self._state.get("version") != STATE_VERSION:
                 raise ValueError(f"{state_path} holds sandbox state version {self._state.get('version')}")
             self._state.setdefault("links", [])  # state files written before issue links existed
+        self._state.setdefault("resolutions", {})  # the site's own resolutions (add_resolution)
         self._state.setdefault("statuses", {})  # a workflow's own statuses (add_status), beside the built-in ones
+        self._logins: dict[str, tuple[str, str]] = {}  # token -> (login name, account id) of other users
         self._by_id = {issue["id"]: key for key, issue in self._state["issues"].items()}
         # the API user gets a stable account id so persisted issues still point at it in the next run
         self._me = "712020:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{user}"))
@@ -297,7 +302,15 @@ class JiraSandbox:
 
     @property
     def _id_tables(self) -> dict[str, dict[str, str]]:
-        return {"status": {name: status_id for name, (status_id, _) in self._statuses.items()}, **_ID_TABLES}
+        resolutions = _RESOLUTIONS | self._state["resolutions"]
+        return {"status": {name: status_id for name, (status_id, _) in self._statuses.items()}, **_ID_TABLES} | {
+            "resolution": resolutions
+        }
+
+    @property
+    def _actor(self) -> str:
+        """Who acts: the user the request authenticated as; seeding acts as the API user."""
+        return g.get("actor", self._me) if has_request_context() else self._me
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -372,8 +385,12 @@ class JiraSandbox:
             self._forget_searches()
             self._save()
 
-    def add_user(self, account_id: str, display_name: str, email: str) -> None:
+    def add_user(self, account_id: str, display_name: str, email: str, *, token: str | None = None) -> None:
+        """With `token`, the user can sign in (basic: email + token; or the token as a bearer token) and acts as
+        themself: changelog entries and comments name them."""
         with self._lock:
+            if token is not None:
+                self._logins[token] = (email, account_id)
             self._state["users"][account_id] = {
                 "accountId": account_id,
                 "displayName": display_name,
@@ -381,6 +398,13 @@ class JiraSandbox:
             }
             self._forget_searches()
             self._save()
+
+    def add_resolution(self, name: str) -> None:
+        """A resolution of the site's own (e.g. Risk Accepted), set by a transition into a done status."""
+        with self._lock:
+            if name not in self._id_tables["resolution"]:
+                self._state["resolutions"][name] = self._next_id()
+                self._save()
 
     def add_status(self, name: str, category: str) -> None:
         """A workflow status of the site's own (e.g. Approved, Deployed) in category new, indeterminate or done."""
@@ -673,7 +697,7 @@ class JiraSandbox:
                 raise _Invalid(f"Component name '{value[names.index(None)]}' is not valid")
             return list(dict.fromkeys(names))
         if field in ("priority", "resolution"):
-            table = _PRIORITIES if field == "priority" else _RESOLUTIONS
+            table = self._id_tables[field]
             name = self._by_name_or_id(value, table)
             if name is None:
                 raise _Invalid(f"Specify a valid {field} name or id")
@@ -807,7 +831,7 @@ class JiraSandbox:
                 "description": None,
                 "labels": [],
                 "assignee": None,
-                "reporter": self._me,
+                "reporter": self._actor,
                 "components": [],
                 "priority": "Medium",
                 "duedate": None,
@@ -862,7 +886,7 @@ class JiraSandbox:
 
     def _apply(self, issue: dict[str, Any], changes: dict[str, Any], comments: Sequence[Any] = ()) -> None:
         now = self._now()
-        self._record(issue, self._me, now, self._set_fields(issue, changes))
+        self._record(issue, self._actor, now, self._set_fields(issue, changes))
         for body in comments:
             self._append_comment(issue, body, now)
         self._indexed(issue)
@@ -935,7 +959,7 @@ class JiraSandbox:
 
     def _append_comment(self, issue: dict[str, Any], body: Any, when: datetime) -> dict[str, Any]:
         stamp = format_time(when)
-        comment = {"id": self._next_id(), "body": body, "author": self._me, "created": stamp, "updated": stamp}
+        comment = {"id": self._next_id(), "body": body, "author": self._actor, "created": stamp, "updated": stamp}
         issue["comments"].append(comment)
         issue["fields"]["updated"] = max(issue["fields"]["updated"], stamp, key=parse_time)
         return comment
@@ -1337,18 +1361,28 @@ class JiraSandbox:
             if fault.delay:
                 sleep(fault.delay)
             return self._fault_response(fault)
-        auth = request.authorization
-        if not (
-            auth is not None
-            and auth.type == "basic"
-            and hmac.compare_digest((auth.username or "").encode(), self._user.encode())
-            and hmac.compare_digest((auth.password or "").encode(), self._token.encode())
-        ):
+        if not self._signed_in(request.authorization):
             response = self._error_response(401, ["Client must be authenticated to access this resource."], {})
             response.headers["WWW-Authenticate"] = 'Basic realm="protected-area"'
             response.headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
             return response
         return None
+
+    def _signed_in(self, auth: Any) -> bool:
+        """Basic (login + token) or bearer (a personal access token, as on Data Center); sets who acts."""
+        if auth is None or auth.type not in ("basic", "bearer"):
+            return False
+        token = (auth.token if auth.type == "bearer" else auth.password) or ""
+        logins = {self._token: (self._user, self._me), **self._logins}
+        found = next(
+            (who for known, who in logins.items() if hmac.compare_digest(token.encode(), known.encode())), None
+        )
+        if found is None:
+            return False
+        if auth.type == "basic" and not hmac.compare_digest((auth.username or "").encode(), found[0].encode()):
+            return False
+        g.actor = found[1]
+        return True
 
     @staticmethod
     def _error_response(status: int, messages: list[str], errors: dict[str, str]) -> Response:
@@ -1424,7 +1458,7 @@ class JiraSandbox:
             "baseUrl": request.host_url.rstrip("/"),
             "version": "1001.0.0-SNAPSHOT",
             "versionNumbers": [1001, 0, 0],
-            "deploymentType": "Cloud",
+            "deploymentType": self._deployment,
             "buildNumber": 100288,
             "serverTime": format_time(self._now()),
             "scmInfo": "socready-sandbox",
@@ -1432,7 +1466,7 @@ class JiraSandbox:
         }
 
     def _get_myself(self) -> Any:
-        return {**self._user_json(self._me, self._rest()), "locale": "en_US"}
+        return {**self._user_json(self._actor, self._rest()), "locale": "en_US"}
 
     def _get_user(self) -> Any:
         account = request.args.get("accountId", "")
@@ -1504,7 +1538,8 @@ class JiraSandbox:
         return [self._status_json(name, self._rest()) for name in self._statuses]
 
     def _get_resolutions(self) -> Any:
-        return [self._named_json("resolution", name, _RESOLUTIONS, self._rest()) for name in _RESOLUTIONS]
+        table = self._id_tables["resolution"]
+        return [self._named_json("resolution", name, table, self._rest()) for name in table]
 
     def _get_labels(self) -> Any:
         labels = sorted({label for issue in self._state["issues"].values() for label in issue["fields"]["labels"]})
@@ -1513,7 +1548,27 @@ class JiraSandbox:
     # --- endpoints: search -------------------------------------------------------------------------
 
     def _removed_search(self) -> Any:
+        if self._deployment == "Server":
+            return self._search_from()
         raise JiraApiError(410, _SEARCH_REMOVED)
+
+    def _search_from(self) -> Any:
+        """Data Center/Server's /search: startAt and total instead of page tokens."""
+        params = request.args if request.method == "GET" else self._read_json(dict)
+        jql_text = params.get("jql") or ""
+        fields = self._select_fields(_names(params.get("fields")), default=("*navigable",))
+        start, size = self._int_arg(params, "startAt", 0), min(self._int_arg(params, "maxResults", 50), 1000)
+        matches = self._query(jql_text)
+        properties = _names(params.get("properties"))
+        return {
+            "startAt": start,
+            "maxResults": size,
+            "total": len(matches),
+            "issues": [
+                self._render_issue(issue, self._rest(), fields, properties=properties)
+                for issue in matches[start : start + size]
+            ],
+        }
 
     def _search(self) -> Any:
         if request.method == "GET":

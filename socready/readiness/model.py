@@ -52,6 +52,7 @@ class Decision(Model):
 
     kind: Literal["response", "acceptance", "dispute"]
     ticket: str
+    owner: str
     controls: list[str]
     resource: str | None = None  # the ticket's resource (tickets.group_by control_and_resource); None: whole control
     author: str

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from socready.errors import SocreadyError
 from socready.evidence import EvidenceStore
 from socready.readiness.model import Decision
+from socready.redact import redact
 from socready.scope import Scope
 from socready.scope.models import AcceptedException
 from socready.tickets.gateway import Jira
@@ -153,13 +154,14 @@ class Reader:
         problems: list[str] = []
         base = {
             "ticket": record.key,
+            "owner": record.owner,
             "controls": list(record.controls),
             "resource": record.resource,
             "evidence": sha,
         }
         for found in (self._response(raw, problems), self._acceptance(raw, record, problems), self._dispute(raw)):
-            if found is not None:
-                decisions.append(Decision(**base, **found))
+            if found is not None:  # owners' words reach the report and the auditor package: masked like evidence
+                decisions.append(Decision(**base, **found | {"text": redact(found["text"])}))
         return TicketRead(
             fingerprint=record.fingerprint,
             key=record.key,
