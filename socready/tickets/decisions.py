@@ -53,22 +53,26 @@ class Triage:
         return [d for read in self.tickets.values() for d in read.decisions]
 
     def acceptances(self) -> list[AcceptedException]:
-        """Acceptances by an approver, as the scope's own exceptions (expired ones too: verdicts list them so)."""
-        return [
-            AcceptedException(
-                control=control,
-                resource=d.resource or "*",
-                reason=f"{d.text} (accepted in {d.ticket})",
-                approver=d.author,
-                expires=d.expires,
-            )
-            for d in self.decisions()
-            if d.kind == "acceptance" and d.expires is not None and (d.applies or d.note.startswith("expired"))
-            for control in d.controls
-        ]
+        return as_exceptions(self.decisions())
 
     def for_control(self, control_id: str) -> list[Decision]:
         return sorted((d for d in self.decisions() if control_id in d.controls), key=lambda d: d.at)
+
+
+def as_exceptions(decisions: Iterable[Decision]) -> list[AcceptedException]:
+    """Acceptances by an approver, as the scope's own exceptions (expired ones too: verdicts list them so)."""
+    return [
+        AcceptedException(
+            control=control,
+            resource=d.resource or "*",
+            reason=f"{d.text} (accepted in {d.ticket})",
+            approver=d.author,
+            expires=d.expires,
+        )
+        for d in decisions
+        if d.kind == "acceptance" and d.expires is not None and (d.applies or d.note.startswith("expired"))
+        for control in d.controls
+    ]
 
 
 def _time(text: str) -> datetime:
