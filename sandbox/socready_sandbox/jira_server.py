@@ -1554,7 +1554,7 @@ class JiraSandbox:
 
     def _search_from(self) -> Any:
         """Data Center/Server's /search: startAt and total instead of page tokens."""
-        params = request.args if request.method == "GET" else self._read_json(dict)
+        params = self._search_params()
         jql_text = params.get("jql") or ""
         fields = self._select_fields(_names(params.get("fields")), default=("*navigable",))
         start, size = self._int_arg(params, "startAt", 0), min(self._int_arg(params, "maxResults", 50), 1000)
@@ -1570,11 +1570,13 @@ class JiraSandbox:
             ],
         }
 
-    def _search(self) -> Any:
+    def _search_params(self) -> dict[str, Any]:
         if request.method == "GET":
-            params = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
-        else:
-            params = self._read_json(dict)
+            return {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
+        return self._read_json(dict)
+
+    def _search(self) -> Any:
+        params = self._search_params()
         jql_text = params.get("jql") or ""
         requested = _names(params.get("fields"))
         fields = self._select_fields(requested, default=())
