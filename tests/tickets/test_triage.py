@@ -23,7 +23,7 @@ from socready_sandbox.jira_server import JiraSandbox
 from tests.helpers import window_of
 from tests.tickets.conftest import TODAY, gap, interval, operating, scope_for
 
-RESPONSE_FIELD, EXPIRY_FIELD = "customfield_10301", "customfield_10302"
+RESPONSE_FIELD, EXPIRY_FIELD = "customfield_10301", "customfield_10300"  # the seed has the expiry field
 ERIN, DANA = ("acc-erin", "Erin Approver", "erin@example.com"), ("acc-dana", "Dana Developer", "dana@example.com")
 SETTINGS = {
     "fieldwork_date": "2026-12-15",
@@ -35,13 +35,11 @@ SETTINGS = {
 
 @pytest.fixture
 def site(jira: JiraSandbox) -> JiraSandbox:
-    """The sandbox with two owners who sign in as themselves, the resolutions and the triage fields."""
+    """The seeded sandbox (triage resolutions, expiry field), two owners who sign in as themselves, a response
+    field."""
     for account, name, email in (ERIN, DANA):
         jira.add_user(account, name, email, token=f"{account}-token")
-    for name in ("Risk Accepted", "Disputed"):
-        jira.add_resolution(name)
     jira.add_custom_field(RESPONSE_FIELD, "Management response", "text")
-    jira.add_custom_field(EXPIRY_FIELD, "Risk acceptance expiry", "date")
     return jira
 
 
