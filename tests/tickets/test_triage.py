@@ -11,16 +11,20 @@ from jira import JIRA
 
 from socready.evidence import open_store
 from socready.export.exception_list import exception_records, exceptions_csv
-from socready.readiness.model import ControlResult, ExceptionInterval
+from socready.export.oscal import _risk as exception_risk
+from socready.export.oscal import oscal_uuid
+from socready.readiness.model import ControlResult, ExceptionInterval, GapTicket
 from socready.report.build import build_report
+from socready.report.render_html import render_html
 from socready.report.render_md import render_markdown
+from socready.report.summary import summary_table
 from socready.report.triage import build_triage
 from socready.scope import Scope
 from socready.tickets.decisions import Triage, read_triage
 from socready.tickets.sync import Synced, sync_tickets
 from socready_sandbox.jira_seed import seed_jira
 from socready_sandbox.jira_server import JiraSandbox
-from tests.helpers import window_of
+from tests.helpers import make_scope, window_of
 from tests.tickets.conftest import TODAY, gap, interval, operating, scope_for
 
 RESPONSE_FIELD, EXPIRY_FIELD = "customfield_10301", "customfield_10300"  # the seed has the expiry field
@@ -135,6 +139,10 @@ def test_one_gap_through_its_life_ongoing_historical_answered_and_reopened(site,
     [row] = list(csv.DictReader(io.StringIO(exceptions_csv(exception_records(report, [])).decode())))
     assert (row["response_by"], row["response_ticket"]) == ("Erin Approver", key)
     assert row["management_response"].startswith("root cause") and row["response_evidence"] == decision.evidence
+    [record] = exception_records(report, [])
+    [entry] = exception_risk(record, "run-1", oscal_uuid("run-1", "observation")).risk_log.entries
+    assert entry.title == f"Management response by Erin Approver in {key}" and entry.start == decision.at
+    assert entry.description.startswith("root cause was a mistyped IAM policy")
 
     writes = sum(site.issue_writes.values())
     again, _ = run([fixed()])  # nothing changed: nothing written
@@ -253,3 +261,41 @@ def test_jira_data_center_with_a_bearer_token_finds_tickets_again_through_search
         assert not server.requests_made[("GET", "/rest/api/2/search/jql")]
     finally:
         server.stop()
+
+
+def ticket(key: str, owner: str, due: date | None, *, open_: bool = True) -> GapTicket:
+    url = f"https://jira.example/browse/{key}"
+    created = date(2026, 10, 1)
+    return GapTicket(
+        key=key,
+        url=url,
+        owner=owner,
+        controls=["ENG-LOG-01"],
+        kind="ongoing",
+        open=open_,
+        created=created,
+        due=due,
+        action="unchanged",
+    )
+
+
+def test_triage_view_counts_overdue_open_tickets_per_owner_and_the_run_prints_them(tmp_path):
+    today = date(2026, 11, 26)
+    tickets = [
+        ticket("SEC-1", "engineering", date(2026, 11, 20)),  # overdue
+        ticket("SEC-2", "engineering", date(2026, 11, 26)),  # due today: not overdue (decoy)
+        ticket("SEC-3", "engineering", date(2026, 11, 1), open_=False),  # resolved: not overdue (decoy)
+        ticket("VEND-1", "procurement", None),  # no due date: not overdue (decoy)
+    ]
+    view = build_triage(tickets, [], ["SEC-9: the risk acceptance by Dana Developer is not applied"], today)
+    engineering, procurement = view.owners
+    assert [t.key for t in engineering.open_tickets] == ["SEC-1", "SEC-2"] and engineering.overdue == ["SEC-1"]
+    assert procurement.overdue == []
+    scope = make_scope(tmp_path)
+    report = build_report(scope, window_of(scope), "run-1", "evidence", [operating()], dry_run=False)
+    report = report.model_copy(update={"triage": view})
+    printed = summary_table(report)
+    assert "Overdue gap tickets per owner: engineering 1, procurement 0." in printed
+    assert "Triage data not read: SEC-9: the risk acceptance" in printed
+    page = render_html(report)
+    assert 'id="triage"' in page and "engineering: open gap tickets" in page and "56 days" in page
