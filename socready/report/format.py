@@ -548,7 +548,7 @@ def _triage(report: Report, tz: ZoneInfo) -> list[Table | Items]:
         if decided:
             blocks.append(_decisions_table(f"{o.owner}: responses and acceptances in force", decided, tz))
     if triage.problems:
-        blocks.append(Items("Triage data not read (no evidence)", triage.problems))
+        blocks.append(Items("Triage data not read (no evidence) or not applied", triage.problems))
     return [b for b in blocks if (b.rows if isinstance(b, Table) else b.items)]
 
 

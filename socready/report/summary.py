@@ -38,5 +38,5 @@ def summary_table(report: Report) -> str:
     if report.triage is not None:
         overdue = ", ".join(f"{o.owner} {len(o.overdue)}" for o in report.triage.owners) or "none open"
         lines.append(f"Overdue gap tickets per owner: {overdue}.")
-        lines += [f"Triage data not read: {problem}" for problem in report.triage.problems]
+        lines += [f"Triage data not read or not applied: {problem}" for problem in report.triage.problems]
     return "\n".join(line.rstrip() for line in lines)

@@ -297,4 +297,4 @@ def read_triage(scope: Scope, store: EvidenceStore, as_of: datetime) -> Triage:
         return Triage(problems=(f"gap tickets could not be read ({exc}); owners' decisions are unknown this run",))
     finally:
         jira.close()
-    return Triage(reads, tuple(reader.fields.problems))
+    return Triage(reads, (*reader.fields.problems, *(p for read in reads.values() for p in read.problems)))

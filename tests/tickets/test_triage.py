@@ -206,6 +206,7 @@ def test_risk_acceptance_by_someone_not_listed_is_ignored_and_said_in_the_ticket
     [decision] = triage.decisions()
     assert not decision.applies and "Dana Developer is not an approver listed for engineering" in decision.note
     assert triage.acceptances() == []
+    assert triage.problems == (f"{key}: the risk acceptance by Dana Developer is not applied: {decision.note}",)
     assert synced.refs["ENG-LOG-01"].action == "reopened"
     assert "the risk acceptance by Dana Developer" in comments(site, key)[-1]
     assert "not an approver listed for engineering" in comments(site, key)[-1]
@@ -296,6 +297,6 @@ def test_triage_view_counts_overdue_open_tickets_per_owner_and_the_run_prints_th
     report = report.model_copy(update={"triage": view})
     printed = summary_table(report)
     assert "Overdue gap tickets per owner: engineering 1, procurement 0." in printed
-    assert "Triage data not read: SEC-9: the risk acceptance" in printed
+    assert "Triage data not read or not applied: SEC-9: the risk acceptance" in printed
     page = render_html(report)
     assert 'id="triage"' in page and "engineering: open gap tickets" in page and "56 days" in page
