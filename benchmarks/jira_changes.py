@@ -31,7 +31,7 @@ from socready.collect import collect  # noqa: E402
 from socready.evidence import open_store  # noqa: E402
 from socready.scope import scope_from_text  # noqa: E402
 from socready.window import Window  # noqa: E402
-from socready_sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox, format_time  # noqa: E402
+from socready_sandbox.jira import DEFAULT_TOKEN, JiraSandbox, format_time  # noqa: E402
 
 TOKEN_ENV = "BENCH_JIRA_TOKEN"
 START, END = date(2025, 11, 1), date(2026, 10, 31)  # the 12-month window

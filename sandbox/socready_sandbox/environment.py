@@ -11,9 +11,9 @@ from pathlib import Path
 from socready_sandbox.aws import SANDBOX_CREDENTIALS, planted_events, seed_aws, start_moto
 from socready_sandbox.company import REGIONS
 from socready_sandbox.exports import write_exports
+from socready_sandbox.jira import JiraSandbox
 from socready_sandbox.jira_company import seed_jira_company
 from socready_sandbox.jira_seed import seed_jira
-from socready_sandbox.jira_server import JiraSandbox
 
 TOKEN_ENV = "SOCREADY_SANDBOX_JIRA_TOKEN"
 JIRA_USER = "socready-bot@northwind.example"

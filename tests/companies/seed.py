@@ -31,7 +31,7 @@ from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event, log_fil
 from socready_sandbox.company import EXTERNAL_ID, ROLE
 from socready_sandbox.config_files import delivered_files
 from socready_sandbox.exports import csv_text, reproducible_zip
-from socready_sandbox.jira_server import JiraSandbox
+from socready_sandbox.jira import JiraSandbox
 from socready_sandbox.uploads import put_objects
 from tests.companies import brightwave as bw
 from tests.companies.model import Database, Person

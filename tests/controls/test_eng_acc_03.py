@@ -85,7 +85,9 @@ def test_password_removed_two_hours_after_last_day_operates(logs, tmp_path):
     result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "carol"), Leaver("E2", None, "alice")], events)
     assert result.status == "operating", result.reason
     assert (result.population, result.exceptions) == (1, [])
-    assert {e.source for e in result.evidence} == {"file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report"}
+    # Config history too: its IAM items show users deleted before the first credential report
+    cited = {"file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report", "aws.config.history"}
+    assert {e.source for e in result.evidence} == cited
 
 
 def test_removal_five_days_late_is_exception_from_end_of_last_day_to_removal(logs, tmp_path):

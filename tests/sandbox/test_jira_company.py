@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from socready_sandbox import jira_company
+from socready_sandbox.jira import JiraSandbox
 from socready_sandbox.jira_company import PLAN, VENDOR_TICKETS, offboarding, seed_jira_company
 from socready_sandbox.jira_seed import seed_jira
-from socready_sandbox.jira_server import JiraSandbox
 
 
 def seeded_sandbox(state) -> JiraSandbox:

@@ -12,8 +12,8 @@ from socready.readiness.model import ControlResult, ExceptionInterval, TicketRef
 from socready.readiness.verdicts import lacking_evidence
 from socready.scope import Scope
 from socready.tickets.sync import sync_tickets
+from socready_sandbox.jira import JiraSandbox
 from socready_sandbox.jira_seed import seed_jira
-from socready_sandbox.jira_server import JiraSandbox
 from tests.helpers import make_scope
 
 TOKEN = "test-token-not-a-secret"

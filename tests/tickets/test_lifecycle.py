@@ -9,7 +9,7 @@ from jira import JIRA
 
 from socready.errors import ScopeError, TicketError
 from socready.tickets.identity import PROPERTY, fingerprint, fingerprint_label
-from socready_sandbox.jira_server import JiraSandbox
+from socready_sandbox.jira import JiraSandbox
 from tests.tickets.conftest import (
     PRESENT,
     TODAY,

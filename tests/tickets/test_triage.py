@@ -22,8 +22,8 @@ from socready.report.triage import build_triage
 from socready.scope import Scope
 from socready.tickets.decisions import Triage, read_triage
 from socready.tickets.sync import Synced, sync_tickets
+from socready_sandbox.jira import JiraSandbox
 from socready_sandbox.jira_seed import seed_jira
-from socready_sandbox.jira_server import JiraSandbox
 from tests.helpers import make_scope, window_of
 from tests.tickets.conftest import TODAY, gap, interval, operating, scope_for
 
