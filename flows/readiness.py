@@ -24,16 +24,19 @@ from socready.collect import collect
 from socready.errors import ScopeError, SocreadyError
 from socready.evidence import EvidenceStore, Manifest, open_store
 from socready.evidence.view import EvidenceView
-from socready.readiness.model import ControlResult, TicketRef
+from socready.readiness.model import ControlResult
 from socready.readiness.score import holds_today
 from socready.redact import redacted
 from socready.report.build import build_report
 from socready.report.history import with_history
+from socready.report.link import report_link
 from socready.report.model import Report, TicketStep
 from socready.report.render_md import render_summary
+from socready.report.triage import build_triage
 from socready.report.writer import write_report
 from socready.scope import Scope, load_scope
-from socready.tickets.sync import NO_JIRA, sync_tickets
+from socready.tickets.decisions import Triage, read_triage
+from socready.tickets.sync import NO_JIRA, Synced, sync_tickets
 from socready.window import Window
 
 
@@ -80,12 +83,21 @@ def transient(task, task_run, state) -> bool:
     return not isinstance(state.result(raise_on_failure=False), ScopeError)
 
 
+@task(name="read-gap-ticket-decisions", cache_policy=NO_CACHE)
+def decisions_task(scope: Scope, store: EvidenceStore, window: Window) -> Triage:
+    """Owners' responses, acceptances and disputes, read before the verdicts (an acceptance can change them)."""
+    triage = read_triage(scope, store, window.as_of)
+    for problem in triage.problems:
+        get_run_logger().warning("%s", problem)
+    return triage
+
+
 # A retry is safe: the sync is idempotent, and a retry finds the tickets an interrupted attempt created.
 @task(name="sync-gap-tickets", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5, retry_condition_fn=transient)
 def tickets_task(
-    results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool
-) -> dict[str, TicketRef]:
-    return sync_tickets(results, scope, report_location, dry_run=dry_run, show=get_run_logger().info)
+    results: list[ControlResult], scope: Scope, report_location: str, dry_run: bool, triage: Triage
+) -> Synced:
+    return sync_tickets(results, scope, report_location, dry_run=dry_run, show=get_run_logger().info, triage=triage)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
@@ -138,21 +150,31 @@ def readiness(
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
-    discovered = run_scope(scope, view)  # the accounts the run collected, read once and passed to every control
+    triage = decisions_task(scope, store, window)
+    # risk acceptances recorded in tickets follow the scope's own exceptions' rules
+    judged = scope.model_copy(update={"exceptions": [*scope.exceptions, *triage.acceptances()]})
+    discovered = run_scope(judged, view)  # the accounts the run collected, read once and passed to every control
     staged = [dataset_task(plan, discovered, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
     outcomes = checkpoint_task([d for d in staged if isinstance(d, Dataset)], manifest.run_id, store)
     results = decide_verdicts(staged, outcomes, window, view, store)
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
     dry_run = dry_run or scope.tickets.dry_run
-    refs, tickets = {}, TicketStep(status="skipped", note=NO_JIRA)
+    synced, tickets = Synced(), TicketStep(status="skipped", note=NO_JIRA)
     if scope.jira is not None:
         # a failed ticket step is stated in the report (and the exit code), never a reason to write no report
+        link = report_link(scope, manifest.run_id, Path(folder) / "report.html")
         try:
-            refs = tickets_task(results, scope, str(Path(folder) / "report.html"), dry_run)
+            synced = tickets_task(results, scope, link, dry_run, triage)
             tickets = TicketStep(status="planned" if dry_run else "synced")
         except SocreadyError as exc:
             tickets = TicketStep(status="failed", note=str(exc))
-    results = [r.model_copy(update={"ticket": refs.get(r.id)}) for r in results]
+    results = [
+        r.model_copy(update={"ticket": synced.refs.get(r.id), "decisions": triage.for_control(r.id)}) for r in results
+    ]
     report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=dry_run, tickets=tickets)
+    if scope.jira is not None:
+        today = window.local_date(window.as_of)
+        view = build_triage(synced.tickets, triage.decisions(), list(triage.problems), today)
+        report = report.model_copy(update={"triage": view})
     return report_task(report, folder, store)

@@ -22,7 +22,12 @@ def api_token(spec: JiraSpec, error: type[SocreadyError]) -> str:
 
 
 def open_client(spec: JiraSpec, token: str, timeout: float) -> JIRA:
-    """max_retries=0: callers apply their own policy (the client's would repeat a POST after a lost answer)."""
+    """max_retries=0: callers apply their own policy (the client's would repeat a POST after a lost answer).
+
+    REST API v2 everywhere: Jira Data Center/Server has no v3, and v2 takes plain-text descriptions on Cloud too.
+    """
+    if spec.auth == "bearer":  # a Data Center personal access token
+        return JIRA(server=spec.url, token_auth=token, max_retries=0, timeout=timeout)
     return JIRA(server=spec.url, basic_auth=(spec.user, token), max_retries=0, timeout=timeout)
 
 

@@ -140,6 +140,9 @@ def _observation(
     )
 
 
+TITLES = {"response": "Management response", "dispute": "Disputed (recorded for review; the exception stands)"}
+
+
 def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk:
     control, item, acceptance = record.control, record.item, record.acceptance
     description = f"{item.resource}: {item.value}, {item.start.isoformat()} to {item.end.isoformat()}"
@@ -150,6 +153,17 @@ def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk
         why = f" until {acceptance.expires}: {acceptance.reason}" if acceptance else "."
         description += f" Accepted by {item.accepted_by}{why}"
     key = (control.id, "risk", item.resource, item.start.isoformat(), item.reason)
+    log = [
+        common.Entry(
+            uuid=oscal_uuid(run_id, *key, d.kind, d.ticket, d.at.isoformat()),
+            title=f"{TITLES[d.kind]} by {_line(d.author)} in {d.ticket}",
+            description=d.text or "no reason given",
+            start=d.at,
+            props=[_prop("ticket", d.ticket), _prop("evidence-sha256", d.evidence)],
+        )
+        for d in (record.response, record.dispute)
+        if d is not None
+    ]
     return common.Risk(
         uuid=oscal_uuid(run_id, *key),
         title=f"{control.id} exception: {_line(item.resource)}",
@@ -168,6 +182,7 @@ def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk
             )
         ],
         related_observations=[common.RelatedObservation(observation_uuid=observation)],
+        risk_log=common.RiskLog(entries=log) if log else None,
     )
 
 

@@ -47,6 +47,38 @@ class TicketRef(Model):
     action: Literal["created", "updated", "unchanged", "resolved", "reopened", "planned"]
 
 
+class Decision(Model):
+    """An owner's decision read from a gap ticket and kept as evidence: who, when, what, and whether it applies."""
+
+    kind: Literal["response", "acceptance", "dispute"]
+    ticket: str
+    owner: str
+    controls: list[str]
+    resource: str | None = None  # the ticket's resource (tickets.group_by control_and_resource); None: whole control
+    author: str
+    at: AwareDatetime
+    text: str
+    expires: date | None = None  # acceptances only
+    applies: bool = True  # an acceptance by someone not an approver, or past its expiry, does not
+    note: str = ""  # why it does not apply
+    evidence: str  # sha256 of the stored Jira read that shows it
+
+
+class GapTicket(Model):
+    """A gap ticket as this run left it, for the report's triage view."""
+
+    key: str
+    url: str
+    owner: str
+    controls: list[str]
+    resource: str | None = None
+    kind: Literal["ongoing", "historical"] | None = None  # None: tracked before socready told the kinds apart
+    open: bool
+    created: date
+    due: date | None = None
+    action: str  # what this run did to it (TicketRef.action)
+
+
 class ControlResult(Model):
     id: str
     title: str
@@ -72,3 +104,4 @@ class ControlResult(Model):
     evidence: list[EvidenceRef]
     remediation: str
     ticket: TicketRef | None = None
+    decisions: list[Decision] = []  # owners' management responses, acceptances and disputes from its tickets

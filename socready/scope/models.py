@@ -364,6 +364,15 @@ class JiraSpec(Strict):
     url: str
     user: str
     token_env: str = Field(default="JIRA_API_TOKEN", description="Environment variable holding the API token.")
+    auth: Literal["basic", "bearer"] = Field(
+        default="basic",
+        description="basic: user + API token (Jira Cloud, Data Center); bearer: a personal access token (Data Center).",
+    )
+    deployment: Literal["cloud", "data_center"] = Field(
+        default="cloud",
+        description="cloud: search through /search/jql with page tokens; data_center: Jira Data Center/Server, "
+        "REST API v2 /search with startAt.",
+    )
     change_jql: str = Field(default="project = CHG", description="Change tickets when `changes` is not set.")
     changes: JiraQuery | None = None
     incidents: JiraQuery | None = None
@@ -494,11 +503,37 @@ class OwnerRoute(Strict):
     component: str | None = None
     issue_type: str | None = Field(default=None, description="Overrides tickets.issue_type for this owner.")
     labels: list[str] = Field(default_factory=list, description="Added to this owner's gap tickets.")
+    approvers: list[str] = Field(
+        default_factory=list,
+        description="Jira accountIds, e-mail addresses or display names of who may accept this owner's risks "
+        "in a gap ticket (tickets.acceptance); an acceptance by anyone else is ignored.",
+    )
 
     @field_validator("labels")
     @classmethod
     def _labels(cls, value: list[str]) -> list[str]:
         return jira_labels(value)
+
+
+class AcceptanceSpec(Strict):
+    """How an owner accepts a gap's risk in its ticket: a resolution (or a status) and an expiry date field."""
+
+    resolution: str | None = Field(
+        default="Risk Accepted", description="Resolution that records an accepted risk; None to use `status` alone."
+    )
+    status: str | None = Field(
+        default=None, description="A status that records an accepted risk, instead of or beside the resolution."
+    )
+    expiry_field: str = Field(
+        default="Risk acceptance expiry",
+        description="Date field (id, or name looked up in Jira's field list) holding the acceptance's expiry.",
+    )
+
+    @model_validator(mode="after")
+    def _some_marker(self) -> AcceptanceSpec:
+        if self.resolution is None and self.status is None:
+            raise ValueError("tickets.acceptance needs a resolution or a status that records the acceptance")
+        return self
 
 
 class SlaDays(Strict):
@@ -538,6 +573,27 @@ class TicketSpec(Strict):
     )
     search_lag_seconds: float = Field(default=30.0, ge=0, description="How far Jira search may lag behind writes.")
     lock_timeout_seconds: float = Field(default=600.0, gt=0)
+    fieldwork_date: date | None = Field(
+        default=None,
+        description="First day of the planned audit fieldwork; historical gaps' management responses are due "
+        "`response_lead_days` before it. Default: 30 days after the window end.",
+    )
+    response_lead_days: int = Field(
+        default=7, ge=0, description="Days before the fieldwork date that management responses are due."
+    )
+    response_field: str | None = Field(
+        default=None,
+        description="Text field (id, or name looked up in Jira's field list) holding the management response; "
+        "unset: the latest comment starting 'Management response:'.",
+    )
+    acceptance: AcceptanceSpec | None = Field(
+        default=None, description="Risk acceptance in the ticket (resolution or status, expiry field); unset: off."
+    )
+    dispute_resolution: str | None = Field(
+        default=None,
+        description="Resolution an owner sets to dispute a finding (with a comment giving the reason); "
+        "recorded for review, the exception stays. Unset: off.",
+    )
 
     @field_validator("labels")
     @classmethod

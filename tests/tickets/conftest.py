@@ -79,7 +79,7 @@ def sync(
     today: date = TODAY,
 ) -> dict[str, TicketRef]:
     show = lines.append if lines is not None else (lambda _: None)
-    return sync_tickets(results, scope, "out/report.html", dry_run=dry_run, show=show, today=today)
+    return sync_tickets(results, scope, "out/report.html", dry_run=dry_run, show=show, today=today).refs
 
 
 PRESENT = {
