@@ -26,7 +26,7 @@ from typing import Literal
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem
 from expectations.dataset import Row
-from expectations.state_timeline import Blind, Observation, State, before_joining, state_rows
+from expectations.state_timeline import HOLDS, Blind, Observation, State, before_joining, state_rows
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec
@@ -217,7 +217,7 @@ def settle(observations: list[Observation], grace: timedelta) -> list[Observatio
 
 
 def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
-    """One row list where every aspect of a resource must hold (metric `compliant`). `primary` says when each
+    """One row list where every aspect of a resource must hold (verdict `HOLDS`). `primary` says when each
     resource exists; the others add conditions wherever they have rows. Over each span a False wins, then a
     null (no evidence), else True; the value names the aspects that decided it."""
     spans: dict[str, list[Row]] = defaultdict(list)
@@ -229,17 +229,17 @@ def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
         cuts = sorted({row.start, row.end, *(t for r in aspects for t in (r.start, r.end) if row.start < t < row.end)})
         for start, end in pairwise(cuts):
             covering = [r for r in aspects if r.start <= start and end <= r.end]
-            metrics = [r.metrics["compliant"] for r in covering]
+            metrics = [r.metrics[HOLDS] for r in covering]
             verdict = False if False in metrics else (None if None in metrics else True)
-            deciding = [r for r in covering if r.metrics["compliant"] is verdict] or covering
+            deciding = [r for r in covering if r.metrics[HOLDS] is verdict] or covering
             value = "; ".join(dict.fromkeys(r.value for r in deciding))
             evidence = tuple(dict.fromkeys(e for r in deciding for e in r.evidence))
             last = combined[-1] if combined else None
-            same = (row.resource, start, value, {"compliant": verdict}, evidence)
+            same = (row.resource, start, value, {HOLDS: verdict}, evidence)
             if last and (last.resource, last.end, last.value, last.metrics, last.evidence) == same:
                 combined[-1] = replace(last, end=end)
             else:
-                combined.append(Row(row.resource, start, end, value, {"compliant": verdict}, evidence))
+                combined.append(Row(row.resource, start, end, value, {HOLDS: verdict}, evidence))
     return combined
 
 

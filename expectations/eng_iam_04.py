@@ -18,13 +18,14 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
 from expectations.iam_timeline import home_region, unlogged_accounts
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-04"
-METRICS = {"compliant": "boolean"}
+FACT = "meets_password_baseline"
+FACTS = {FACT: "boolean"}
 ACCOUNT = "aws.iam.account"
 EVENTS = ("UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy")
 IAM_DEFAULT_LENGTH = 8
@@ -92,12 +93,14 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam04Para
         lambda body: [Seen(f"account/{body['account']}", *judge(body["password_policy"], params), region=home)],
     )
     timelines.events(cloudtrail_logs(view).named(*EVENTS), lambda event: from_event(event, params, home))
-    return frame(timelines.rows(scope, window) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(
+        named(timelines.rows(scope, window), FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS
+    )
 
 
 def rules(params: EngIam04Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show whether the password policy met the baseline.",
         "The account's password policy was below the baseline.",
     )
@@ -107,7 +110,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngIam04Parameters,
     sources=("aws.iam.account", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -18,12 +18,14 @@ from expectations.dataset import Row, frame
 from expectations.iam_timeline import split_at, unlogged_accounts
 from expectations.iam_users import Credentials, credentials, per_user
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.state_timeline import HOLDS, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-05"
-METRICS = {"compliant": "boolean"}
+FACT = "active_keys_within_max_age"
+FACTS = {FACT: "boolean"}
 
 
 class EngIam05Parameters(Parameters):
@@ -34,11 +36,11 @@ class EngIam05Parameters(Parameters):
 
 def aged(row: Row, found: Credentials, max_age: timedelta) -> list[Row]:
     """An active-key row (False) split at the moment the key passes `max_age`; inactive or unknown rows stay."""
-    if row.metrics["compliant"] is not False:
+    if row.metrics[HOLDS] is not False:
         return [row]
     key, created = found.keys[row.resource], found.created.get(row.resource)
     if created is None:
-        return [replace(row, value=f"access key {key.key_id}: creation not shown", metrics={"compliant": None})]
+        return [replace(row, value=f"access key {key.key_id}: creation not shown", metrics={HOLDS: None})]
     active = replace(row, value=f"access key {key.key_id} active, created {created:%Y-%m-%d}")
     return split_at(active, created + max_age, True, False)
 
@@ -49,12 +51,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam05Para
     keys: dict[str, list[Row]] = defaultdict(list)
     for row in found.timelines.rows(scope, window, keep=lambda r: r in found.keys):
         keys[row.resource] += aged(row, found, max_age)
-    return frame(per_user(keys) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(per_user(keys), FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: EngIam05Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show the age of this user's active access keys.",
         "An active access key was older than the maximum key age.",
     )
@@ -65,7 +67,7 @@ SPEC = ControlSpec(
     parameters=EngIam05Parameters,
     # the credential report too: the users' credentials are parsed once a run from all three (iam_users.py)
     sources=("aws.iam.users", "aws.iam.credential_report", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

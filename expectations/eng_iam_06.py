@@ -36,12 +36,14 @@ from expectations.iam_users import (
     user_resource,
 )
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.state_timeline import HOLDS, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-06"
-METRICS = {"compliant": "boolean"}
+FACT = "unused_credentials_within_limit"
+FACTS = {FACT: "boolean"}
 
 
 @dataclass(frozen=True, order=True)
@@ -127,7 +129,7 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Un
     """A live-credential row (False) split by its uses: fresh for `threshold` after each use, then an exception
     (or no evidence, when a use could have been missed) until the next. Before any use, a credential the logs
     show unused since they begin is an exception from `threshold` after that; before, the logs cannot decide."""
-    if row.metrics["compliant"] is not False:
+    if row.metrics[HOLDS] is not False:
         return [row]
     inside = [u for u in uses if row.start < u.time < row.end]
     prior = [u for u in uses if u.time <= row.start]
@@ -142,7 +144,7 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Un
         if use is None:
             if unseen.since is None:
                 seen = f"{label}: no use or creation shown"
-                found.append(Row(row.resource, start, end, seen, {"compliant": None}, row.evidence))
+                found.append(Row(row.resource, start, end, seen, {HOLDS: None}, row.evidence))
                 continue
             seen = f"{label}: no use shown in the logs from {unseen.since:%Y-%m-%d}{unseen.note}"
             part = Row(row.resource, start, end, seen, row.metrics, row.evidence)
@@ -169,12 +171,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam06Para
         label = f"access key {found.keys[row.resource].key_id}" if row.resource in found.keys else "console password"
         unseen = Unseen(since.get(owner(row.resource).split("/")[1]), note)
         aspects[row.resource] += idle(row, uses.get(row.resource, []), threshold, label, unseen)
-    return frame(per_user(aspects) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(per_user(aspects), FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: EngIam06Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show whether this user's active credentials were used within the threshold.",
         "An active credential was unused for longer than the threshold.",
     )
@@ -184,7 +186,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngIam06Parameters,
     sources=("aws.iam.credential_report", "aws.iam.users", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

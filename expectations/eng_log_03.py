@@ -22,13 +22,14 @@ from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_log_buckets import bucket_rows
 from expectations.iam_timeline import config_before_end, unlogged_accounts
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-LOG-03"
-METRICS = {"compliant": "boolean"}
+FACT = "retention_at_least_minimum"
+FACTS = {FACT: "boolean"}
 GROUPS = "aws.logs.groups"
 GROUP_EVENTS = ("CreateLogGroup", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy")
 
@@ -129,12 +130,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngLog03Para
     minimum = params.min_retention_days
     rows = group_rows(view, scope, window, minimum, params.log_group_pattern)
     rows += bucket_rows(view, scope, window, bucket_judge(minimum))
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(rows, FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: EngLog03Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show how long these logs were kept.",
         "Logs were kept for less than the minimum retention.",
     )
@@ -150,7 +151,7 @@ SPEC = ControlSpec(
         "aws.config.recorders",
         "aws.cloudtrail.logs",
     ),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

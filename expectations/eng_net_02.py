@@ -18,13 +18,14 @@ from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.jira_issues import Issue, optional_issues
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.state_timeline import HOLDS, State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-NET-02"
-METRICS = {"compliant": "boolean"}
+FACT = "no_exposure_beyond_sla"
+FACTS = {FACT: "boolean"}
 SETTINGS = "aws.ec2.settings"
 INCIDENTS = "jira.incidents"
 CONFIG_TYPE = "AWS::EC2::SecurityGroup"
@@ -135,7 +136,7 @@ def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Ro
             else:
                 note, ok, cited = f"closed within the SLA, but no incident ticket names {group}", False, ()
             kept.extend(
-                replace(r, value=f"{r.value} ({note})", metrics={"compliant": ok}, evidence=(*r.evidence, *cited))
+                replace(r, value=f"{r.value} ({note})", metrics={HOLDS: ok}, evidence=(*r.evidence, *cited))
                 for r in run
             )
         else:
@@ -143,11 +144,9 @@ def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Ro
         run.clear()
 
     for row in sorted(rows, key=lambda r: (r.resource, r.start)):
-        if run and (
-            row.resource != run[-1].resource or row.start != run[-1].end or row.metrics["compliant"] is not False
-        ):
+        if run and (row.resource != run[-1].resource or row.start != run[-1].end or row.metrics[HOLDS] is not False):
             flush()
-        if row.metrics["compliant"] is False:
+        if row.metrics[HOLDS] is False:
             run.append(row)
         else:
             kept.append(row)
@@ -160,12 +159,13 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngNet02Para
     timelines = Timelines().fold(facts(view, ports), judge)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
     sla = timedelta(hours=params.close_within_hours)
-    return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, METRICS)
+    judged = within_sla(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows
+    return frame(named(judged, FACT), FACTS)
 
 
 def rules(params: EngNet02Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show this security group's ingress rules.",
         "The security group admitted the internet to SSH or RDP beyond the allowed time.",
     )
@@ -176,7 +176,7 @@ SPEC = ControlSpec(
     parameters=EngNet02Parameters,
     sources=("aws.ec2.settings", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs", "jira.incidents"),
     optional_sources=("jira.incidents",),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -21,6 +21,9 @@ from expectations.dataset import Row
 from socready.intervals import Interval, intersect, subtract
 
 State = Literal["pass", "fail", "unknown", "absent"]
+# A row's three-valued verdict (True, False, None for no evidence) while rows are combined; a control's dataset
+# gives it the name of the yes/no fact it states (`named`), e.g. `guardduty_enabled`.
+HOLDS = "holds"
 METRIC = {"pass": True, "fail": False, "unknown": None}
 
 
@@ -74,10 +77,10 @@ def state_rows(
         seeing = [(seg_start, seg_end)]
         for gap in (g for g in blind if _blinds(g, seen)):
             for s, e in intersect(seeing, [(gap.start, gap.end)]):
-                rows.append(Row(resource, s, e, gap.value, {"compliant": None}, _shown(seen)))
+                rows.append(Row(resource, s, e, gap.value, {HOLDS: None}, _shown(seen)))
             seeing = subtract(seeing, [(gap.start, gap.end)])
         for s, e in seeing:
-            rows.append(Row(resource, s, e, seen.value, {"compliant": METRIC[seen.state]}, _shown(seen)))
+            rows.append(Row(resource, s, e, seen.value, {HOLDS: METRIC[seen.state]}, _shown(seen)))
     return sorted(rows, key=lambda r: r.start)
 
 
@@ -109,3 +112,15 @@ def before_joining(rows: list[Row], joined: datetime | None, start: datetime) ->
             cut.append(Row(resource, first, joined, value, dict.fromkeys(own[0].metrics)))
         cut += after
     return cut
+
+
+def named(rows: list[Row], fact: str, *, negated: bool = False) -> list[Row]:
+    """Rows whose verdict is the yes/no fact `fact` of the control's dataset; `negated` where the fact is what
+    must not hold (`public`, `root_used`). A null stays null: no evidence either way."""
+
+    def facts(metrics: dict[str, object]) -> dict[str, object]:
+        verdict = metrics[HOLDS]
+        others = {k: v for k, v in metrics.items() if k != HOLDS}
+        return {fact: (not verdict) if negated and verdict is not None else verdict, **others}
+
+    return [replace(r, metrics=facts(r.metrics)) for r in rows]
