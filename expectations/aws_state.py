@@ -32,6 +32,8 @@ from socready.scope import Scope
 from socready.scope.models import ProductionSpec
 from socready.window import Window
 
+Judged = tuple[State, str] | tuple[State, str, dict[str, object]]
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -43,6 +45,7 @@ class Seen:
     before: State | None = None  # for changes: the state they changed from ("absent" for a creation)
     account: str | None = None  # default: the evidence's account and region
     region: str | None = None
+    facts: dict[str, object] = field(default_factory=dict)  # the settings seen, for a control whose suite judges them
 
 
 @dataclass
@@ -82,23 +85,25 @@ class Timelines:
 
     def add(self, seen: Seen, account: str, region: str, **observation) -> None:
         tracked = self.tracked.setdefault(seen.resource, Tracked(seen.account or account, seen.region or region))
-        tracked.observations.append(Observation(state=seen.state, value=seen.value, before=seen.before, **observation))
+        observed = Observation(state=seen.state, value=seen.value, before=seen.before, facts=seen.facts, **observation)
+        tracked.observations.append(observed)
 
     def config(
         self,
         items: Iterable[ConfigItem],
         resource: Callable[[ConfigItem], str],
-        judge: Callable[[ConfigItem], tuple[State, str]],
+        judge: Callable[[ConfigItem], Judged],
     ) -> Timelines:
         """AWS Config items: a deletion makes the resource absent; an item with status ResourceDiscovered is
-        its creation (absent before). `judge` sees only items of existing resources."""
+        its creation (absent before). `judge` sees only items of existing resources and answers as for `fold`."""
         for item in items:
             if item.deleted:
                 seen = Seen(resource(item), "absent", f"deleted ({item.status})")
             else:
-                state, value = judge(item)
+                state, value, *shown = judge(item)
                 created = item.status == "ResourceDiscovered"
-                seen = Seen(resource(item), state, value, before="absent" if created else None)
+                before = "absent" if created else None
+                seen = Seen(resource(item), state, value, before=before, facts=shown[0] if shown else {})
             self.add(seen, item.account, item.region, time=item.time, evidence=item.evidence)
         return self
 
@@ -128,10 +133,11 @@ class Timelines:
                 )
         return self
 
-    def fold(self, facts: Iterable[Fact], judge: Callable[[dict, bool, datetime], tuple[State, str]]) -> Timelines:
+    def fold(self, facts: Iterable[Fact], judge: Callable[[dict, bool, datetime], Judged]) -> Timelines:
         """For settings that events change one at a time: each resource's facts folded in time order into its
         settings so far, each judged as `judge(settings, whole, time)`; `whole` is False until a whole
-        configuration was seen, so the judge can answer "unknown" where a setting it needs was never shown."""
+        configuration was seen, so the judge can answer "unknown" where a setting it needs was never shown.
+        The judge answers (state, value) or (state, value, the dataset's facts of those settings)."""
         by_resource: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             by_resource[fact.resource].append(fact)
@@ -146,8 +152,9 @@ class Timelines:
                 before = "absent" if fact.created else judge(settings, whole, fact.time)[0]
                 settings = dict(fact.settings) if fact.whole else {**settings, **fact.settings}
                 whole = whole or fact.whole
-                state, value = judge(settings, whole, fact.time)
-                self.add(Seen(resource, state, value, before=before), fact.account, fact.region, **where)
+                state, value, *shown = judge(settings, whole, fact.time)
+                seen = Seen(resource, state, value, before=before, facts=shown[0] if shown else {})
+                self.add(seen, fact.account, fact.region, **where)
         return self
 
     def rows(

@@ -13,7 +13,7 @@ state), or no Config history delivered at all (for current-state snapshots too, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -47,6 +47,7 @@ class Observation:
     before: State | None = None  # for change events: the state they changed from
     blindable: bool = True  # False for evidence the Config recorder does not produce (CloudTrail, API snapshots)
     kind: Literal["change", "snapshot"] = "change"  # snapshot: current state read by a collector
+    facts: dict[str, object] = field(default_factory=dict)  # the settings seen, as the control's dataset columns
 
 
 def state_rows(
@@ -60,7 +61,8 @@ def state_rows(
     if before:
         current = before[-1]
     elif first is not None and first.kind == "change" and first.before is not None:
-        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None)
+        # Only the verdict before a change is known, not the settings it changed from.
+        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None, facts={})
     elif first is not None and first.kind == "snapshot":
         current = replace(first, time=start, value=f"{first.value} (no change recorded before)")
     else:
@@ -80,7 +82,7 @@ def state_rows(
                 rows.append(Row(resource, s, e, gap.value, {HOLDS: None}, _shown(seen)))
             seeing = subtract(seeing, [(gap.start, gap.end)])
         for s, e in seeing:
-            rows.append(Row(resource, s, e, seen.value, {HOLDS: METRIC[seen.state]}, _shown(seen)))
+            rows.append(Row(resource, s, e, seen.value, {HOLDS: METRIC[seen.state], **seen.facts}, _shown(seen)))
     return sorted(rows, key=lambda r: r.start)
 
 
