@@ -4,8 +4,8 @@ Config history and retention/lifecycle events, via moto over HTTP."""
 from __future__ import annotations
 
 from expectations.eng_log_03 import SPEC, EngLog03Parameters
-from socready.sandbox.aws_iam import iam_event
-from socready.sandbox.config_files import config_item
+from socready_sandbox.aws_iam import iam_event
+from socready_sandbox.config_files import config_item
 from tests.controls.aws_fixtures import BUCKET
 from tests.controls.iam_fixtures import (
     PROD,

@@ -8,8 +8,8 @@ import pytest
 
 from expectations.eng_net_02 import SPEC, EngNet02Parameters
 from socready.readiness.model import ControlResult
-from socready.sandbox.aws_data import group_config_item, ingress_event
 from socready.scope.models import JiraSpec
+from socready_sandbox.aws_data import group_config_item, ingress_event
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,
