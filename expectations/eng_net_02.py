@@ -25,7 +25,7 @@ from socready.window import Window
 
 CONTROL_ID = "ENG-NET-02"
 FACT = "internet_ingress"  # the group admits 0.0.0.0/0 or ::/0 to a watched port
-FACTS = {FACT: "boolean", "exposure_hours": "Float64", "incident_ticket": "boolean"}  # the latter two: on exposures
+FACTS = {FACT: "boolean", "exposure_hours": "Float64", "incident_ticket": "boolean"}  # the latter two: under an SLA
 SETTINGS = "aws.ec2.settings"
 INCIDENTS = "jira.incidents"
 CONFIG_TYPE = "AWS::EC2::SecurityGroup"
@@ -118,9 +118,9 @@ def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
 
 
 def timed(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
-    """Each exposure (touching rows of one group open to the internet) with its length in hours on its rows and,
-    under an SLA, whether an incident ticket names the group, opened from the exposure's start until the SLA after
-    its end. An exposure closed within the SLA says so in its value, citing the ticket."""
+    """Each exposure (touching rows of one group open to the internet) with its length in hours on its rows and
+    whether an incident ticket names the group, opened from the exposure's start until the SLA after its end. An
+    exposure closed within the SLA says so in its value, citing the ticket."""
     kept: list[Row] = []
     run: list[Row] = []
 
@@ -132,11 +132,11 @@ def timed(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
             (t for t in tickets if t.mentions(None, group) and run[0].start <= t.created <= run[-1].end + sla), None
         )
         note, cited = "", ()
-        if sla and lasted <= sla and ticket:
+        if lasted <= sla and ticket:
             note, cited = f" (closed within the SLA; ticket {ticket.key})", ticket.evidence
-        elif sla and lasted <= sla:
+        elif lasted <= sla:
             note = f" (closed within the SLA, but no incident ticket names {group})"
-        facts = {"exposure_hours": lasted / timedelta(hours=1), "incident_ticket": ticket is not None if sla else None}
+        facts = {"exposure_hours": lasted / timedelta(hours=1), "incident_ticket": ticket is not None}
         kept.extend(
             replace(r, value=r.value + note, metrics={**r.metrics, **facts}, evidence=(*r.evidence, *cited))
             for r in run
@@ -157,8 +157,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngNet02Para
     timelines = Timelines().fold(facts(view, ports), judge)
     rows = named(timelines.rows(scope, window, blind=blind_intervals(view, scope, window)), FACT, negated=True)
     sla = timedelta(hours=params.close_within_hours)
-    # Incident tickets matter only under an SLA: without one, every exposure is an exception.
-    return frame(timed(rows, sla, optional_issues(view, scope, INCIDENTS, window) if sla else []), FACTS)
+    # Without an SLA every exposure is an exception: its length and tickets do not matter (null).
+    return frame(timed(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, FACTS)
 
 
 def rules(params: EngNet02Parameters) -> list[Rule]:
