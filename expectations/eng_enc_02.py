@@ -12,12 +12,13 @@ from expectations.eng_cfg_01 import blind_intervals
 from expectations.rds_instances import SOURCE as RDS_SOURCE
 from expectations.rds_instances import Setting, timelines
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
+from expectations.state_timeline import named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-ENC-02"
-METRICS = {"compliant": "boolean"}
+FACTS = {"encrypted": "boolean"}
 SETTINGS = "aws.ec2.settings"
 EBS_CHANGES = {
     "EnableEbsEncryptionByDefault": ("pass", "fail"),
@@ -55,12 +56,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
     rds = timelines(view, STORAGE).rows(scope, window, blind=blind_intervals(view, scope, window))
     instances = len({r.resource for r in rds})
     inventory = Inventory(f"{instances} RDS instances in scope.", unread_places(view, scope, RDS_SOURCE))
-    return frame(ebs_rows(view, scope, window) + rds, METRICS, inventory)
+    return frame(named(ebs_rows(view, scope, window) + rds, "encrypted"), FACTS, inventory)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "encrypted",
         "The evidence does not show whether encryption at rest was on here.",
         "EBS default encryption was off in this region, or this database's storage was not encrypted.",
     )
@@ -76,7 +77,7 @@ SPEC = ControlSpec(
         "aws.config.recorders",
         "aws.cloudtrail.logs",
     ),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )
