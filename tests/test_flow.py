@@ -74,7 +74,7 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
 
 def test_report_json_contract(two_runs, sandbox):
     raw = json.loads(Path(sandbox.folder / "socready-report" / "report.json").read_text())
-    assert raw["schema"] == "socready.report/v1"
+    assert raw["schema"] == "socready.report/v2"
     assert set(raw) >= {"generated_at", "scope", "readiness", "criteria", "controls"}
     assert raw["scope"]["window"] | {"timezone": "America/New_York"} == raw["scope"]["window"]
     control = raw["controls"][0]

@@ -75,6 +75,14 @@ class EvidenceStore:
         except ValidationError as exc:
             raise EvidenceError(f"{self.location}/{key}: manifest is not valid: {exc}") from exc
 
+    def manifest_by_sha256(self, sha256: str) -> Manifest:
+        """The manifest a report cites by hash: the run ledger keeps each one under its own sha256."""
+        key = f"{ledger.COPIES}{sha256}.json"
+        data = self.backend.get(key)
+        if sha256_of(data) != sha256:
+            raise EvidenceError(f"{self.location}/{key}: manifest was changed after it was written")
+        return Manifest.model_validate_json(data)
+
     def run_ids(self) -> list[str]:
         return sorted(k.split("/")[1] for k in self.backend.keys("runs/") if k.endswith("/manifest.json"))
 

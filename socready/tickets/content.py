@@ -58,7 +58,7 @@ def _section(result: ControlResult) -> list[str]:
     lines += [f"- {error}" for error in result.collection_errors[:MAX_LISTED]]
     # Only the evidence behind the listed findings: whole-run evidence (status snapshots) changes every
     # run and would rewrite the ticket each time.
-    sources = {e.sha256: e.source for e in result.evidence}
+    sources = {e.sha256: e.source for e in result.evidence.cited} if result.evidence else {}
     shown = list(
         dict.fromkeys(
             sha
