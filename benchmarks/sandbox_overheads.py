@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from socready.evidence import backends  # noqa: E402
 
-WALKERS = ("visit_collection",)  # Prefect's walk over task parameters and results
+WALKER = "visit_collection"  # Prefect's walk over task parameters and results
 
 
 class Counted:
@@ -42,12 +42,12 @@ class Counted:
             self.seconds += time.perf_counter() - started
 
 
-def walked_seconds(stats: pstats.Stats) -> float:
-    """Cumulative time of the outermost visit_collection calls (cProfile does not double-count recursion)."""
+def prefect_seconds(stats: pstats.Stats, module: str, name: str) -> float:
+    """Cumulative time of one Prefect function's outermost calls (cProfile does not double-count recursion)."""
     return sum(
         row[3]
-        for (path, _, name), row in stats.stats.items()  # type: ignore[attr-defined]
-        if name in WALKERS and "prefect" in path
+        for (path, _, function), row in stats.stats.items()  # type: ignore[attr-defined]
+        if function == name and path.endswith(f"prefect/{module}")
     )
 
 
@@ -73,7 +73,12 @@ def main() -> int:
         stats = pstats.Stats(profile)
         size = (output / "report.json").stat().st_size
     print(f"exit code {code}; wall {wall:.1f} s (sandbox seeding included)")
-    print(f"Prefect walking task arguments/results (visit_collection): {walked_seconds(stats):.2f} s")
+    walked = prefect_seconds(stats, "utilities/collections.py", WALKER)
+    engine = "task_engine.py"
+    around = prefect_seconds(stats, engine, "run_task") - prefect_seconds(stats, engine, "call_task_fn")
+    print(f"Prefect walking task arguments/results ({WALKER}): {walked:.2f} s")
+    print(f"Prefect's share around task bodies (run_task minus the task functions): {around:.2f} s")
+    print(f"Prefect flow start-up (initialize_run): {prefect_seconds(stats, 'flow_engine.py', 'initialize_run'):.2f} s")
     for name, counted in syncs.items():
         print(f"{name}: {counted.count} calls, {counted.seconds:.2f} s")
     print(f"report.json: {size:,} bytes ({size / 2**20:.2f} MiB)")

@@ -14,6 +14,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from socready.applicability import Assessment, needed_sources, plan_assessments
 from socready.assess import assess_control
@@ -138,10 +139,11 @@ def readiness(
     if scope.jira is not None:
         # a failed ticket step is stated in the report (and the exit code), never a reason to write no report
         try:
-            refs = tickets_task(results, scope, str(Path(folder) / "report.html"), dry_run)
+            # quoted: Prefect passes them as they are instead of walking every field in search of futures
+            refs = tickets_task(quote(results), scope, str(Path(folder) / "report.html"), dry_run)
             tickets = TicketStep(status="planned" if dry_run else "synced")
         except SocreadyError as exc:
             tickets = TicketStep(status="failed", note=str(exc))
     results = [r.model_copy(update={"ticket": refs.get(r.id)}) for r in results]
     report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=dry_run, tickets=tickets)
-    return report_task(report, folder, store)
+    return report_task(quote(report), folder, store)
