@@ -131,7 +131,10 @@ def readiness(
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
-    results = [assess_task(plan, scope, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    # Big values go quoted: Prefect would walk every field of them (the scope for each control, the results, the
+    # report) in search of futures to wait for; they are plain values here.
+    shared = quote(scope)
+    results = [assess_task(plan, shared, window, view, store, (n, len(plans))) for n, plan in enumerate(plans, 1)]
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
     dry_run = dry_run or scope.tickets.dry_run
@@ -139,7 +142,6 @@ def readiness(
     if scope.jira is not None:
         # a failed ticket step is stated in the report (and the exit code), never a reason to write no report
         try:
-            # quoted: Prefect passes them as they are instead of walking every field in search of futures
             refs = tickets_task(quote(results), scope, str(Path(folder) / "report.html"), dry_run)
             tickets = TicketStep(status="planned" if dry_run else "synced")
         except SocreadyError as exc:
