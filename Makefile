@@ -37,6 +37,7 @@ chromium:
 generated: $(STAMP)
 	$(BIN)/python -m connectors.policy > infra/iam/collector-policy.json
 	$(BIN)/python -m socready.report.schema > docs/report.schema.json
+	$(BIN)/python -m socready.catalog.docs
 
 clean:
 	rm -rf $(VENV) .socready .pytest_cache .ruff_cache test-artifacts

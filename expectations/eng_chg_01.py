@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.jira_approvals import approval_standing, approvals
 from expectations.jira_changes import SOURCE, UNNAMED, change_inventory, change_tickets, shipped_in_window
 from expectations.jira_issues import day_end, field_map, stamp
-from expectations.runner import expect
+from expectations.spec import ControlSpec, NoParameters, Rule, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -18,7 +17,7 @@ CONTROL_ID = "ENG-CHG-01"
 METRICS = {"approved_before_deploy": "boolean", "independent": "boolean"}
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     """Emergency changes are ENG-CHG-02's population. A deploy given as a date alone counts an approval that day."""
     mapping = field_map(scope, SOURCE)
     rows = []
@@ -50,17 +49,31 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS, change_inventory(tickets, emergency=False))
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return [
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="independent"), "coverage", UNNAMED),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="approved_before_deploy", value_set=[True]),
+        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column="independent"),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "The production change was not approved before it was deployed.",
+            column="approved_before_deploy",
+            value_set=[True],
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="independent", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "The production change was approved by its own implementer.",
+            column="independent",
+            value_set=[True],
         ),
     ]
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("jira.changes",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_approvals import approvals
 from expectations.jira_changes import SOURCE, UNNAMED, change_inventory, change_tickets, shipped_in_window
 from expectations.jira_issues import day_end, field_map, stamp
-from expectations.runner import expect
+from expectations.spec import ControlSpec, Parameters, Rule, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-CHG-02"
 METRICS = {"business_days_to_approval": "Float64", "independent": "boolean"}
+
+
+class EngChg02Parameters(Parameters):
+    retro_approval_business_days: int = Field(
+        default=2, description="business days after its deploy within which an emergency change must be approved"
+    )
 
 
 def business_days(after: date, until: date) -> int:
@@ -32,10 +38,10 @@ def nth_business_day(after: date, n: int) -> date:
     return day
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngChg02Parameters) -> pd.DataFrame:
     """Business days are local weekdays in the window's time zone; approval before deploy counts as zero."""
     mapping = field_map(scope, SOURCE)
-    allowed = int(params.get("retro_approval_business_days", 2))
+    allowed = params.retro_approval_business_days
     rows = []
     tickets = change_tickets(view, scope, window)
     for ticket in shipped_in_window(tickets, window, emergency=True):
@@ -58,20 +64,33 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS, change_inventory(tickets, emergency=True))
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
-    allowed = int(params.get("retro_approval_business_days", 2))
+def rules(params: EngChg02Parameters) -> list[Rule]:
+    allowed = params.retro_approval_business_days
     return [
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="independent"), "coverage", UNNAMED),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column="business_days_to_approval", min_value=0, max_value=allowed
-            ),
+        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column="independent"),
+        rule(
+            "ExpectColumnValuesToBeBetween",
             "exception",
             f"The emergency change was not approved within {allowed} business days of its deploy.",
+            column="business_days_to_approval",
+            min_value=0,
+            max_value=allowed,
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="independent", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "The emergency change was approved by its own implementer.",
+            column="independent",
+            value_set=[True],
         ),
     ]
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngChg02Parameters,
+    sources=("jira.changes",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

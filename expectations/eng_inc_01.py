@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
-from expectations.runner import expect
+from expectations.spec import ControlSpec, Parameters, Rule, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -20,8 +20,19 @@ METRICS = {"triaged": "boolean", "resolved_in_time": "boolean", "postmortem_in_t
 SOURCE = "jira.incidents"
 
 
+class EngInc01Parameters(Parameters):
+    resolution_days: float = Field(
+        default=30.0, description="days from opening within which an incident must be resolved"
+    )
+    postmortem_days: float = Field(default=14.0, description="days after resolution within which a post-mortem is due")
+    postmortem_severities: str = Field(
+        default="Sev1,Sev2",
+        description="comma-separated severities (`jira.fields.severity` values) that need a post-mortem",
+    )
+
+
 def severities(params: dict) -> list[str]:
-    return [s.strip() for s in str(params.get("postmortem_severities", "Sev1,Sev2")).split(",") if s.strip()]
+    return [s.strip() for s in params.postmortem_severities.split(",") if s.strip()]
 
 
 def postmortem(issue: Issue, mapping: JiraFieldMap, window: Window) -> datetime | None:
@@ -39,11 +50,11 @@ def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
     return done <= due if done else as_of <= due
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Parameters) -> pd.DataFrame:
     """An incident's row runs from its creation to when its last obligation was met or fell due."""
     mapping = field_map(scope, SOURCE)
-    resolve_in = timedelta(days=float(params.get("resolution_days", 30)))
-    review_in = timedelta(days=float(params.get("postmortem_days", 14)))
+    resolve_in = timedelta(days=params.resolution_days)
+    review_in = timedelta(days=params.postmortem_days)
     needs_review = {s.casefold() for s in severities(params)}
     rows = []
     for issue in jira_issues(view, SOURCE, window):
@@ -74,28 +85,45 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngInc01Parameters) -> list[Rule]:
     named = "/".join(severities(params))
-    days = float(params.get("postmortem_days", 14))
+    days = params.postmortem_days
     return [
-        expect(
-            gx.expectations.ExpectColumnValuesToNotBeNull(column="postmortem_in_time"),
+        rule(
+            "ExpectColumnValuesToNotBeNull",
             "coverage",
             f"The incident tickets do not show whether a {named} incident had a post-mortem.",
+            column="postmortem_in_time",
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="triaged", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "The incident has no severity or no owner.",
+            column="triaged",
+            value_set=[True],
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="resolved_in_time", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
-            f"The incident was not resolved within {float(params.get('resolution_days', 30)):g} days.",
+            f"The incident was not resolved within {params.resolution_days:g} days.",
+            column="resolved_in_time",
+            value_set=[True],
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="postmortem_in_time", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             f"The {named} incident had no post-mortem within {days:g} days of its resolution.",
+            column="postmortem_in_time",
+            value_set=[True],
         ),
     ]
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngInc01Parameters,
+    sources=("jira.incidents",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.tables import COMPLIANT, EMPTY, UNUSABLE, Cells, days, midnight, staffed
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
@@ -22,9 +22,25 @@ ACKNOWLEDGEMENTS = "file.policy_acknowledgements"
 COLUMNS = ["employee_id", "policy_version", "acknowledged"]
 
 
+class Hr03Parameters(Parameters):
+    policy_version: str = Field(
+        default="",
+        description="the current policy version as the acknowledgement export spells it (quote it); required",
+    )
+    policy_published: str = Field(
+        default="", description="the day the current version was published, `YYYY-MM-DD` (quote it); required"
+    )
+    acknowledge_within_days: int = Field(
+        default=30,
+        description=(
+            "days after publication (or after the start date, for later hires) within which it must be acknowledged"
+        ),
+    )
+
+
 def policy(params: dict) -> tuple[str, date | None]:
     """The current version and the day it was published, from the control's parameters in the scope."""
-    version, published = str(params.get("policy_version", "")).strip(), str(params.get("policy_published", ""))
+    version, published = params.policy_version.strip(), params.policy_published
     if not version:
         raise EvidenceUnusable(
             "the current policy version is not set; add controls.HR-03.parameters.policy_version to the scope"
@@ -35,9 +51,9 @@ def policy(params: dict) -> tuple[str, date | None]:
         raise EvidenceUnusable(f"HR-03 parameter policy_published {published!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Parameters) -> pd.DataFrame:
     version, published = policy(params)
-    within = timedelta(days=int(params.get("acknowledge_within_days", 30)))
+    within = timedelta(days=params.acknowledge_within_days)
 
     def acknowledged(cells: Cells) -> date | None:
         """The day a row acknowledged the current version; rows for other versions are not read further."""
@@ -69,7 +85,17 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: Hr03Parameters) -> list[Rule]:
     return held_throughout(
         "compliant", UNUSABLE, "A person worked past the due date without acknowledging the current policy version."
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=Hr03Parameters,
+    sources=("file.hr_roster", "file.policy_acknowledgements"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -14,6 +14,7 @@ from socready.report.model import Report
 from socready.sandbox.aws import PLANTED_GAPS
 from socready.sandbox.company import TRAIL_STOPS
 from socready.sandbox.environment import Sandbox
+from tests.verdict_snapshots import unchanged
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
@@ -70,6 +71,10 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
     )
     assert report.readiness.earliest_type2_close.isoformat() == "2027-03-05"  # recorder back on 2026-09-05 + 6 months
     assert report.readiness.blocking_controls == ["ENG-CFG-01"]
+
+
+def test_verdicts_match_the_recorded_snapshot(two_runs):
+    assert unchanged("sandbox", two_runs[0].controls) == []
 
 
 def test_report_json_contract(two_runs, sandbox):

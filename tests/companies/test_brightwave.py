@@ -8,6 +8,7 @@ import pytest
 from tests.companies import brightwave as bw
 from tests.companies.run import Run, full_and_mid_window, live_company
 from tests.companies.score import Score, score
+from tests.verdict_snapshots import unchanged
 
 TRUTH = bw.truth()
 
@@ -34,6 +35,12 @@ def scored(found: Score) -> None:
     """Fails listing every miss, false exception and vacuous pass (not the runs' results)."""
     if not found.clean:
         pytest.fail(found.report(), pytrace=False)
+
+
+def test_verdicts_match_the_recorded_snapshots(runs):
+    full, mid = runs
+    assert unchanged("brightwave-full", full.results) == []
+    assert unchanged("brightwave-mid", mid.results) == []
 
 
 def test_full_window(runs):
