@@ -51,12 +51,12 @@ def sync_filesystem(folder: Path) -> None:
 
 class LocalBackend:
     """A folder; objects are written to a temp file, then hard-linked into place (never replaced). Durability comes
-    in batches: `flush` syncs the filesystem once for everything written since the last flush."""
+    in batches: `flush` syncs the filesystem once for everything written before it, by this process or another
+    (e.g. a Dask worker on the same machine)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.location = str(root)
-        self._unsynced = False
 
     def put_new(self, key: str, data: bytes) -> bool:
         target = self.root / key
@@ -72,14 +72,12 @@ class LocalBackend:
                 os.link(temp, target)
             except FileExistsError:
                 return False
-            self._unsynced = True  # set after the write, cleared before the sync: no write can slip between
             return True
         finally:
             os.unlink(temp)
 
     def flush(self) -> None:
-        if self._unsynced:
-            self._unsynced = False
+        if self.root.is_dir():  # nothing was ever written otherwise
             sync_filesystem(self.root)
 
     def get(self, key: str) -> bytes:
