@@ -6,7 +6,15 @@ import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.jira_approvals import approval_standing, approvals
-from expectations.jira_changes import SOURCE, UNNAMED, change_inventory, change_tickets, shipped_in_window
+from expectations.jira_changes import (
+    APPROVAL_FACTS,
+    SOURCE,
+    approved_by_another,
+    change_inventory,
+    change_tickets,
+    parties_named,
+    shipped_in_window,
+)
 from expectations.jira_issues import day_end, field_map, stamp
 from expectations.spec import ControlSpec, NoParameters, Rule, rule
 from socready.evidence.view import EvidenceView
@@ -14,7 +22,9 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-CHG-01"
-METRICS = {"approved_before_deploy": "boolean", "independent": "boolean"}
+# When the change was deployed (the end of its deploy day when only the day is known) and the approval facts of
+# the approval in force then (none: the approval came later, or was sent back before the deploy).
+FACTS = {"deployed_at": "datetime64[ns, UTC]", **APPROVAL_FACTS}
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
@@ -27,9 +37,9 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
         shipped_day = day_end(deployed.start, window.tz)
         standing = approval_standing(ticket.issue, mapping, deployed.end, window.tz)
         if standing:
-            independent, who = ticket.independence(standing)
+            parties, who = ticket.parties(standing)
             seen = f"{who}; approved {stamp(standing.at)}, {ticket.shipped}"
-            metrics = {"approved_before_deploy": True, "independent": independent}
+            metrics = {"deployed_at": deployed.end, **parties}
             rows.append(Row(ticket.resource, deployed.start, shipped_day, seen, metrics, ticket.issue.evidence))
             continue
         given = approvals(ticket.issue, mapping, window.tz)
@@ -43,29 +53,26 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
             else "never approved"
         )
         # Independence is judged on the approval that let the change ship; without one the row is already failing.
-        metrics = {"approved_before_deploy": False, "independent": True}
+        metrics = {"deployed_at": deployed.end, **ticket.parties(None)[0]}
         until = late.at if late else shipped_day
         rows.append(Row(ticket.resource, deployed.start, until, seen, metrics, ticket.issue.evidence))
-    return frame(rows, METRICS, change_inventory(tickets, emergency=False))
+    return frame(rows, FACTS, change_inventory(tickets, emergency=False))
 
 
 def rules(params: NoParameters) -> list[Rule]:
+    """An approval in force at the deploy (a late or sent-back one is none), given by someone else."""
     return [
-        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column="independent"),
+        *parties_named("approved_at <= deployed_at"),
         rule(
-            "ExpectColumnValuesToBeInSet",
+            "ExpectColumnPairValuesAToBeGreaterThanB",
             "exception",
             "The production change was not approved before it was deployed.",
-            column="approved_before_deploy",
-            value_set=[True],
+            column_A="deployed_at",
+            column_B="approved_at",
+            or_equal=True,
+            ignore_row_if="neither",  # no approval in force is a failure, not a row to skip
         ),
-        rule(
-            "ExpectColumnValuesToBeInSet",
-            "exception",
-            "The production change was approved by its own implementer.",
-            column="independent",
-            value_set=[True],
-        ),
+        approved_by_another("The production change was approved by its own implementer."),
     ]
 
 
@@ -73,7 +80,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("jira.changes",),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

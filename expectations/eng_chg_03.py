@@ -31,7 +31,7 @@ class EngChg03Parameters(Parameters):
     )
 
 
-def production_accounts(scope: Scope, params: dict) -> set[str]:
+def production_accounts(scope: Scope, params: EngChg03Parameters) -> set[str]:
     """`production_accounts`: comma-separated account ids or scope account names (default: the one named production)."""
     wanted = {item.strip().casefold() for item in params.production_accounts.split(",")}
     found = {a.id for a in scope.aws.accounts if a.id in wanted or a.name.casefold() in wanted} if scope.aws else set()

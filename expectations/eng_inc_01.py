@@ -9,14 +9,17 @@ from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
-from expectations.spec import ControlSpec, Parameters, Rule, rule
+from expectations.spec import ControlSpec, Parameters, Rule, at_most, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
 from socready.window import Window
 
 CONTROL_ID = "ENG-INC-01"
-METRICS = {"triaged": "boolean", "resolved_in_time": "boolean", "postmortem_in_time": "boolean"}
+# Per incident: its severity and owner (None: not set), the days it took to resolve (or has been open, at
+# as-of), and whether a required post-mortem came in time (a yes/no of its own: not required, not yet due, or
+# unknown when no post-mortem field is mapped).
+FACTS = {"severity": "string", "owner": "string", "days_to_resolve": "Float64", "postmortem_in_time": "boolean"}
 SOURCE = "jira.incidents"
 
 
@@ -31,7 +34,7 @@ class EngInc01Parameters(Parameters):
     )
 
 
-def severities(params: dict) -> list[str]:
+def severities(params: EngInc01Parameters) -> list[str]:
     return [s.strip() for s in params.postmortem_severities.split(",") if s.strip()]
 
 
@@ -53,7 +56,6 @@ def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
 def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Parameters) -> pd.DataFrame:
     """An incident's row runs from its creation to when its last obligation was met or fell due."""
     mapping = field_map(scope, SOURCE)
-    resolve_in = timedelta(days=params.resolution_days)
     review_in = timedelta(days=params.postmortem_days)
     needs_review = {s.casefold() for s in severities(params)}
     rows = []
@@ -62,7 +64,10 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Para
         if not window.contains(created):
             continue
         severity, owner = issue.text(mapping.severity), issue.person("assignee")
-        ends = [day_end(created, window.tz), resolved or min(created + resolve_in, window.as_of)]
+        ends = [
+            day_end(created, window.tz),
+            resolved or min(created + timedelta(days=params.resolution_days), window.as_of),
+        ]
         review, reviewed = "not required", True
         if severity.casefold() in needs_review:
             done = postmortem(issue, mapping, window) if mapping.postmortem else None
@@ -77,12 +82,13 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Para
             f"{f'resolved {stamp(resolved)}' if resolved else 'open'}, {review}"
         )
         metrics = {
-            "triaged": bool(severity) and owner is not None,
-            "resolved_in_time": in_time(resolved, created + resolve_in, window.as_of),
+            "severity": severity or None,
+            "owner": owner.id if owner else None,
+            "days_to_resolve": ((resolved or window.as_of) - created) / timedelta(days=1),
             "postmortem_in_time": reviewed,
         }
         rows.append(Row(f"incident/{issue.key}", created, max(ends), seen, metrics, issue.evidence))
-    return frame(rows, METRICS)
+    return frame(rows, FACTS)
 
 
 def rules(params: EngInc01Parameters) -> list[Rule]:
@@ -95,19 +101,14 @@ def rules(params: EngInc01Parameters) -> list[Rule]:
             f"The incident tickets do not show whether a {named} incident had a post-mortem.",
             column="postmortem_in_time",
         ),
-        rule(
-            "ExpectColumnValuesToBeInSet",
-            "exception",
-            "The incident has no severity or no owner.",
-            column="triaged",
-            value_set=[True],
+        *(
+            rule("ExpectColumnValuesToNotBeNull", "exception", "The incident has no severity or no owner.", column=c)
+            for c in ("severity", "owner")
         ),
-        rule(
-            "ExpectColumnValuesToBeInSet",
-            "exception",
+        at_most(
+            "days_to_resolve",
+            params.resolution_days,
             f"The incident was not resolved within {params.resolution_days:g} days.",
-            column="resolved_in_time",
-            value_set=[True],
         ),
         rule(
             "ExpectColumnValuesToBeInSet",
@@ -123,7 +124,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngInc01Parameters,
     sources=("jira.incidents",),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

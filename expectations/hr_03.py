@@ -9,7 +9,7 @@ from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.tables import COMPLIANT, EMPTY, UNUSABLE, Cells, days, midnight, staffed
+from expectations.tables import EMPTY, UNUSABLE, Cells, days, midnight, staffed
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import intersect
@@ -17,7 +17,8 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "HR-03"
-METRICS = COMPLIANT
+# A yes/no fact per span of employment: acknowledged by the due day, or not yet due.
+FACTS = {"acknowledged_in_time": "boolean"}
 ACKNOWLEDGEMENTS = "file.policy_acknowledgements"
 COLUMNS = ["employee_id", "policy_version", "acknowledged"]
 
@@ -38,7 +39,7 @@ class Hr03Parameters(Parameters):
     )
 
 
-def policy(params: dict) -> tuple[str, date | None]:
+def policy(params: Hr03Parameters) -> tuple[str, date | None]:
     """The current version and the day it was published, from the control's parameters in the scope."""
     version, published = params.policy_version.strip(), params.policy_published
     if not version:
@@ -63,7 +64,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Paramete
         return cells.day("acknowledged", required=True) if seen.casefold() == version.casefold() else None
 
     export = (ACKNOWLEDGEMENTS, scope.files.policy_acknowledgements, COLUMNS)
-    joined = staffed(view, scope, window, export, acknowledged, METRICS)
+    joined = staffed(view, scope, window, export, acknowledged, FACTS)
     rows = list(joined.unusable)
     for person, acknowledgements in joined.people:
         first = min(acknowledgements, default=None)
@@ -78,16 +79,18 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Paramete
                 if first
                 else f"no acknowledgement of {version}, due {due}"
             )
-            rows.append(Row(person.resource, *overdue[0], seen, {"compliant": False}, joined.evidence))
+            rows.append(Row(person.resource, *overdue[0], seen, {"acknowledged_in_time": False}, joined.evidence))
         else:
             seen = f"acknowledged {version} on {first}" if first else f"acknowledgement of {version} due {due}"
-            rows.append(Row(person.resource, *person.active, seen, {"compliant": True}, joined.evidence))
-    return frame(rows, METRICS)
+            rows.append(Row(person.resource, *person.active, seen, {"acknowledged_in_time": True}, joined.evidence))
+    return frame(rows, FACTS)
 
 
 def rules(params: Hr03Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant", UNUSABLE, "A person worked past the due date without acknowledging the current policy version."
+        "acknowledged_in_time",
+        UNUSABLE,
+        "A person worked past the due date without acknowledging the current policy version.",
     )
 
 
@@ -95,7 +98,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=Hr03Parameters,
     sources=("file.hr_roster", "file.policy_acknowledgements"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -14,6 +14,7 @@ import pandas as pd
 from expectations.spec import OnFail
 
 ROW_KEYS = ["resource", "start"]
+MISSING = frozenset({"NaT", "nan", "NaN", "None", "<NA>"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ def _text(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     if isinstance(value, str):
+        if value in MISSING:  # GX's JSON spells a missing time or number as text
+            return "<NA>"
         try:
             return pd.Timestamp(value).isoformat() if value[:4].isdigit() and "-" in value else value
         except ValueError:

@@ -28,7 +28,6 @@ from socready.scope.models import EXPORT_COLUMNS, FileSource
 from socready.window import Window
 
 ROSTER = "file.hr_roster"
-COMPLIANT = {"compliant": "boolean"}  # the metric of a control whose items simply pass or fail
 # The coverage reason of every control that reads these exports: its unusable rows, each named in the row's value.
 UNUSABLE = "Rows of the export could not be used; each is named by file, row, column and value."
 NOT_A_DATE = "is not a date"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +15,10 @@ from socready.catalog.criteria import ALL_CRITERIA, CATEGORY_OF
 from socready.catalog.docs import MARKERS, controls_table, generated, parameters_table, with_table
 from socready.catalog.loader import load_catalog_from
 from socready.errors import CatalogError
+from socready.evidence import open_store
+from socready.evidence.manifest import Manifest, ManifestWindow
 from socready.evidence.sources import CURRENT_STATE, SOURCES
+from socready.evidence.view import EvidenceView, UndeclaredSource
 
 ENTRY = """id: ENG-LOG-01
 title: t
@@ -113,3 +117,14 @@ def test_every_snapshot_collector_reads_a_current_state_source():
     assert set(SOURCES) >= CURRENT_STATE
     assert {"aws.iam.credential_report", "aws.organizations.accounts"} <= CURRENT_STATE
     assert not {"aws.cloudtrail.logs", "aws.config.history", "file.hr_roster"} & CURRENT_STATE
+
+
+def test_a_builder_reads_only_the_sources_its_spec_declares(tmp_path):
+    moment = datetime(2026, 7, 1, tzinfo=UTC)
+    window = ManifestWindow(start=moment, end=moment + timedelta(days=1), timezone="UTC")
+    manifest = Manifest(run_id="r1", organization="o", created_at=moment, window=window, entries=[], errors=[])
+    view = EvidenceView(open_store(str(tmp_path)), manifest).limited_to(["jira.changes"])
+    assert view.entries("jira.changes") == [] and view.failures("jira.changes") == []
+    for read in (view.entries, view.failures, view.earlier_entries, lambda s: view.parsed(s, len)):
+        with pytest.raises(UndeclaredSource, match=r"read aws.iam.users, which the control's spec does not declare"):
+            read("aws.iam.users")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.least_privilege import outside_policy
+
 ROOT = Path(__file__).parents[1]
 
 
@@ -29,3 +31,7 @@ def test_the_check_sees_both_import_forms(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("import connectors.aws.kms\nfrom connectors.base import CollectContext\n")
     assert imported(module) == {"connectors.aws.kms", "connectors.base"}
+
+
+def test_a_call_outside_the_collector_policy_is_named():
+    assert outside_policy({"iam:CreateUser", "iam:GetCredentialReport"}) == ["iam:CreateUser"]
