@@ -14,6 +14,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from connectors.aws.organizations import run_scope
 from expectations.outcome import SuiteOutcome
@@ -154,8 +155,11 @@ def readiness(
     # risk acceptances recorded in tickets follow the scope's own exceptions' rules
     judged = scope.model_copy(update={"exceptions": [*scope.exceptions, *triage.acceptances()]})
     discovered = run_scope(judged, view)  # the accounts the run collected, read once and passed to every control
-    staged = [dataset_task(plan, discovered, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
-    outcomes = checkpoint_task([d for d in staged if isinstance(d, Dataset)], manifest.run_id, store)
+    # Big values go quoted: Prefect would walk every field of them (the scope for each control, the datasets, the
+    # results, the report) in search of futures to wait for; they are plain values here.
+    shared = quote(discovered)
+    staged = [dataset_task(plan, shared, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+    outcomes = checkpoint_task(quote([d for d in staged if isinstance(d, Dataset)]), manifest.run_id, store)
     results = decide_verdicts(staged, outcomes, window, view, store)
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact
     folder = output_dir or scope.output
@@ -165,7 +169,7 @@ def readiness(
         # a failed ticket step is stated in the report (and the exit code), never a reason to write no report
         link = report_link(scope, manifest.run_id, Path(folder) / "report.html")
         try:
-            synced = tickets_task(results, scope, link, dry_run, triage)
+            synced = tickets_task(quote(results), scope, link, dry_run, triage)
             tickets = TicketStep(status="planned" if dry_run else "synced")
         except SocreadyError as exc:
             tickets = TicketStep(status="failed", note=str(exc))
@@ -177,4 +181,4 @@ def readiness(
         today = window.local_date(window.as_of)
         view = build_triage(synced.tickets, triage.decisions(), list(triage.problems), today)
         report = report.model_copy(update={"triage": view})
-    return report_task(report, folder, store)
+    return report_task(quote(report), folder, store)

@@ -22,7 +22,8 @@ from socready.catalog import Control
 from socready.errors import EvidenceUnusable
 from socready.evidence import CollectionFailure, EvidenceStore
 from socready.evidence.view import EvidenceView
-from socready.readiness.model import ControlResult, EvidenceRef
+from socready.readiness.citations import digest, with_citations
+from socready.readiness.model import ControlResult, EvidenceDigest
 from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
 from socready.scope import Scope
 from socready.window import Window
@@ -49,7 +50,7 @@ class Dataset:
     plan: Assessment
     scope: Scope  # the run's scope (accounts discovered)
     sources: list[str]
-    evidence: list[EvidenceRef]
+    evidence: EvidenceDigest
     df: pd.DataFrame
     rules: list[Rule]
 
@@ -61,16 +62,11 @@ def _guarded(plan: Assessment, scope: Scope, view: EvidenceView, step: Callable[
         return step()
     except EvidenceUnusable as exc:
         sources = with_discovery(scope, control.evidence)
-        return lacking_evidence(control, f"Evidence is unusable: {exc}", [], _evidence(sources, view))
+        return lacking_evidence(control, f"Evidence is unusable: {exc}", [], digest(sources, view))
     except WRONG_SHAPE as exc:  # a well-formed file whose content is not what the source delivers
         sources = with_discovery(scope, control.evidence)
         reason = f"Evidence is unusable: {', '.join(sources)} held an unexpected shape ({type(exc).__name__}: {exc})."
-        return lacking_evidence(control, reason, [], _evidence(sources, view))
-
-
-def _evidence(sources: list[str], view: EvidenceView) -> list[EvidenceRef]:
-    # Built unvalidated: both fields come from validated manifest entries, and a control may cite tens of thousands.
-    return [EvidenceRef.model_construct(source=e.source, sha256=e.sha256) for s in sources for e in view.entries(s)]
+        return lacking_evidence(control, reason, [], digest(sources, view))
 
 
 def build_dataset(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -> Dataset | ControlResult:
@@ -84,7 +80,7 @@ def build_dataset(plan: Assessment, scope: Scope, window: Window, view: Evidence
 def _build(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -> Dataset | ControlResult:
     control = plan.control
     sources = with_discovery(scope, control.evidence)
-    evidence = _evidence(sources, view)
+    evidence = digest(sources, view)
     failures = blocking_failures(control, sources, view)
     if failures:
         sources = ", ".join(dict.fromkeys(f.source for f in failures))
@@ -120,7 +116,8 @@ def _decide(
     store.put_derived(run_id, f"{control.id}/dataset.csv", df.to_csv(index=False).encode())
     store.put_derived(run_id, f"{control.id}/validation.json", json.dumps(outcome.result_json, default=str).encode())
     grace = timedelta(hours=parameters.grace_hours if isinstance(parameters, WithGrace) else 0)
-    result = decide(control, df, outcome, window, scope.exceptions, dataset.evidence, grace)
+    decided = decide(control, df, outcome, window, scope.exceptions, dataset.evidence, grace)
+    result = with_citations(decided, dataset.sources, view)
     if CONFIG_HISTORY in dataset.sources:
         accounts = [a.id for a in scope.aws.accounts]
         result = result.model_copy(update={"state_sources": state_paths(view, accounts, scope.aws.regions)})

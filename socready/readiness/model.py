@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Status = Literal["operating", "exception", "no_evidence", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("operating", "exception", "no_evidence", "not_applicable")
@@ -38,6 +38,28 @@ class CoverageGap(Model):
 class EvidenceRef(Model):
     source: str
     sha256: str
+
+
+class SourceRead(Model):
+    source: str
+    objects: int = Field(description="How many of the manifest's entries of this source the control read.")
+
+
+class EvidenceDigest(Model):
+    """What a control read, by digest: the run's manifest lists every object, so the report stays small however
+    much evidence there is; exact objects are cited only where a finding points at them."""
+
+    manifest_sha256: str = Field(
+        description="sha256 of runs/<run_id>/manifest.json as written (the hash the run ledger records)."
+    )
+    sources: list[SourceRead] = Field(description="Each source the control read and its count of objects.")
+    cited: list[EvidenceRef] = Field(
+        default=[],
+        description="The objects the control's exceptions, coverage gaps and grace-period deviations point at.",
+    )
+
+    def objects(self, source: str) -> int:
+        return sum(s.objects for s in self.sources if s.source == source)
 
 
 class TicketRef(Model):
@@ -101,7 +123,7 @@ class ControlResult(Model):
     # where Config-derived state came from, per account and region: delivered files, the Config API, snapshots only
     state_sources: list[str] = []
     holds_today: bool | None = None  # the design figure: no exception or gap at the end of the evaluated span
-    evidence: list[EvidenceRef]
+    evidence: EvidenceDigest | None = Field(description="What the control read; null when it does not apply.")
     remediation: str
     ticket: TicketRef | None = None
     decisions: list[Decision] = []  # owners' management responses, acceptances and disputes from its tickets

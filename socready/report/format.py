@@ -474,8 +474,9 @@ def _blocks(control: ControlResult, tz: ZoneInfo) -> list[Table | Items]:
         Row([*_text(g.resource, local_time(g.start, tz), local_time(g.end, tz), g.value, g.reason), _shas(g.evidence)])
         for g in control.coverage_gaps
     ]
-    shown, hidden = control.evidence[:EVIDENCE_SHOWN], len(control.evidence) - EVIDENCE_SHOWN
-    evidence = [Row([Cell(e.source), Cell(short_sha(e.sha256), full=e.sha256)]) for e in shown]
+    read = control.evidence.sources if control.evidence else []
+    cited = control.evidence.cited if control.evidence else []
+    shown, hidden = cited[:EVIDENCE_SHOWN], len(cited) - EVIDENCE_SHOWN
     blocks: list[Table | Items] = [
         _intervals("Exceptions", [*control.exceptions, *control.accepted_exceptions], tz),
         Table("Coverage gaps", ["Resource", "Start", "End", "Value seen", "Reason", "Evidence"], gaps),
@@ -484,7 +485,13 @@ def _blocks(control: ControlResult, tz: ZoneInfo) -> list[Table | Items]:
         Items("Collection errors", control.collection_errors),
         Items("State read from (AWS Config history)", control.state_sources),
         _decisions_table("Owners' decisions in gap tickets", control.decisions, tz),
-        Table("Evidence", ["Source", "SHA-256"], evidence, more=f"and {hidden} more" if hidden > 0 else ""),
+        Table("Evidence read", ["Source", "Objects"], [Row(_text(r.source, str(r.objects))) for r in read]),
+        Table(
+            "Evidence the findings cite",
+            ["Source", "SHA-256"],
+            [Row([Cell(e.source), Cell(short_sha(e.sha256), full=e.sha256)]) for e in shown],
+            more=f"and {hidden} more" if hidden > 0 else "",
+        ),
     ]
     return [b for b in blocks if (b.rows if isinstance(b, Table) else b.items)]
 
@@ -560,6 +567,9 @@ def _detail(control: ControlResult, tz: ZoneInfo) -> Detail:
         Fact("Reason", Cell(control.reason)),
         Fact("Remediation", Cell(control.remediation)),
     ]
+    if control.evidence:
+        sha = control.evidence.manifest_sha256
+        facts.append(Fact("Evidence manifest (sha256)", Cell(short_sha(sha), full=sha)))
     if control.ticket:
         facts.append(Fact("Ticket", _ticket(control)))
     return Detail(

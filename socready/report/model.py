@@ -1,4 +1,4 @@
-"""report.json, schema socready.report/v1: the contract other tools read. Documented in docs/report-schema.md."""
+"""report.json, schema socready.report/v2: the contract other tools read. Documented in docs/report-schema.md."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from socready.readiness.model import ControlResult, Decision, GapTicket
 from socready.readiness.score import CriterionStatus, MonthStatus, Tally
 
-REPORT_SCHEMA = "socready.report/v1"
+REPORT_SCHEMA = "socready.report/v2"
 
 
 class Model(BaseModel):
@@ -96,7 +96,7 @@ class HistoryPoint(Model):
 
 
 class Report(Model):
-    schema_: Literal["socready.report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
+    schema_: Literal["socready.report/v2"] = Field(default=REPORT_SCHEMA, alias="schema")
     generated_at: AwareDatetime
     run_id: str
     evidence_store: str

@@ -70,7 +70,7 @@ def _cited(result: ControlResult) -> list[str]:
     Only the findings' own references: whole-run evidence (status snapshots) changes every run and would rewrite
     the ticket each time.
     """
-    sources = {e.sha256: e.source for e in result.evidence}
+    sources = {e.sha256: e.source for e in result.evidence.cited} if result.evidence else {}
     pointed = list(dict.fromkeys(sha for item in [*result.exceptions, *result.coverage_gaps] for sha in item.evidence))
     shown = [sha for sha in pointed if not is_current_state(sources.get(sha, ""))]
     if shown:
