@@ -33,8 +33,17 @@ def _record_calls(client, account: str, region: str) -> None:
 AwsSessions.client_hooks.append(_record_calls)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist: the calls a worker's tests made join the controller's, which checks them all at the end."""
+    COLLECTOR_CALLS.update(node.workeroutput.get("collector_calls", ()))
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Least privilege, proven by use: a call outside the collector policy fails the run."""
+    if hasattr(session.config, "workeroutput"):  # an xdist worker hands its calls to the controller
+        session.config.workeroutput["collector_calls"] = sorted(COLLECTOR_CALLS)
+        return
     allowed = {action for statement in collector_policy()["Statement"] for action in statement["Action"]}
     outside = sorted(COLLECTOR_CALLS - allowed)
     if outside:
