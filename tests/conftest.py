@@ -9,9 +9,11 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 from collections.abc import Iterator  # the environment above is set before any import
+from functools import cache
 
 import pytest
 import requests
+from moto import backends
 
 from connectors.aws.session import AwsSessions
 from connectors.policy import collector_policy, iam_action
@@ -31,6 +33,10 @@ def _record_calls(client, account: str, region: str) -> None:
 
 
 AwsSessions.client_hooks.append(_record_calls)
+
+# Test speed only: the moto server lists its own package folder (a stat per service) on every request to find the
+# backend; the folder does not change while the tests run.
+backends.list_of_moto_modules = cache(lambda modules=backends.list_of_moto_modules: tuple(modules()))
 
 
 @pytest.hookimpl(optionalhook=True)
