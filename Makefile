@@ -7,10 +7,10 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint install generated clean chromium
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]" -e ./sandbox  # the core, and the demo company apart from it
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -37,6 +37,7 @@ chromium:
 generated: $(STAMP)
 	$(BIN)/python -m connectors.policy > infra/iam/collector-policy.json
 	$(BIN)/python -m socready.report.schema > docs/report.schema.json
+	$(BIN)/python -m socready.catalog.docs
 
 clean:
 	rm -rf $(VENV) .socready .pytest_cache .ruff_cache test-artifacts

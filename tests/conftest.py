@@ -15,48 +15,11 @@ import pytest
 import requests
 from moto import backends
 
-from connectors.aws.session import AwsSessions
-from connectors.policy import collector_policy, iam_action
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, start_moto
-
-# Every AWS call a collector makes anywhere in the suite, as IAM actions: must be allowed by the shipped policy.
-COLLECTOR_CALLS: set[str] = set()
-
-
-def _record_calls(client, account: str, region: str) -> None:
-    service = client.meta.service_model.service_name
-
-    def record(model, **_):
-        COLLECTOR_CALLS.add(iam_action(service, model.name))
-
-    client.meta.events.register("before-call.*.*", record)
-
-
-AwsSessions.client_hooks.append(_record_calls)
+from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
 
 # Test speed only: the moto server lists its own package folder (a stat per service) on every request to find the
 # backend; the folder does not change while the tests run.
 backends.list_of_moto_modules = cache(lambda modules=backends.list_of_moto_modules: tuple(modules()))
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error):
-    """xdist: the calls a worker's tests made join the controller's, which checks them all at the end."""
-    COLLECTOR_CALLS.update(node.workeroutput.get("collector_calls", ()))
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """Least privilege, proven by use: a call outside the collector policy fails the run."""
-    if hasattr(session.config, "workeroutput"):  # an xdist worker hands its calls to the controller
-        session.config.workeroutput["collector_calls"] = sorted(COLLECTOR_CALLS)
-        return
-    allowed = {action for statement in collector_policy()["Statement"] for action in statement["Action"]}
-    outside = sorted(COLLECTOR_CALLS - allowed)
-    if outside:
-        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            f"collector calls not allowed by infra/iam/collector-policy.json: {outside}", red=True
-        )
-        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")
