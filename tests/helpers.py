@@ -40,6 +40,7 @@ def make_scope(
             "regions": list(regions or ["us-east-1"]),
             "endpoint_url": endpoint,
             "cloudtrail_logs": [{"bucket": log_bucket, "account": accounts[0]}] if log_bucket else [],
+            "requests_per_second": 1000,  # moto has no API rate limit to stay under: no waits between calls
         }
         if role:
             raw["aws"]["role"] = {"name": "socready-collector", "external_id": "fixture-external-id"}
