@@ -212,12 +212,14 @@ def test_the_deployed_sandbox_run_completes_with_its_report_and_artifacts(deploy
     artifacts = {a["key"]: a for a in json.loads(recorded["artifacts"])}
     assert {"readiness-summary", "readiness-controls", "readiness-report", "readiness-collection"} <= set(artifacts)
     report_html = deployed.sandbox.folder / "socready-report" / "report.html"
-    assert artifacts["readiness-report"]["data"] == report_html.as_uri()
+    assert artifacts["readiness-report"]["data"] == f"[report.html]({report_html.as_uri()})"
     report = Report.model_validate_json((report_html.parent / "report.json").read_text())
     # the token came from the Secret block (tickets synced) and the AWS keys from AwsCredentials (evidence whole):
     # the worker's environment held neither
     assert report.tickets is not None and report.tickets.status == "synced"
     assert all(c.coverage == 1.0 and not c.collection_errors for c in report.controls)
+    print(f"\nflow run {sandbox_run['name']}: {sandbox_run['state']['type']}; artifacts: {sorted(artifacts)}")
+    print(f"readiness-report: {artifacts['readiness-report']['data']}; tickets {report.tickets.status}")
 
 
 def test_no_secret_in_the_run_its_deployment_logs_or_artifacts(deployed, sandbox_run):
@@ -229,6 +231,10 @@ def test_no_secret_in_the_run_its_deployment_logs_or_artifacts(deployed, sandbox
     for canary in deployed.canaries:
         leaks = [where for where, text in recorded.items() if canary in text]
         assert not leaks, f"a secret reached: {leaks}"
+    print(
+        f"\nsearched {len(deployed.canaries)} canaries in {', '.join(recorded)} "
+        f"({sum(map(len, recorded.values()))} characters): not found"
+    )
 
 
 def test_a_run_lacking_evidence_ends_failed_naming_the_controls_and_alerts(deployed):
@@ -251,6 +257,7 @@ def test_a_run_lacking_evidence_ends_failed_naming_the_controls_and_alerts(deplo
     [alert] = [a for a in deployed.alerts if flow_run["name"] in a["subject"]]
     assert alert["subject"] == f"socready: readiness run {flow_run['name']} ended Failed"
     assert message in alert["body"] and "deployment pre-audit" in alert["body"]
+    print(f"\nflow run {flow_run['name']}: {flow_run['state']['type']}: {message}\nalert posted: {alert['subject']}")
     # the clean sandbox run before it alerted no one
     assert all(flow_run["name"] in a["subject"] for a in deployed.alerts)
 
