@@ -10,10 +10,10 @@ POSTGRES := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
 .PHONY: demo test lint install generated clean chromium postgres checkov
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml sandbox/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]" -e ./sandbox  # the core, and the demo company apart from it
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -54,6 +54,7 @@ $(CHECKOV):
 generated: $(STAMP)
 	$(BIN)/python -m connectors.policy > infra/iam/collector-policy.json
 	$(BIN)/python -m socready.report.schema > docs/report.schema.json
+	$(BIN)/python -m socready.catalog.docs
 	$(BIN)/python infra/cloudformation/generate.py
 
 clean:

@@ -29,13 +29,13 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "sandbox")]  # the core and the sandbox distribution, from this checkout
 
 from benchmarks.org_state import REGIONS, config_items, create_organization, job_reports, log_files, mix  # noqa: E402
-from socready.sandbox import moto_backup  # noqa: E402
-from socready.sandbox.aws import account_session, start_moto  # noqa: E402
-from socready.sandbox.config_files import history_file_objects  # noqa: E402
-from socready.sandbox.uploads import put_objects  # noqa: E402
+from socready_sandbox import moto_backup  # noqa: E402
+from socready_sandbox.aws import account_session, start_moto  # noqa: E402
+from socready_sandbox.config_files import history_file_objects  # noqa: E402
+from socready_sandbox.uploads import put_objects  # noqa: E402
 
 TODAY = date(2026, 11, 1)  # the benchmark's "now": the window is the 12 months before it
 LOGS, CONFIG = "bench-cloudtrail-logs", "bench-config-history"

@@ -25,13 +25,13 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "sandbox")]  # the core and the sandbox distribution, from this checkout
 
 from socready.collect import collect  # noqa: E402
 from socready.evidence import open_store  # noqa: E402
-from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox, format_time  # noqa: E402
 from socready.scope import scope_from_text  # noqa: E402
 from socready.window import Window  # noqa: E402
+from socready_sandbox.jira import DEFAULT_TOKEN, JiraSandbox, format_time  # noqa: E402
 
 TOKEN_ENV = "BENCH_JIRA_TOKEN"
 START, END = date(2025, 11, 1), date(2026, 10, 31)  # the 12-month window

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import boto3
 
 from connectors.aws.s3 import drop_account_host_prefix
-from socready.sandbox.aws_data import (
+from socready_sandbox.aws_data import (
     BLOCK_ALL,
     backup_production,
     bucket_config_item,
@@ -27,9 +27,9 @@ from socready.sandbox.aws_data import (
     group_config_item,
     tls_only_policy,
 )
-from socready.sandbox.backup_reports import job_report_objects
-from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
-from socready.sandbox.config_files import config_item
+from socready_sandbox.backup_reports import job_report_objects
+from socready_sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
+from socready_sandbox.config_files import config_item
 
 REGIONS = ["us-east-1", "eu-west-1"]
 HOME = REGIONS[0]

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from connectors.aws.config import BASELINE_API, EMPTY_LOCATION, HISTORY_API
+from socready.evidence.aws_formats import BASELINE_API, EMPTY_LOCATION, HISTORY_API
 from socready.evidence.view import EvidenceView
 
 SOURCE = "aws.config.history"

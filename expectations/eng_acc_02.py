@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import unlogged_accounts
 from expectations.jira_approvals import approval_standing, approvals
 from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -23,6 +23,12 @@ CONTROL_ID = "ENG-ACC-02"
 METRICS = {"approved_request": "boolean"}
 SOURCE = "jira.access_requests"
 GRANTS = ("CreateUser", "CreateLoginProfile", "AttachUserPolicy", "AddUserToGroup", "PutUserPolicy")
+
+
+class EngAcc02Parameters(Parameters):
+    request_valid_days: float = Field(
+        default=30.0, description="how many days an approved access request stays valid for the grants it covers"
+    )
 
 
 def granted(event: TrailEvent) -> str:
@@ -48,11 +54,11 @@ def verdict(event: TrailEvent, user: str, requests: list[Issue], mapping: JiraFi
     return False, f"no access request names {user}", None
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngAcc02Parameters) -> pd.DataFrame:
     """Requests name the IAM user in the mapped field (`iam_user` of jira.access_requests' field map), else in the
     summary as a word."""
     mapping = field_map(scope, SOURCE)
-    valid = timedelta(days=float(params.get("request_valid_days", 30)))
+    valid = timedelta(days=params.request_valid_days)
     requests = sorted(jira_issues(view, SOURCE, window), key=lambda r: r.created)
     accounts = {a.id for a in scope.aws.accounts}
     rows = []
@@ -75,9 +81,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + unlogged_accounts(view, scope, window, approved_request=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngAcc02Parameters) -> list[Rule]:
     return held_throughout(
         "approved_request",
         "The evidence does not show which access was granted in this account.",
         "Access was granted without an access request approved before it.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngAcc02Parameters,
+    sources=("aws.cloudtrail.logs", "jira.access_requests"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
@@ -18,7 +18,7 @@ from expectations.dataset import Row, frame
 from expectations.eng_log_01 import hours_without_records
 from expectations.jira_issues import stamp
 from expectations.people import KEY_COLUMNS, Directory, Person
-from expectations.runner import expect
+from expectations.spec import ControlSpec, Parameters, Rule, rule
 from expectations.tables import (
     NOT_A_DATE,
     ROSTER,
@@ -41,6 +41,16 @@ KEY_REMOVAL = ("DeleteAccessKey", "DeleteUser")
 LOOKBACK = timedelta(days=7)
 # The parameters by which an IAM event names the user it acts on (UpdateUser renames it).
 USER_PARAMETERS = ("userName", "newUserName")
+
+
+class EngAcc03Parameters(Parameters):
+    sla_hours: float = Field(
+        default=24.0,
+        description=(
+            "hours after the end of the last working day by which the leaver's console password and access "
+            "keys must be removed"
+        ),
+    )
 
 
 def is_removal(event: TrailEvent, user: str, names: tuple[str, ...]) -> bool:
@@ -173,7 +183,7 @@ def termination(text: str, window: Window) -> tuple[date, datetime] | None:
     return window.local_date(moment), moment
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngAcc03Parameters) -> pd.DataFrame:
     """A leaver's IAM user is the roster's `iam_user`, else found by name (expectations/people.py `login`)."""
     roster = load_table(view, ROSTER, scope.files.hr_roster, ["employee_id", "termination_date"], KEY_COLUMNS)
     directory = Directory(roster, window.tz)
@@ -233,17 +243,33 @@ def removed(
     return Removal(terminated, seen, history.reports)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
-    sla = float(params.get("sla_hours", 24))
+def rules(params: EngAcc03Parameters) -> list[Rule]:
+    sla = params.sla_hours
     return [
-        expect(
-            gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_removal"),
+        rule(
+            "ExpectColumnValuesToNotBeNull",
             "coverage",
             "The evidence does not show whether access was removed within the SLA.",
+            column="hours_to_removal",
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_removal", min_value=0, max_value=sla),
+        rule(
+            "ExpectColumnValuesToBeBetween",
             "exception",
             f"Access was not removed within {sla:g} hours of termination.",
+            column="hours_to_removal",
+            min_value=0,
+            max_value=sla,
         ),
     ]
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngAcc03Parameters,
+    sources=("file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report", "aws.config.history"),
+    # Config's IAM items show a user deleted before the first report; without Config history, reports and logs
+    optional_sources=("aws.config.history",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.rds_instances import PRODUCTION_METRICS, Setting, production_rows, production_suite
+from expectations.spec import ControlSpec, NoParameters, Rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -16,12 +16,22 @@ METRICS = PRODUCTION_METRICS
 MULTI_AZ = Setting("MultiAZ", False, lambda on: ("pass", "Multi-AZ") if on else ("fail", "single-AZ"))
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     return production_rows(view, scope, window, MULTI_AZ).dataset()
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return production_suite(
         "The evidence does not show whether this production database was Multi-AZ.",
         "This production database was not Multi-AZ.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.rds.instances", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -16,16 +16,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatchcase
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
-from connectors.aws.backup import key_date
 from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_value
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row
 from expectations.rds_instances import PRODUCTION_METRICS, Production, Setting, production_rows, production_suite
 from expectations.rds_instances import SOURCE as INSTANCES
+from expectations.spec import ControlSpec, Parameters, Rule
 from expectations.state_timeline import State
+from socready.evidence.aws_formats import key_date
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
 from socready.scope import Scope
@@ -45,6 +46,19 @@ PLAN_EVENTS = (
 TAG_CONDITION = "aws:ResourceTag/"
 DAY = timedelta(days=1)
 NOT_DUE = "created or deleted this day: no backup due"
+
+
+class EngBck01Parameters(Parameters):
+    min_retention_days: int = Field(
+        default=7, description="minimum RDS automated-backup retention, in days, on every day"
+    )
+    min_backup_day_share: float = Field(
+        default=0.99,
+        description=(
+            "share of a database's UTC days that need a completed AWS Backup job (0.99: 99 %); fewer is an "
+            "exception on each day without one"
+        ),
+    )
 
 
 def retention(minimum: int) -> Setting:
@@ -199,9 +213,9 @@ def within_allowance(rows: list[Row], share: float) -> list[Row]:
     ]
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    found = production_rows(view, scope, window, retention(int(params.get("min_retention_days", 7))))
-    reports, share = JobReports(view), float(params.get("min_backup_day_share", 0.99))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngBck01Parameters) -> pd.DataFrame:
+    found = production_rows(view, scope, window, retention(params.min_retention_days))
+    reports, share = JobReports(view), params.min_backup_day_share
     lifetimes: dict[str, list] = defaultdict(list)
     for row in found.rows:
         lifetimes[row.resource].append((row.start, row.end))
@@ -213,8 +227,25 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return found.dataset(all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily))
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngBck01Parameters) -> list[Rule]:
     return production_suite(
         "The evidence does not show whether this production database was backed up as required.",
         "This production database's backups fell short of policy (retention, backup plan or daily backups).",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngBck01Parameters,
+    sources=(
+        "aws.rds.instances",
+        "aws.backup.plans",
+        "aws.backup.job_reports",
+        "aws.config.history",
+        "aws.config.recorders",
+        "aws.cloudtrail.logs",
+    ),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

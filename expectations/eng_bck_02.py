@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.rds_instances import PRODUCTION_METRICS, Setting, production_rows, production_suite
+from expectations.spec import ControlSpec, NoParameters, Rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -20,12 +20,22 @@ DELETION_PROTECTION = Setting(
 )
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     return production_rows(view, scope, window, DELETION_PROTECTION).dataset()
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return production_suite(
         "The evidence does not show whether this production database had deletion protection.",
         "Deletion protection was off on this production database.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.rds.instances", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.cloudtrail_events import cloudtrail_logs
 from expectations.config_items import history_reads
 from expectations.dataset import Row, frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.state_timeline import Blind, Observation, before_joining, state_rows
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge, subtract
@@ -76,7 +75,7 @@ def blind_intervals(view: EvidenceView, scope: Scope, window: Window) -> dict[tu
     return blind
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     observations = recorder_observations(view)
     rows: list[Row] = []
     for account in scope.aws.accounts:
@@ -87,9 +86,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether the AWS Config recorder was recording.",
         "The AWS Config recorder was not recording in this account and region.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import KEPT_READS, READ_ONLY_PREFIXES, TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.jira_changes import change_tickets
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -22,9 +22,18 @@ METRICS = {"evidenced": "boolean"}
 SESSION_EVENTS = frozenset({"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken"})
 
 
-def production_accounts(scope: Scope, params: dict) -> set[str]:
+class EngChg03Parameters(Parameters):
+    production_accounts: str = Field(
+        default="production",
+        description=(
+            "comma-separated account ids or `aws.accounts` names whose CloudTrail writes are production changes"
+        ),
+    )
+
+
+def production_accounts(scope: Scope, params: EngChg03Parameters) -> set[str]:
     """`production_accounts`: comma-separated account ids or scope account names (default: the one named production)."""
-    wanted = {item.strip().casefold() for item in str(params.get("production_accounts", "production")).split(",")}
+    wanted = {item.strip().casefold() for item in params.production_accounts.split(",")}
     found = {a.id for a in scope.aws.accounts if a.id in wanted or a.name.casefold() in wanted} if scope.aws else set()
     if not found:
         raise EvidenceUnusable(f"no aws.accounts entry matches the production_accounts parameter {sorted(wanted)}")
@@ -51,7 +60,7 @@ def months(window: Window) -> list[tuple[date, datetime, datetime]]:
     return found
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngChg03Parameters) -> pd.DataFrame:
     """A month with a change ticket created or deployed in it is evidenced; a month without one needs log records
     from every production account to show that nothing changed."""
     accounts = production_accounts(scope, params)
@@ -80,9 +89,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngChg03Parameters) -> list[Rule]:
     return held_throughout(
         "evidenced",
         "The CloudTrail logs do not show whether production changed in this month.",
         "Production changed in this month but no change ticket was raised.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngChg03Parameters,
+    sources=("jira.changes", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

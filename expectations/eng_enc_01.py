@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
@@ -15,7 +15,7 @@ from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import document
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -37,6 +37,20 @@ EVENTS = (
     "PutBucketPolicy",
     "DeleteBucketPolicy",
 )
+
+
+class EngEnc01Parameters(Parameters):
+    required_encryption: str = Field(
+        default="any",
+        description=(
+            "`any`: SSE-S3 or SSE-KMS (no configuration after 2023-01-05 counts as SSE-S3); `aws:kms`: "
+            "SSE-KMS or DSSE-KMS required"
+        ),
+    )
+    creation_grace_hours: float = Field(
+        default=1.0,
+        description="a bucket created non-compliant and fixed within this many hours is compliant from its creation",
+    )
 
 
 def bucket_arn(name: str) -> str:
@@ -147,22 +161,32 @@ def snapshot_facts(view: EvidenceView) -> Iterator[Fact]:
             yield Fact(bucket_arn(bucket["Name"]), entry.collected_at, settings, **where, whole=True, kind="snapshot")
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    required = str(params.get("required_encryption", "any"))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngEnc01Parameters) -> pd.DataFrame:
+    required = params.required_encryption
     facts = [
         *(item_fact(i) for i in config_items(view, CONFIG_TYPE)),
         *(event_fact(e) for e in cloudtrail_logs(view).named(*EVENTS)),
         *snapshot_facts(view),
     ]
     timelines = Timelines().fold(facts, lambda settings, whole, at: judge(settings, at, required))
-    grace = timedelta(hours=float(params.get("creation_grace_hours", 1)))
+    grace = timedelta(hours=params.creation_grace_hours)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window), creation_grace=grace)
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngEnc01Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether this bucket was encrypted and TLS-only.",
         "The bucket was not encrypted as required or did not deny requests without TLS.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngEnc01Parameters,
+    sources=("aws.s3.buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -3,7 +3,6 @@ storage is encrypted, on every day of W."""
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, region_resource, toggles, unread_places
@@ -12,7 +11,7 @@ from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.rds_instances import SOURCE as RDS_SOURCE
 from expectations.rds_instances import Setting, timelines
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -51,7 +50,7 @@ def ebs_rows(view: EvidenceView, scope: Scope, window: Window) -> list[Row]:
     return timelines.snapshots(view, SETTINGS, from_snapshot).rows(scope, window)
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     """The RDS part's inventory is every account and region's instance list: one not read hides databases."""
     rds = timelines(view, STORAGE).rows(scope, window, blind=blind_intervals(view, scope, window))
     instances = len({r.resource for r in rds})
@@ -59,9 +58,25 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(ebs_rows(view, scope, window) + rds, METRICS, inventory)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether encryption at rest was on here.",
         "EBS default encryption was off in this region, or this database's storage was not encrypted.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=(
+        "aws.ec2.settings",
+        "aws.rds.instances",
+        "aws.config.history",
+        "aws.config.recorders",
+        "aws.cloudtrail.logs",
+    ),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
-from connectors.aws.kms import rotatable
 from expectations.aws_state import Seen, Timelines, pick, toggles
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from socready.evidence.aws_formats import rotatable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -25,6 +25,13 @@ METRICS = {"compliant": "boolean"}
 KEYS = "aws.kms.keys"
 ROTATION_CHANGES = {"EnableKeyRotation": ("pass", "fail"), "DisableKeyRotation": ("fail", "pass")}
 EVENTS = (*ROTATION_CHANGES, "CreateKey", "ScheduleKeyDeletion", "CancelKeyDeletion")
+
+
+class EngEnc03Parameters(Parameters):
+    creation_grace_hours: float = Field(
+        default=1.0,
+        description="a key created without rotation and fixed within this many hours is compliant from its creation",
+    )
 
 
 def key_arn(account: str, region: str, reference: str) -> str:
@@ -68,16 +75,26 @@ def from_snapshot(body: dict) -> list[Seen]:
     return seen
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngEnc03Parameters) -> pd.DataFrame:
     timelines = Timelines().events(cloudtrail_logs(view).named(*EVENTS), from_event)
     timelines.snapshots(view, KEYS, from_snapshot)
-    grace = timedelta(hours=float(params.get("creation_grace_hours", 1)))
+    grace = timedelta(hours=params.creation_grace_hours)
     return frame(timelines.rows(scope, window, creation_grace=grace), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngEnc03Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether automatic rotation was on for this key.",
         "Automatic rotation was off for this customer managed key.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngEnc03Parameters,
+    sources=("aws.kms.keys", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -6,7 +6,6 @@ Evidence: the account summary (AccountMFAEnabled, AccountAccessKeysPresent) and 
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines
@@ -22,7 +21,7 @@ from expectations.iam_timeline import (
     user_of,
 )
 from expectations.iam_users import credential_report_root
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -108,7 +107,7 @@ def timelines(view: EvidenceView, scope: Scope) -> Timelines:
     return found.events(cloudtrail_logs(view).named(*ROOT_EVENTS, "UpdateAccessKey"), lambda e: from_event(e, home))
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     aspects: dict[str, list[Row]] = {}
     for row in timelines(view, scope).rows(scope, window):
         aspects.setdefault(row.resource, []).append(row)
@@ -125,9 +124,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether the root user had MFA and no access keys.",
         "The root user had no MFA or had an access key.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.iam.account", "aws.iam.credential_report", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -8,14 +8,14 @@ any other one is an exception.
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import Aspect, any_true, combine, event_span, unlogged_accounts
 from expectations.iam_users import credentials, owner, user_resource
-from expectations.runner import expect
+from expectations.spec import ControlSpec, Rule, WithGrace, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -23,6 +23,15 @@ from socready.window import Window
 CONTROL_ID = "ENG-IAM-02"
 # `check` says which condition a row is about: a user's MFA over a span, or one console sign-in.
 METRICS = {"check": "string", "mfa": "boolean", "signin_mfa": "boolean"}
+
+
+class EngIam02Parameters(WithGrace):
+    grace_hours: float = Field(
+        default=24.0,
+        description=(
+            "a console user without MFA for no longer than this (time to enrol) is listed apart, not an exception"
+        ),
+    )
 
 
 def signed_in_without_mfa(event: TrailEvent, accounts: set[str], window: Window) -> bool:
@@ -50,7 +59,7 @@ def signin_rows(view: EvidenceView, scope: Scope, window: Window, users: list[Ro
     return rows
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam02Parameters) -> pd.DataFrame:
     aspects: dict[str, list[Row]] = {}
     kept = credentials(view, scope).timelines.rows(scope, window, keep=lambda r: r.endswith(("|password", "|mfa")))
     for row in kept:
@@ -68,23 +77,38 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + signin_rows(view, scope, window, users), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngIam02Parameters) -> list[Rule]:
     return [
-        expect(
-            gx.expectations.ExpectColumnValuesToNotBeNull(
-                column="mfa", row_condition='check=="user"', condition_parser="pandas"
-            ),
+        rule(
+            "ExpectColumnValuesToNotBeNull",
             "coverage",
             "The evidence does not show whether this console user had MFA.",
+            column="mfa",
+            row_condition='check=="user"',
+            condition_parser="pandas",
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="mfa", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "A user with a console password had no MFA device beyond the grace period.",
+            column="mfa",
+            value_set=[True],
         ),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column="signin_mfa", value_set=[True]),
+        rule(
+            "ExpectColumnValuesToBeInSet",
             "exception",
             "A user signed in to the console without MFA.",
+            column="signin_mfa",
+            value_set=[True],
         ),
     ]
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngIam02Parameters,
+    sources=("aws.iam.credential_report", "aws.iam.users", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -4,13 +4,12 @@ break-glass exception covers it (scope `exceptions`, resource pattern such as `a
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import event_span, unlogged_accounts
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -31,7 +30,7 @@ def used_root(event: TrailEvent) -> bool:
     )
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     accounts = {a.id for a in scope.aws.accounts}
     rows = [
         Row(root_resource(e), *event_span(e.time), f"{e.name} as root", {"compliant": False}, (e.evidence,))
@@ -41,9 +40,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether the root user was used in this account.",
         "The root user was used without an accepted break-glass exception.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.cloudtrail.logs",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -10,14 +10,14 @@ days before an account's first change are known only from a snapshot or an earli
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.aws_state import Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
 from expectations.iam_timeline import home_region, unlogged_accounts
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -36,24 +36,36 @@ REQUIREMENTS = (  # parameter, policy field, what a shortfall is called
 )
 
 
+class EngIam04Parameters(Parameters):
+    min_length: int = Field(default=14, description="minimum password length")
+    require_symbols: bool = Field(default=True, description="the policy must require a symbol")
+    require_numbers: bool = Field(default=True, description="the policy must require a number")
+    require_uppercase: bool = Field(default=True, description="the policy must require an uppercase letter")
+    require_lowercase: bool = Field(default=True, description="the policy must require a lowercase letter")
+    max_age_days: int = Field(default=90, description="passwords must expire within this many days")
+    reuse_prevention: int = Field(
+        default=24, description="the policy must prevent reuse of at least this many previous passwords"
+    )
+
+
 def shortfalls(policy: dict | None, params: dict) -> list[str]:
     """What the policy lacks against the baseline, in a fixed order; empty when it meets it."""
     if policy is None:
         return ["no password policy: IAM defaults apply"]
     found = []
     length = int(pick(policy, "MinimumPasswordLength") or IAM_DEFAULT_LENGTH)
-    if length < int(params.get("min_length", 14)):
+    if length < params.min_length:
         found.append(f"minimum length {length}")
     found += [
         f"{name} not required"
         for param, field, name in REQUIREMENTS
-        if params.get(param, True) and not pick(policy, field)
+        if getattr(params, param) and not pick(policy, field)
     ]
-    max_age, age = int(params.get("max_age_days", 90)), int(pick(policy, "MaxPasswordAge") or 0)
+    max_age, age = params.max_age_days, int(pick(policy, "MaxPasswordAge") or 0)
     if max_age and not 0 < age <= max_age:
         found.append(f"maximum age {age or 'none'}")
     reuse = int(pick(policy, "PasswordReusePrevention") or 0)
-    if reuse < int(params.get("reuse_prevention", 24)):
+    if reuse < params.reuse_prevention:
         found.append(f"reuse prevention {reuse}")
     return found
 
@@ -69,7 +81,7 @@ def from_event(event: TrailEvent, params: dict, home: str) -> list[Seen]:
     return [Seen(f"account/{event.account}", state, f"{value} ({event.name} by {event.actor})", region=home)]
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam04Parameters) -> pd.DataFrame:
     home = home_region(scope)
     timelines = Timelines()
     for account in scope.aws.accounts:
@@ -83,9 +95,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(timelines.rows(scope, window) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngIam04Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether the password policy met the baseline.",
         "The account's password policy was below the baseline.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngIam04Parameters,
+    sources=("aws.iam.account", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -11,19 +11,25 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import split_at, unlogged_accounts
 from expectations.iam_users import Credentials, credentials, per_user
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-05"
 METRICS = {"compliant": "boolean"}
+
+
+class EngIam05Parameters(Parameters):
+    max_key_age_days: float = Field(
+        default=90.0, description="the oldest an active access key may be, in days, on any day"
+    )
 
 
 def aged(row: Row, found: Credentials, max_age: timedelta) -> list[Row]:
@@ -37,8 +43,8 @@ def aged(row: Row, found: Credentials, max_age: timedelta) -> list[Row]:
     return split_at(active, created + max_age, True, False)
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    max_age = timedelta(days=float(params.get("max_key_age_days", 90)))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam05Parameters) -> pd.DataFrame:
+    max_age = timedelta(days=params.max_key_age_days)
     found = credentials(view, scope)
     keys: dict[str, list[Row]] = defaultdict(list)
     for row in found.timelines.rows(scope, window, keep=lambda r: r in found.keys):
@@ -46,9 +52,20 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(per_user(keys) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngIam05Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show the age of this user's active access keys.",
         "An active access key was older than the maximum key age.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngIam05Parameters,
+    # the credential report too: the users' credentials are parsed once a run from all three (iam_users.py)
+    sources=("aws.iam.users", "aws.iam.credential_report", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import CloudTrailLogs, cloudtrail_logs
 from expectations.dataset import Row, frame
@@ -35,7 +35,7 @@ from expectations.iam_users import (
     report_time,
     user_resource,
 )
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -48,6 +48,10 @@ METRICS = {"compliant": "boolean"}
 class Use:
     time: datetime
     exact: bool  # True: no use between it and any later moment of the window could be missed
+
+
+class EngIam06Parameters(Parameters):
+    max_unused_days: float = Field(default=90.0, description="days a credential may stay active without being used")
 
 
 def logs_from(logs: CloudTrailLogs, start: datetime, lookback: timedelta) -> dict[str, datetime]:
@@ -149,8 +153,8 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Un
     return found
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    threshold = timedelta(days=float(params.get("max_unused_days", 90)))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam06Parameters) -> pd.DataFrame:
+    threshold = timedelta(days=params.max_unused_days)
     lookback = timedelta(days=scope.aws.cloudtrail_lookback_days)
     note = (
         f" (aws.cloudtrail_lookback_days {lookback.days} is shorter than the {threshold.days}-day threshold)"
@@ -168,9 +172,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(per_user(aspects) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngIam06Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether this user's active credentials were used within the threshold.",
         "An active credential was unused for longer than the threshold.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngIam06Parameters,
+    sources=("aws.iam.credential_report", "aws.iam.users", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, as_list, pick
@@ -33,7 +32,7 @@ from expectations.iam_timeline import (
     user_of,
 )
 from expectations.iam_users import USERS, user_resource
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -202,7 +201,7 @@ def policy_timelines(view: EvidenceView, window: Window, home: str, found: Timel
             found.add(Seen(arn, *judged(chosen, f"default version ({by})")), event.account, home, **where)
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     home = home_region(scope)
     found = Policies()
     whole_sets = list(wholes(view, window))
@@ -244,9 +243,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether this user had a full-admin policy.",
         "A user had a full-admin customer-managed or inline policy.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.iam.users", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.cloudtrail_events import SOURCE, TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import before_joining
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval, merge, subtract
@@ -36,6 +36,16 @@ BEFORE_FIRST = {"StartLogging": False, "StopLogging": True, "DeleteTrail": True,
 TrailKey = tuple[str, str]  # (account the trail lives in, trail name)
 ORGANIZATION_FOLDER = re.compile(r"/AWSLogs/o-[a-z0-9]+/(\d{12})/CloudTrail/")
 ACCOUNTS_LISTING = "aws.organizations.accounts"
+
+
+class EngLog01Parameters(Parameters):
+    coverage_gap_hours: float = Field(
+        default=1.0,
+        description=(
+            "a stretch of at least this many hours with no delivered log record in a region is a coverage "
+            "gap (no evidence)"
+        ),
+    )
 
 
 def trail_name(reference: str) -> str:
@@ -77,9 +87,10 @@ class Trails:
         return self.listings[account] + tuple(sha for home in sorted(homes) for sha in self.listings[home])
 
 
-def read_trails(view: EvidenceView) -> Trails:
+def read_trails(view: EvidenceView, discovers: bool) -> Trails:
     """Trails from each account's listing. Organization members are the accounts an Organizations listing names,
-    those whose log files sit in an organization's folder (AWSLogs/<org-id>/<account>/), and the trail's own."""
+    those whose log files sit in an organization's folder (AWSLogs/<org-id>/<account>/), and the trail's own.
+    `discovers`: the scope lists the organization's accounts (`aws.organization`), so the listing was read."""
     found = Trails()
     for entry in view.entries(TRAILS):
         found.listings[entry.account or ""] += (entry.sha256,)
@@ -92,7 +103,7 @@ def read_trails(view: EvidenceView) -> Trails:
             if trail.get("IsMultiRegionTrail"):
                 found.logging[key] = bool(trail["Status"].get("IsLogging"))
     if found.organization:
-        for entry in view.entries(ACCOUNTS_LISTING):
+        for entry in view.entries(ACCOUNTS_LISTING) if discovers else []:
             found.members |= {a["Id"] for a in view.read_json(entry)["accounts"]}
         found.members |= {m.group(1) for e in view.entries(SOURCE) if (m := ORGANIZATION_FOLDER.search(e.query))}
     return found
@@ -155,16 +166,16 @@ def hours_without_records(hours: set[datetime], start: datetime, end: datetime) 
     return merge(gaps)
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngLog01Parameters) -> pd.DataFrame:
     start, end = window.start_utc, window.evaluated_end_utc
-    trails = read_trails(view)
+    trails = read_trails(view, scope.aws.organization is not None)
     logs = cloudtrail_logs(view)
     by_trail: dict[TrailKey, list[TrailEvent]] = defaultdict(list)
     for event in logs.events:
         if event.name in SETS_LOGGING and start <= event.time < end:
             by_trail[trail_key(event)].append(event)
     proven = multi_region_by_events(logs.events)
-    min_gap = timedelta(hours=float(params.get("coverage_gap_hours", 1)))
+    min_gap = timedelta(hours=params.coverage_gap_hours)
     rows: list[Row] = []
     for joined, account in ((a.joined, a.id) for a in scope.aws.accounts):
         own_deleted = {
@@ -205,9 +216,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngLog01Parameters) -> list[Rule]:
     return held_throughout(
         "logging",
         "The evidence does not show whether CloudTrail was logging in these hours.",
         "No multi-region CloudTrail trail was logging in this account.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngLog01Parameters,
+    sources=("aws.cloudtrail.trails", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, pick
@@ -18,7 +17,7 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.eng_log_01 import Trails, event_arn, read_trails, trail_key
 from expectations.iam_timeline import unlogged_accounts
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.state_timeline import before_joining
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -76,12 +75,12 @@ def organization_rows(rows: list[Row], trails: Trails, scope: Scope, window: Win
     return copies
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     timelines = (
         Timelines().snapshots(view, TRAILS, from_snapshot).events(cloudtrail_logs(view).named(*EVENTS), from_event)
     )
     rows = timelines.rows(scope, window)
-    rows += organization_rows(rows, read_trails(view), scope, window)
+    rows += organization_rows(rows, read_trails(view, scope.aws.organization is not None), scope, window)
     with_trails = {r.resource.split("/trail/")[0] for r in rows}
     listings = {a.id: tuple(e.sha256 for e in view.entries(TRAILS) if e.account == a.id) for a in scope.aws.accounts}
     rows += [
@@ -99,9 +98,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether log file validation was enabled on this trail.",
         "Log file validation was not enabled on this trail.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.cloudtrail.trails", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

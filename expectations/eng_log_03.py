@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from fnmatch import fnmatchcase
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.aws_state import Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
@@ -21,7 +21,7 @@ from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_log_buckets import bucket_rows
 from expectations.iam_timeline import config_before_end, unlogged_accounts
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -31,6 +31,16 @@ CONTROL_ID = "ENG-LOG-03"
 METRICS = {"compliant": "boolean"}
 GROUPS = "aws.logs.groups"
 GROUP_EVENTS = ("CreateLogGroup", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy")
+
+
+class EngLog03Parameters(Parameters):
+    min_retention_days: int = Field(
+        default=365, description="minimum retention, in days, of the log groups and the CloudTrail bucket's lifecycle"
+    )
+    log_group_pattern: str = Field(
+        default="*",
+        description="`fnmatch` pattern over log group names: the groups the retention policy covers (`*`: all)",
+    )
 
 
 def group_resource(account: str, region: str, name: str) -> str:
@@ -115,16 +125,32 @@ def bucket_judge(minimum: int):
     return judge
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    minimum = int(params.get("min_retention_days", 365))
-    rows = group_rows(view, scope, window, minimum, str(params.get("log_group_pattern", "*")))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngLog03Parameters) -> pd.DataFrame:
+    minimum = params.min_retention_days
+    rows = group_rows(view, scope, window, minimum, params.log_group_pattern)
     rows += bucket_rows(view, scope, window, bucket_judge(minimum))
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngLog03Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show how long these logs were kept.",
         "Logs were kept for less than the minimum retention.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngLog03Parameters,
+    sources=(
+        "aws.logs.groups",
+        "aws.s3.log_buckets",
+        "aws.config.history",
+        "aws.config.recorders",
+        "aws.cloudtrail.logs",
+    ),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import pick
 from expectations.dataset import frame
 from expectations.iam_log_buckets import acl_public, bucket_rows, policy_public
 from expectations.iam_timeline import all_true, any_true, unlogged_accounts
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -48,14 +47,24 @@ def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
     return {True: "pass", False: "fail", None: "unknown"}[private], value or "not public"
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     rows = bucket_rows(view, scope, window, judge)
     return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether this log bucket was public.",
         "The CloudTrail log bucket was public.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.s3.log_buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

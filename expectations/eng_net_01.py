@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -39,7 +38,7 @@ def from_event(event: TrailEvent) -> list[Seen]:
     return [Seen(account_resource(event.account), state, f"{value} ({event.name} by {event.actor})")]
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     timelines = Timelines()
     for account in scope.aws.accounts:  # account-wide: filed under the first region for the scope check
         timelines.expect(account_resource(account.id), account.id, scope.aws.regions[0])
@@ -50,9 +49,19 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(timelines.rows(scope, window), METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show whether account-level S3 Block Public Access was on.",
         "Account-level S3 Block Public Access was not fully on in this account.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("aws.s3.account_public_access_block", "aws.cloudtrail.logs"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

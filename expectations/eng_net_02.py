@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
@@ -17,7 +17,7 @@ from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.jira_issues import Issue, optional_issues
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -36,6 +36,19 @@ EVENTS = (
     "AuthorizeSecurityGroupIngress",
     "RevokeSecurityGroupIngress",
 )
+
+
+class EngNet02Parameters(Parameters):
+    ports: str = Field(
+        default="22,3389", description="comma-separated ports that must not be open to 0.0.0.0/0 or ::/0"
+    )
+    close_within_hours: float = Field(
+        default=0.0,
+        description=(
+            "an exposure closed within this many hours, with an incident ticket naming the group, is not an "
+            "exception; 0: every exposure is one"
+        ),
+    )
 
 
 def group_arn(account: str, region: str, group_id: str) -> str:
@@ -142,17 +155,28 @@ def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Ro
     return kept
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    ports = tuple(int(p) for p in str(params.get("ports", "22,3389")).split(","))
+def build(view: EvidenceView, scope: Scope, window: Window, params: EngNet02Parameters) -> pd.DataFrame:
+    ports = tuple(int(p) for p in params.ports.split(","))
     timelines = Timelines().fold(facts(view, ports), judge)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
-    sla = timedelta(hours=float(params.get("close_within_hours", 0)))
+    sla = timedelta(hours=params.close_within_hours)
     return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: EngNet02Parameters) -> list[Rule]:
     return held_throughout(
         "compliant",
         "The evidence does not show this security group's ingress rules.",
         "The security group admitted the internet to SSH or RDP beyond the allowed time.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=EngNet02Parameters,
+    sources=("aws.ec2.settings", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs", "jira.incidents"),
+    optional_sources=("jira.incidents",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

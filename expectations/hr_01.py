@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
-import pandas as pd
+from expectations.tables import StartCheck, roster_start_control
 
-from expectations.dataset import frame
-from expectations.people import Directory
-from expectations.runner import held_throughout
-from expectations.tables import COMPLIANT, ROSTER, UNUSABLE, StartCheck, checked_by_start, load_table, start_inventory
-from socready.evidence.view import EvidenceView
-from socready.scope import Scope
-from socready.window import Window
-
-CONTROL_ID = "HR-01"
-METRICS = COMPLIANT
 CHECK = StartCheck("employee", "employee_id", "start_date", "background_check", "background check")
-
-
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    """Roster rows repeating an employee id are one person (expectations/people.py)."""
-    roster = load_table(view, ROSTER, scope.files.hr_roster, [CHECK.key, CHECK.start, CHECK.done])
-    rows = checked_by_start(Directory(roster, window.tz).items, window, CHECK)
-    return frame(rows, METRICS, start_inventory(roster, window, CHECK))
-
-
-def suite(params: dict) -> list[gx.expectations.Expectation]:
-    return held_throughout("compliant", UNUSABLE, "A hire started before their background check was completed.")
+SPEC = roster_start_control("HR-01", CHECK, "A hire started before their background check was completed.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.tables import UNUSABLE, Cells, Employee, days, held_rows, staffed
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval
@@ -19,6 +19,15 @@ from socready.window import Window, add_months
 CONTROL_ID = "HR-02"
 METRICS = {"trained": "boolean"}
 TRAINING = "file.training"
+
+
+class Hr02Parameters(Parameters):
+    hire_within_days: int = Field(
+        default=30, description="days after the start date within which a hire must complete security training"
+    )
+    refresh_months: int = Field(
+        default=12, description="everyone employed needs a completion within this many months on every day"
+    )
 
 
 def completed(cells: Cells) -> date | None:
@@ -39,8 +48,8 @@ def describer(window: Window, person: Employee, done: list[date], hire_days: int
     return describe
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
-    hire_days, months = int(params.get("hire_within_days", 30)), int(params.get("refresh_months", 12))
+def build(view: EvidenceView, scope: Scope, window: Window, params: Hr02Parameters) -> pd.DataFrame:
+    hire_days, months = params.hire_within_days, params.refresh_months
     export = (TRAINING, scope.files.training, ["employee_id", "completed"])
     joined = staffed(view, scope, window, export, completed, METRICS)
     rows = list(joined.unusable)
@@ -54,7 +63,17 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: Hr02Parameters) -> list[Rule]:
     return held_throughout(
         "trained", UNUSABLE, "A person worked without security training within 30 days of hire or the last 12 months."
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=Hr02Parameters,
+    sources=("file.hr_roster", "file.training"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

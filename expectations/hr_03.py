@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
-from expectations.runner import held_throughout
-from expectations.tables import COMPLIANT, EMPTY, UNUSABLE, Cells, days, midnight, staffed
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.tables import EMPTY, UNUSABLE, Cells, days, midnight, staffed
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import intersect
@@ -17,14 +17,31 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "HR-03"
-METRICS = COMPLIANT
+# A yes/no fact per span of employment: acknowledged by the due day, or not yet due.
+FACTS = {"acknowledged_in_time": "boolean"}
 ACKNOWLEDGEMENTS = "file.policy_acknowledgements"
 COLUMNS = ["employee_id", "policy_version", "acknowledged"]
 
 
-def policy(params: dict) -> tuple[str, date | None]:
+class Hr03Parameters(Parameters):
+    policy_version: str = Field(
+        default="",
+        description="the current policy version as the acknowledgement export spells it (quote it); required",
+    )
+    policy_published: str = Field(
+        default="", description="the day the current version was published, `YYYY-MM-DD` (quote it); required"
+    )
+    acknowledge_within_days: int = Field(
+        default=30,
+        description=(
+            "days after publication (or after the start date, for later hires) within which it must be acknowledged"
+        ),
+    )
+
+
+def policy(params: Hr03Parameters) -> tuple[str, date | None]:
     """The current version and the day it was published, from the control's parameters in the scope."""
-    version, published = str(params.get("policy_version", "")).strip(), str(params.get("policy_published", ""))
+    version, published = params.policy_version.strip(), params.policy_published
     if not version:
         raise EvidenceUnusable(
             "the current policy version is not set; add controls.HR-03.parameters.policy_version to the scope"
@@ -35,9 +52,9 @@ def policy(params: dict) -> tuple[str, date | None]:
         raise EvidenceUnusable(f"HR-03 parameter policy_published {published!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Parameters) -> pd.DataFrame:
     version, published = policy(params)
-    within = timedelta(days=int(params.get("acknowledge_within_days", 30)))
+    within = timedelta(days=params.acknowledge_within_days)
 
     def acknowledged(cells: Cells) -> date | None:
         """The day a row acknowledged the current version; rows for other versions are not read further."""
@@ -47,7 +64,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
         return cells.day("acknowledged", required=True) if seen.casefold() == version.casefold() else None
 
     export = (ACKNOWLEDGEMENTS, scope.files.policy_acknowledgements, COLUMNS)
-    joined = staffed(view, scope, window, export, acknowledged, METRICS)
+    joined = staffed(view, scope, window, export, acknowledged, FACTS)
     rows = list(joined.unusable)
     for person, acknowledgements in joined.people:
         first = min(acknowledgements, default=None)
@@ -62,14 +79,26 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
                 if first
                 else f"no acknowledgement of {version}, due {due}"
             )
-            rows.append(Row(person.resource, *overdue[0], seen, {"compliant": False}, joined.evidence))
+            rows.append(Row(person.resource, *overdue[0], seen, {"acknowledged_in_time": False}, joined.evidence))
         else:
             seen = f"acknowledged {version} on {first}" if first else f"acknowledgement of {version} due {due}"
-            rows.append(Row(person.resource, *person.active, seen, {"compliant": True}, joined.evidence))
-    return frame(rows, METRICS)
+            rows.append(Row(person.resource, *person.active, seen, {"acknowledged_in_time": True}, joined.evidence))
+    return frame(rows, FACTS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: Hr03Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant", UNUSABLE, "A person worked past the due date without acknowledging the current policy version."
+        "acknowledged_in_time",
+        UNUSABLE,
+        "A person worked past the due date without acknowledging the current policy version.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=Hr03Parameters,
+    sources=("file.hr_roster", "file.policy_acknowledgements"),
+    facts=FACTS,
+    build=build,
+    rules=rules,
+)

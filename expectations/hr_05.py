@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import frame
 from expectations.jira_activity import CLOSE_METRICS, Naming, closure_rows, closure_suite
 from expectations.jira_issues import Issue, field_map, field_terms, jira_issues
 from expectations.people import KEY_COLUMNS, Directory, Match
+from expectations.spec import ControlSpec, Parameters, Rule
 from expectations.tables import ROSTER, Cells, load_table, termination_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -21,6 +22,13 @@ CONTROL_ID = "HR-05"
 METRICS = CLOSE_METRICS
 SOURCE = "jira.offboarding"
 UNCLEAR = "A roster row could not be used, or an offboarding ticket could name more than one person; each is named."
+
+
+class Hr05Parameters(Parameters):
+    sla_hours: float = Field(
+        default=72.0,
+        description="hours after the end of the last working day within which the offboarding ticket must be closed",
+    )
 
 
 def person_terms(value) -> list[str]:
@@ -55,20 +63,30 @@ def naming(tickets: list[Issue], field: str | None, directory: Directory) -> Cal
     return of
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: Hr05Parameters) -> pd.DataFrame:
     """Tickets name the person in the mapped field (jira.fields.employee_id), else in the summary, by any key the
     roster has for them (expectations/people.py)."""
     mapping = field_map(scope, SOURCE)
     roster = load_table(view, ROSTER, scope.files.hr_roster, ["employee_id", "termination_date"], KEY_COLUMNS)
     directory = Directory(roster, window.tz)
-    sla = timedelta(hours=float(params.get("sla_hours", 72)))
+    sla = timedelta(hours=params.sla_hours)
     item = ("employee", "employee_id", "termination_date")
     tickets = naming(jira_issues(view, SOURCE, window), mapping.employee_id, directory)
     rows = closure_rows(directory.items, window, item, tickets, mapping, sla)
     return frame(rows, METRICS, termination_inventory(roster, window))
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
-    sla = float(params.get("sla_hours", 72))
+def rules(params: Hr05Parameters) -> list[Rule]:
+    sla = params.sla_hours
     reason = f"The offboarding ticket was not closed within {sla:g} hours of the last working day."
     return closure_suite(sla, reason, UNCLEAR)
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=Hr05Parameters,
+    sources=("file.hr_roster", "jira.offboarding"),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

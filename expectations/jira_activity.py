@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
 from expectations.eng_acc_03 import termination
 from expectations.jira_issues import Issue, field_map, jira_issues, stamp
-from expectations.runner import expect, held_throughout
+from expectations.spec import Parameters, Rule, held_throughout, rule
 from expectations.tables import NOT_A_DATE, UNUSABLE, Cells, held_rows, in_window, unusable, window_span
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
@@ -56,24 +55,23 @@ class Recurring:
     resource: str
     metric: str
     noun: str
-    months_parameter: str
-    default_months: int
+    months_parameter: str  # the control's parameter that holds N
 
     @property
     def metrics(self) -> dict[str, str]:
         return {self.metric: "boolean"}
 
-    def months(self, params: dict) -> int:
-        return int(params.get(self.months_parameter, self.default_months))
+    def months(self, params: Parameters) -> int:
+        return getattr(params, self.months_parameter)
 
-    def build(self, view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+    def build(self, view: EvidenceView, scope: Scope, window: Window, params: Parameters) -> pd.DataFrame:
         """Resolved as not done (jira.fields.not_done_resolutions, e.g. Won't Do) is not a completion."""
         mapping = field_map(scope, self.source)
         done = [(at, issue) for issue in jira_issues(view, self.source, window) if (at := issue.completed(mapping))]
         rows = recurrence_rows(self.resource, done, self.months(params), window, self.metric, self.noun)
         return frame(rows, self.metrics)
 
-    def suite(self, params: dict) -> list[gx.expectations.Expectation]:
+    def rules(self, params: Parameters) -> list[Rule]:
         return held_throughout(
             self.metric,
             f"The evidence does not show whether a {self.noun} was current.",
@@ -145,12 +143,15 @@ def closure_rows(
     return rows
 
 
-def closure_suite(sla_hours: float, reason: str, unclear: str = UNUSABLE) -> list[gx.expectations.Expectation]:
+def closure_suite(sla_hours: float, reason: str, unclear: str = UNUSABLE) -> list[Rule]:
     return [
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="hours_to_close"), "coverage", unclear),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeBetween(column="hours_to_close", min_value=0, max_value=sla_hours),
+        rule("ExpectColumnValuesToNotBeNull", "coverage", unclear, column="hours_to_close"),
+        rule(
+            "ExpectColumnValuesToBeBetween",
             "exception",
             reason,
+            column="hours_to_close",
+            min_value=0,
+            max_value=sla_hours,
         ),
     ]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from expectations.dataset import Inventory
 from expectations.jira_approvals import Approval
 from expectations.jira_issues import Issue, Person, When, field_map, jira_issues, matches, stamp
+from expectations.spec import Rule, rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -36,11 +37,16 @@ class ChangeTicket:
         """What the row's value says of the deploy: when, and from which source."""
         return f"deployed {stamp(self.deployed.start)} ({self.deployed_by})" if self.deployed else "not deployed"
 
-    def independence(self, approval: Approval) -> tuple[bool | None, str]:
-        """Whether someone other than the implementer approved (None: the ticket does not show both) and who."""
-        by = approval.by
-        independent = None if by is None or self.implementer is None else by.id != self.implementer.id
-        return independent, f"approved by {by.name if by else 'nobody named'}, implemented by " + (
+    def parties(self, approval: Approval | None) -> tuple[dict[str, str | None], str]:
+        """The approval's facts (who approved, who implemented: Jira account ids, None where the ticket does not
+        name them; and when it was approved), and the words naming the two people."""
+        by = approval.by if approval else None
+        facts = {
+            "approved_at": approval.at if approval else None,
+            "approver": by.id if by else None,
+            "implementer": self.implementer.id if approval and self.implementer else None,
+        }
+        return facts, f"approved by {by.name if by else 'nobody named'}, implemented by " + (
             self.implementer.name if self.implementer else "nobody named"
         )
 
@@ -87,3 +93,22 @@ def change_inventory(tickets: list[ChangeTicket], *, emergency: bool) -> Invento
     """The change query read in full is the inventory of changes: an empty population is stated from it."""
     kind = "emergency production changes" if emergency else "production changes"
     return Inventory(f"0 {kind} deployed in the window ({SOURCE}: {len(tickets)} tickets read).")
+
+
+# The approval facts of a change row: when the approval that counts was given, by whom, and who implemented.
+APPROVAL_FACTS = {"approved_at": "datetime64[ns, UTC]", "approver": "string", "implementer": "string"}
+
+
+def parties_named(counted: str) -> list[Rule]:
+    """Wherever an approval counts (`counted`: a pandas row condition), the ticket names both people: else the
+    row is without evidence, since independence cannot be judged."""
+    where = {"row_condition": counted, "condition_parser": "pandas"}
+    return [
+        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column=c, **where)
+        for c in ("approver", "implementer")
+    ]
+
+
+def approved_by_another(reason: str) -> Rule:
+    """The approver is never the implementer (rows missing either are the coverage rules' business)."""
+    return rule("ExpectColumnPairValuesToDiffer", "exception", reason, column_A="approver", column_B="implementer")

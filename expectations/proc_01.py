@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import frame
-from expectations.runner import held_throughout
-from expectations.tables import COMPLIANT, UNUSABLE, Cells, StartCheck, checked_by_start, load_table, start_inventory
+from expectations.spec import ControlSpec, NoParameters, Rule
+from expectations.tables import StartCheck, checked_by_start, load_table, start_inventory
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
-CONTROL_ID = "PROC-01"
-METRICS = COMPLIANT
 REGISTER = "file.vendor_register"
 # `onboarded` is the contract start: the day the vendor is added.
-CHECK = StartCheck("vendor", "vendor", "onboarded", "tier_approved", "risk tier approval", "contract start")
+CHECK = StartCheck(
+    "vendor", "vendor", "onboarded", "tier_approved", "risk tier approval", "contract start", ("tier", "no risk tier")
+)
 
 
-def untiered(cells: Cells) -> str | None:
-    return None if cells.text("tier") else "no risk tier"
-
-
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, [CHECK.key, "tier", CHECK.start, CHECK.done])
-    rows = checked_by_start(register.cells(window.tz), window, CHECK, untiered)
-    return frame(rows, METRICS, start_inventory(register, window, CHECK))
+    rows = checked_by_start(register.cells(window.tz), window, CHECK)
+    return frame(rows, CHECK.facts, start_inventory(register, window, CHECK))
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
-    return held_throughout(
-        "compliant", UNUSABLE, "A vendor's contract started before its risk tier was assigned and approved."
-    )
+def rules(params: NoParameters) -> list[Rule]:
+    return CHECK.rules("A vendor's contract started before its risk tier was assigned and approved.")
+
+
+SPEC = ControlSpec(
+    id="PROC-01", parameters=NoParameters, sources=(REGISTER,), facts=CHECK.facts, build=build, rules=rules
+)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import great_expectations as gx
 import pandas as pd
+from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_issues import Issue, optional_issues
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.tables import NOT_A_DATE, Table, TableRow, load_table, midnight, parse_moment, unusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval, clip, intersect, subtract
@@ -31,12 +31,25 @@ OPTIONAL = ("onboarded", "offboarded")
 Review = tuple[datetime, Issue | None]  # (the review day's local midnight, the done ticket recording it)
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+class Proc02Parameters(Parameters):
+    review_interval_days: float = Field(
+        default=365.0,
+        description=(
+            "a critical vendor's assurance report must have been reviewed within this many days on every day "
+            "of the window"
+        ),
+    )
+    critical_tiers: str = Field(
+        default="critical", description="comma-separated register tiers that count as critical (compared ignoring case)"
+    )
+
+
+def build(view: EvidenceView, scope: Scope, window: Window, params: Proc02Parameters) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, COLUMNS, OPTIONAL)
     tickets = optional_issues(view, scope, SOURCE, window)
     mapping = scope.jira.field_map("vendor_reviews") if scope.jira else JiraFieldMap()
-    interval = timedelta(days=float(params.get("review_interval_days", 365)))
-    critical = {t.strip().lower() for t in str(params.get("critical_tiers", "critical")).split(",")}
+    interval = timedelta(days=params.review_interval_days)
+    critical = {t.strip().lower() for t in params.critical_tiers.split(",")}
     rows: list[Row] = []
     for item in register.rows:
         if item.values["tier"].lower() in critical:
@@ -114,9 +127,20 @@ def review_rows(
     return rows
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: Proc02Parameters) -> list[Rule]:
     return held_throughout(
         "reviewed",
         "The vendor register row could not be read.",
         "The critical vendor had no assurance-report review within the last 12 months.",
     )
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=Proc02Parameters,
+    sources=("file.vendor_register", "jira.vendor_reviews"),
+    optional_sources=("jira.vendor_reviews",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.dataset import Row, frame
-from expectations.runner import held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
 from expectations.tables import UNUSABLE, active_span, held_rows, last_day, load_table, midnight, unusable, window_span
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval
@@ -32,7 +31,7 @@ def describe(signed: date | None) -> Callable[[Interval, bool], str]:
     return text
 
 
-def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.DataFrame:
+def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     register = load_table(view, REGISTER, scope.files.vendor_register, COLUMNS, OPTIONAL)
     evidence = (register.sha256,)
     rows: list[Row] = []
@@ -55,5 +54,15 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: dict) -> pd.
     return frame(rows, METRICS)
 
 
-def suite(params: dict) -> list[gx.expectations.Expectation]:
+def rules(params: NoParameters) -> list[Rule]:
     return held_throughout("dpa", UNUSABLE, "A vendor handling customer data had no signed data-processing agreement.")
+
+
+SPEC = ControlSpec(
+    id=CONTROL_ID,
+    parameters=NoParameters,
+    sources=("file.vendor_register",),
+    facts=METRICS,
+    build=build,
+    rules=rules,
+)

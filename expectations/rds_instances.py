@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-import great_expectations as gx
 import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, pick, production_rule, production_tag, unread_places
@@ -19,7 +18,7 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
-from expectations.runner import expect, held_throughout
+from expectations.spec import Rule, held_throughout, rule
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -172,9 +171,9 @@ def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: S
     return ProductionRows(chosen, [r for r in rows if r.resource in chosen], near, inventory)
 
 
-def production_suite(coverage_reason: str, exception_reason: str) -> list[gx.expectations.Expectation]:
+def production_suite(coverage_reason: str, exception_reason: str) -> list[Rule]:
     """The suite of a production-database setting; a near miss's reason comes last, so it names those rows."""
     return [
         *held_throughout("compliant", coverage_reason, exception_reason),
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column="production"), "coverage", NEAR_MISS),
+        rule("ExpectColumnValuesToNotBeNull", "coverage", NEAR_MISS, column="production"),
     ]

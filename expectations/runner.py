@@ -1,13 +1,10 @@
-"""Runs a control's suite through Great Expectations and returns the failing rows per expectation."""
+"""Runs a control's rules as a Great Expectations suite and reads the outcome back as data."""
 
 from __future__ import annotations
 
-import copy
 import os
 import uuid
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 import pandas as pd
 
@@ -16,29 +13,15 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # analytics must be off before import
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-OnFail = Literal["exception", "coverage"]
+from expectations import custom_expectations
+from expectations.outcome import ROW_KEYS, SuiteOutcome, outcome_from
+from expectations.spec import Rule
 
 
-@dataclass(frozen=True)
-class Failure:
-    on_fail: OnFail
-    reason: str
-    rows: list[int]
-
-
-@dataclass(frozen=True)
-class SuiteOutcome:
-    control_id: str
-    success: bool
-    evaluated: int
-    failures: list[Failure]
-    result_json: dict
-
-
-def expect(expectation: gx.expectations.Expectation, on_fail: OnFail, reason: str) -> gx.expectations.Expectation:
-    """Tags an expectation with what its failing rows mean and the stable sentence that explains them."""
-    expectation.meta = {"on_fail": on_fail, "reason": reason}
-    return expectation
+def expectation(item: Rule) -> gx.expectations.Expectation:
+    """The GX object of a declared rule, tagged with what its failing rows mean and the sentence explaining them."""
+    kind = getattr(gx.expectations, item.expectation, None) or getattr(custom_expectations, item.expectation)
+    return kind(**item.arguments, meta={"on_fail": item.on_fail, "reason": item.reason})
 
 
 @cache
@@ -48,37 +31,15 @@ def _context():
     return context, context.data_sources.add_pandas("socready")
 
 
-def validate(control_id: str, df: pd.DataFrame, expectations: list[gx.expectations.Expectation]) -> SuiteOutcome:
+def validate(control_id: str, df: pd.DataFrame, rules: list[Rule]) -> SuiteOutcome:
     context, source = _context()
     name = f"{control_id}-{uuid.uuid4().hex[:12]}"  # unique even when flows validate concurrently
-    # Copies: an expectation object may belong to one suite only, and callers may reuse theirs.
-    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations]))
+    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[expectation(r) for r in rules]))
     batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("window")
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    df = df.reset_index(drop=True)
     result = definition.run(
-        batch_parameters={"dataframe": df.reset_index(drop=True)}, result_format={"result_format": "COMPLETE"}
+        batch_parameters={"dataframe": df},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ROW_KEYS},
     )
-    failures = []
-    for item in result.results:
-        if item.exception_info and item.exception_info.get("raised_exception"):
-            raise RuntimeError(
-                f"{control_id}: expectation {item.expectation_config.type} could not run: "
-                f"{item.exception_info.get('exception_message')}"
-            )
-        if not item.success:
-            meta = item.expectation_config.meta or {}
-            rows = [int(i) for i in item.result.get("unexpected_index_list") or []]
-            failures.append(
-                Failure(meta.get("on_fail", "exception"), meta.get("reason", item.expectation_config.type), rows)
-            )
-    return SuiteOutcome(control_id, bool(result.success), len(result.results), failures, result.to_json_dict())
-
-
-def held_throughout(column: str, coverage_reason: str, exception_reason: str) -> list[gx.expectations.Expectation]:
-    """The suite of a boolean state: a null is a period without evidence, a False is an exception."""
-    return [
-        expect(gx.expectations.ExpectColumnValuesToNotBeNull(column=column), "coverage", coverage_reason),
-        expect(
-            gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[True]), "exception", exception_reason
-        ),
-    ]
+    return outcome_from(control_id, result.to_json_dict(), df)

@@ -14,10 +14,12 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from expectations.dataset import Inventory, Row
+from expectations.dataset import Inventory, Row, frame
 from expectations.people import Directory
+from expectations.spec import ControlSpec, NoParameters, Rule, covered, rule
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
 from socready.intervals import Interval, clip, intersect, subtract
@@ -26,7 +28,6 @@ from socready.scope.models import EXPORT_COLUMNS, FileSource
 from socready.window import Window
 
 ROSTER = "file.hr_roster"
-COMPLIANT = {"compliant": "boolean"}  # the metric of a control whose items simply pass or fail
 # The coverage reason of every control that reads these exports: its unusable rows, each named in the row's value.
 UNUSABLE = "Rows of the export could not be used; each is named by file, row, column and value."
 NOT_A_DATE = "is not a date"
@@ -284,34 +285,60 @@ class StartCheck:
     done: str  # the column with the day it was done
     what: str  # how the row's value names it, e.g. "background check"
     started: str = "start"
+    requires: tuple[str, str] | None = None  # (a column that must hold a value, how its absence reads)
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """The start day and the day it was done (local midnights), and the required column's value."""
+        required = {self.requires[0]: "string"} if self.requires else {}
+        return {"start_day": "datetime64[ns, UTC]", "done_day": "datetime64[ns, UTC]", **required}
+
+    def rules(self, exception_reason: str) -> list[Rule]:
+        """An item whose start day could not be read is without evidence; one without the day it was done, with
+        that day after its start day, or without the required value, is an exception."""
+        required = [self.requires[0]] if self.requires else []
+        return [
+            covered("start_day", UNUSABLE),
+            *(
+                rule("ExpectColumnValuesToNotBeNull", "exception", exception_reason, column=c)
+                for c in ["done_day", *required]
+            ),
+            rule(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                "exception",
+                exception_reason,
+                column_A="start_day",
+                column_B="done_day",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ]
 
 
 def start_inventory(table: Table, window: Window, check: StartCheck) -> Inventory:
     return row_inventory(table, window, f"have a {check.started} day")
 
 
-def checked_by_start(
-    items: Iterable[Cells],
-    window: Window,
-    check: StartCheck,
-    precondition: Callable[[Cells], str | None] = lambda cells: None,
-) -> list[Row]:
+def checked_by_start(items: Iterable[Cells], window: Window, check: StartCheck) -> list[Row]:
     """Local days are compared, so anything done on the start day counts. A miss is an exception from the start
-    day until the day it was done (or as-of); `precondition` names another unmet requirement, if any."""
+    day until the day it was done (or as-of); a missing required value is a miss until as-of."""
     rows = []
     for cells in items:
         resource = cells.key(check.key, check.kind)
         start = cells.day(check.start, required=True)
         if start is not None and not in_window(start, window):
             continue
-        done, unmet = cells.day(check.done), precondition(cells)
+        done = cells.day(check.done)
+        required = {check.requires[0]: cells.text(check.requires[0]) or None} if check.requires else {}
+        unmet = check.requires[1] if check.requires and not required[check.requires[0]] else None
         if cells.bad:
-            rows.append(unusable(resource, cells.bad, window_span(window), COMPLIANT, (cells.table.sha256,)))
+            rows.append(unusable(resource, cells.bad, window_span(window), check.facts, (cells.table.sha256,)))
             continue
+        facts = {"start_day": midnight(start, window.tz), "done_day": done and midnight(done, window.tz), **required}
         started = f"{check.started} {start}"
         if unmet is None and done is not None and done <= start:
             seen = f"{check.what} {done}, {started}"
-            rows.append(Row(resource, *days(start, start, window.tz), seen, {"compliant": True}, (cells.table.sha256,)))
+            rows.append(Row(resource, *days(start, start, window.tz), seen, facts, (cells.table.sha256,)))
             continue
         began = midnight(start, window.tz)
         until = min(midnight(done, window.tz), window.as_of) if done and unmet is None else window.as_of
@@ -321,8 +348,27 @@ def checked_by_start(
             seen = f"{check.what} {done}, after {started}"
         else:
             seen = f"no {check.what} on record, {started}"
-        rows.append(Row(resource, began, max(until, began), seen, {"compliant": False}, (cells.table.sha256,)))
+        rows.append(Row(resource, began, max(until, began), seen, facts, (cells.table.sha256,)))
     return rows
+
+
+def roster_start_control(control_id: str, check: StartCheck, exception_reason: str) -> ControlSpec:
+    """A control over every hire starting in W (HR-01, HR-04): roster rows repeating an employee id are one
+    person (expectations/people.py)."""
+
+    def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
+        roster = load_table(view, ROSTER, scope.files.hr_roster, [check.key, check.start, check.done])
+        rows = checked_by_start(Directory(roster, window.tz).items, window, check)
+        return frame(rows, check.facts, start_inventory(roster, window, check))
+
+    return ControlSpec(
+        id=control_id,
+        parameters=NoParameters,
+        sources=(ROSTER,),
+        facts=check.facts,
+        build=build,
+        rules=lambda params: check.rules(exception_reason),
+    )
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from expectations.registry import control_spec
+from expectations.spec import Parameters
 from socready.catalog import Control
 from socready.errors import ScopeError
 from socready.scope import Scope
 
-Parameter = float | int | str | bool
+# pydantic's error type of a strict field -> what the value must be
+KINDS = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+}
 
 
 @dataclass(frozen=True)
@@ -16,43 +26,46 @@ class Assessment:
     control: Control
     applicable: bool
     reason: str
-    parameters: dict
+    parameters: Parameters  # the control spec's model, with the scope's overrides
 
 
-def type_name(default: Parameter) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}[type(default)]
-
-
-def fits(default: Parameter, value: Parameter) -> bool:
-    """A parameter's type is its catalog default's: a float default takes an int too; YAML's true is no number."""
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, int | float)
-    return type(value) is type(default)
-
-
-def control_settings_problems(catalog: dict[str, Control], scope: Scope) -> list[str]:
-    """Each `controls:` or `exceptions:` entry naming no catalog control, and each parameter override the
-    control does not have or of the wrong type: a typo must not silently leave the default in force."""
+def _overrides(catalog: dict[str, Control], scope: Scope) -> tuple[dict[str, Parameters], list[str]]:
+    """Each control's parameters, and a problem line for each `controls:` or `exceptions:` entry naming no catalog
+    control and each parameter the control does not have or of the wrong type: a typo must not silently leave
+    the default in force."""
     problems = [
         f"exceptions[{index}].control: unknown control id {e.control!r}; see `socready controls`"
         for index, e in enumerate(scope.exceptions)
         if e.control not in catalog
     ]
-    for control_id, override in scope.controls.items():
-        control = catalog.get(control_id)
-        if control is None:
-            problems.append(f"controls.{control_id}: unknown control id; see `socready controls`")
-            continue
-        for name, value in override.parameters.items():
-            where = f"controls.{control_id}.parameters.{name}"
-            if name not in control.parameters:
-                known = ", ".join(sorted(control.parameters)) or "none"
-                problems.append(f"{where}: {control_id} has no parameter {name!r}; its parameters: {known}")
-            elif not fits(default := control.parameters[name], value):
-                problems.append(f"{where}: {value!r} is not {type_name(default)} (default {default!r})")
-    return problems
+    problems += [
+        f"controls.{control_id}: unknown control id; see `socready controls`"
+        for control_id in scope.controls
+        if control_id not in catalog
+    ]
+    parameters = {}
+    for control in catalog.values():
+        model = control_spec(control.id).parameters
+        override = scope.controls.get(control.id)
+        try:
+            parameters[control.id] = model.model_validate(override.parameters if override else {})
+        except ValidationError as exc:
+            problems += [_problem(control.id, model, error) for error in exc.errors()]
+    return parameters, problems
+
+
+def _problem(control_id: str, model: type[Parameters], error: dict) -> str:
+    name = ".".join(str(part) for part in error["loc"])
+    where = f"controls.{control_id}.parameters.{name}"
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(model.model_fields) or "none"
+        return f"{where}: {control_id} has no parameter {name!r}; its parameters: {known}"
+    wanted = KINDS.get(error["type"], error["msg"])
+    return f"{where}: {error['input']!r} is not {wanted} (default {model.model_fields[name].default!r})"
+
+
+def control_settings_problems(catalog: dict[str, Control], scope: Scope) -> list[str]:
+    return _overrides(catalog, scope)[1]
 
 
 def check_control_settings(catalog: dict[str, Control], scope: Scope, source: str = "scope") -> None:
@@ -63,10 +76,10 @@ def check_control_settings(catalog: dict[str, Control], scope: Scope, source: st
 def plan_assessments(catalog: dict[str, Control], scope: Scope) -> list[Assessment]:
     """Raises ScopeError on an unknown control or parameter, or a parameter of the wrong type."""
     check_control_settings(catalog, scope)
+    chosen, _ = _overrides(catalog, scope)
     plans = []
     for control in catalog.values():
-        override = scope.controls.get(control.id)
-        parameters = {**control.parameters, **(override.parameters if override else {})}
+        override, parameters = scope.controls.get(control.id), chosen[control.id]
         if override and not override.applicable:
             plans.append(Assessment(control, False, f"Excluded by the scope: {override.reason}", parameters))
         elif not set(control.categories) & set(scope.categories):

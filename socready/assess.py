@@ -8,8 +8,9 @@ from datetime import timedelta
 from connectors.aws.organizations import run_scope, with_discovery
 from expectations.config_items import SOURCE as CONFIG_HISTORY
 from expectations.config_items import state_paths
-from expectations.registry import suite_module
+from expectations.registry import control_spec
 from expectations.runner import validate
+from expectations.spec import WithGrace
 from socready.applicability import Assessment
 from socready.catalog import Control
 from socready.errors import EvidenceUnusable
@@ -65,13 +66,13 @@ def _assess(plan: Assessment, scope: Scope, window: Window, view: EvidenceView, 
     if failures:
         sources = ", ".join(dict.fromkeys(f.source for f in failures))
         return lacking_evidence(control, f"Evidence could not be collected from {sources}.", failures, evidence)
-    module = suite_module(control.id)
-    df = module.build(view, scope, window, plan.parameters)
-    outcome = validate(control.id, df, module.suite(plan.parameters))
+    spec = control_spec(control.id)
+    df = spec.build(view.limited_to(sources), scope, window, plan.parameters)
+    outcome = validate(control.id, df, spec.rules(plan.parameters))
     run_id = view.manifest.run_id
     store.put_derived(run_id, f"{control.id}/dataset.csv", df.to_csv(index=False).encode())
     store.put_derived(run_id, f"{control.id}/validation.json", json.dumps(outcome.result_json, default=str).encode())
-    grace = timedelta(hours=float(plan.parameters.get("grace_hours", 0)))
+    grace = timedelta(hours=plan.parameters.grace_hours if isinstance(plan.parameters, WithGrace) else 0)
     result = decide(control, df, outcome, window, scope.exceptions, evidence, grace)
     if CONFIG_HISTORY in sources:
         accounts = [a.id for a in scope.aws.accounts]

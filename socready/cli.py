@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from socready.advisor.prompt import add_answer_arguments, collect_profile
@@ -22,6 +23,7 @@ from socready.evidence.signing import check_signature, sign_head
 from socready.scope import Scope, load_scope
 
 DEFAULT_SANDBOX_DIR = Path(".socready/sandbox")
+SANDBOX_MODULES = {"socready_sandbox", "moto", "flask", "werkzeug"}  # the sandbox and what only it needs
 EXIT_NO_EVIDENCE = 3
 
 
@@ -136,9 +138,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return cmd_demo(args)
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from socready.sandbox.environment import Sandbox
+def sandbox_environment() -> ModuleType:
+    """The sandbox is its own distribution (socready-sandbox): imported only by the commands that start it."""
+    try:
+        from socready_sandbox import environment
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in SANDBOX_MODULES:
+            raise
+        raise SocreadyError(
+            f"the sandbox is not installed ({missing} is missing). From a checkout of socready run "
+            "`pip install ./sandbox`, or `make demo`, which installs it and runs the demo."
+        ) from None
+    return environment
 
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    Sandbox = sandbox_environment().Sandbox
     folder = Path(args.sandbox_dir)
     print(f"Starting the sandbox (moto AWS + Jira stand-in) in {folder} ...", flush=True)
     with Sandbox(folder) as sandbox:
@@ -149,11 +165,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     import threading
 
-    from socready.sandbox.environment import SANDBOX_ENV, Sandbox
-
-    with Sandbox(Path(args.sandbox_dir)) as sandbox:
+    environment = sandbox_environment()
+    with environment.Sandbox(Path(args.sandbox_dir)) as sandbox:
         # Throwaway credentials of loopback stand-ins, shown so another shell can reach them; never real ones.
-        exports = "\n".join(f"  export {name}={os.environ[name]}" for name in SANDBOX_ENV)
+        exports = "\n".join(f"  export {name}={os.environ[name]}" for name in environment.SANDBOX_ENV)
         print(
             f"Sandbox running. Scope file: {sandbox.scope_path}\n  AWS (moto): {sandbox.aws_endpoint}\n"
             f"  Jira: {sandbox.jira_url}\nIn another shell:\n{exports}\n"

@@ -13,11 +13,9 @@ from connectors.base import CollectContext
 from connectors.registry import COLLECTORS
 from socready.evidence import EvidenceEntry, EvidenceStore, Manifest, RunRecorder
 from socready.evidence.manifest import ManifestWindow, run_id_for
+from socready.evidence.sources import CURRENT_STATE
 from socready.scope import Scope
 from socready.window import Window
-
-# Sources read anew every run (the pipeline's own snapshots): later runs read them as history.
-CURRENT_STATE = {source for source, c in COLLECTORS.items() if getattr(c, "current_state", False)}
 
 
 def new_run_id() -> str:

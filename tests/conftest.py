@@ -13,35 +13,7 @@ from collections.abc import Iterator  # the environment above is set before any 
 import pytest
 import requests
 
-from connectors.aws.session import AwsSessions
-from connectors.policy import collector_policy, iam_action
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, start_moto
-
-# Every AWS call a collector makes anywhere in the suite, as IAM actions: must be allowed by the shipped policy.
-COLLECTOR_CALLS: set[str] = set()
-
-
-def _record_calls(client, account: str, region: str) -> None:
-    service = client.meta.service_model.service_name
-
-    def record(model, **_):
-        COLLECTOR_CALLS.add(iam_action(service, model.name))
-
-    client.meta.events.register("before-call.*.*", record)
-
-
-AwsSessions.client_hooks.append(_record_calls)
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """Least privilege, proven by use: a call outside the collector policy fails the run."""
-    allowed = {action for statement in collector_policy()["Statement"] for action in statement["Action"]}
-    outside = sorted(COLLECTOR_CALLS - allowed)
-    if outside:
-        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            f"collector calls not allowed by infra/iam/collector-policy.json: {outside}", red=True
-        )
-        session.exitstatus = 1
+from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
 
 
 @pytest.fixture(scope="session")

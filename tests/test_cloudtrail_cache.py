@@ -9,7 +9,7 @@ from expectations.cloudtrail_events import SOURCE, cloudtrail_logs, parse_logs
 from socready.evidence import RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow
 from socready.evidence.view import EvidenceView
-from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
+from socready_sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 WINDOW = ManifestWindow(start=datetime(2026, 6, 1, tzinfo=UTC), end=datetime(2026, 8, 1, tzinfo=UTC), timezone="UTC")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import pytest
 
 from socready.catalog import load_catalog
 from socready.report.model import Report
-from socready.sandbox.aws import PLANTED_GAPS
-from socready.sandbox.company import TRAIL_STOPS
-from socready.sandbox.environment import Sandbox
+from socready_sandbox.aws import PLANTED_GAPS
+from socready_sandbox.company import TRAIL_STOPS
+from socready_sandbox.environment import Sandbox
+from tests.least_privilege import outside_policy, recording
+from tests.verdict_snapshots import unchanged
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
@@ -32,7 +35,13 @@ def sandbox(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def two_runs(prefect_harness, sandbox):
+def collector_calls() -> Iterator[set[str]]:
+    with recording() as calls:
+        yield calls
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_harness, sandbox, collector_calls):
     from flows.readiness import readiness
 
     def run() -> Report:
@@ -70,6 +79,15 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
     )
     assert report.readiness.earliest_type2_close.isoformat() == "2027-03-05"  # recorder back on 2026-09-05 + 6 months
     assert report.readiness.blocking_controls == ["ENG-CFG-01"]
+
+
+def test_collector_calls_stay_within_the_shipped_policy(two_runs, collector_calls):
+    assert len(collector_calls) > 20  # every AWS collector ran
+    assert outside_policy(collector_calls) == []
+
+
+def test_verdicts_match_the_recorded_snapshot(two_runs):
+    assert unchanged("sandbox", two_runs[0].controls) == []
 
 
 def test_report_json_contract(two_runs, sandbox):

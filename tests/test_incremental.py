@@ -11,11 +11,11 @@ from connectors.aws.delivered import month_prefixes
 from connectors.aws.session import AwsSessions
 from socready.collect import collect
 from socready.evidence import open_store
-from socready.sandbox.aws import account_session
-from socready.sandbox.aws_data import database_config_item
-from socready.sandbox.config_files import history_file_objects
-from socready.sandbox.uploads import put_objects
 from socready.scope.models import S3Location
+from socready_sandbox.aws import account_session
+from socready_sandbox.aws_data import database_config_item
+from socready_sandbox.config_files import history_file_objects
+from socready_sandbox.uploads import put_objects
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_logs
 from tests.helpers import make_scope, window_of
 

@@ -179,10 +179,11 @@ def test_invalid_production_setting_is_named(tmp_path, setting, field, hint):
         ),
         (
             '{ENG-ACC-03: {parameters: {sla_hours: "abc"}}}',
-            "controls.ENG-ACC-03.parameters.sla_hours: 'abc' is not a whole number (default 24)",
+            "controls.ENG-ACC-03.parameters.sla_hours: 'abc' is not a number (default 24.0)",
         ),
         ("{ENG-IAM-04: {parameters: {require_symbols: 1}}}", "require_symbols: 1 is not true or false"),
-        ("{ENG-IAM-05: {parameters: {max_key_age_days: 9.5}}}", "max_key_age_days: 9.5 is not a whole number"),
+        ("{ENG-IAM-04: {parameters: {min_length: 9.5}}}", "min_length: 9.5 is not a whole number (default 14)"),
+        ("{HR-03: {parameters: {policy_version: 2026}}}", "policy_version: 2026 is not a string"),
         ("{ENG-XYZ-99: {parameters: {a: 1}}}", "controls.ENG-XYZ-99: unknown control id"),
     ],
 )
@@ -211,8 +212,11 @@ def test_parameters_of_the_catalog_types_pass_check_and_run_planning(tmp_path, c
     )
     assert main(["check", str(path)]) == 0
     plans = {p.control.id: p for p in plan_assessments(load_catalog(), load_scope(path))}
-    assert plans["ENG-BCK-01"].parameters == {"min_retention_days": 14, "min_backup_day_share": 1}
-    assert plans["ENG-IAM-04"].parameters["require_symbols"] is False
+    bck = plans["ENG-BCK-01"].parameters
+    assert (bck.min_retention_days, bck.min_backup_day_share) == (14, 1.0)
+    assert plans["ENG-IAM-04"].parameters.require_symbols is False
+    assert plans["ENG-IAM-04"].parameters.min_length == 14  # the spec's default where the scope says nothing
+    assert plans["HR-03"].parameters.policy_version == "2026.1"
 
 
 def test_run_planning_rejects_a_misspelled_parameter(tmp_path):

@@ -3,17 +3,16 @@ AWS Backup Audit Manager delivers to S3 (found through the account's report plan
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from connectors.aws.delivered import fetch_objects, known_files, list_days, month_prefixes
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext
+from socready.evidence.aws_formats import key_date
 
 VERSION = "1.0.0"
 JOB_REPORT = "BACKUP_JOB_REPORT"
-KEY_DATE = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json"}
 
 
@@ -50,12 +49,6 @@ class PlansCollector(Snapshot):
 
 def media_type_of(key: str) -> str:
     return MEDIA_TYPES["." + key.rsplit(".", 1)[-1]]
-
-
-def key_date(key: str) -> date | None:
-    """The delivery date in `<prefix>/Backup/[<account>/]<region>/yyyy/mm/dd/<report>...`."""
-    found = KEY_DATE.search(key)
-    return date(*map(int, found.groups())) if found else None
 
 
 class JobReportsCollector:

@@ -19,6 +19,7 @@ from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext
 from socready.evidence import EvidenceEntry
+from socready.evidence.aws_formats import BASELINE_API, EMPTY_LOCATION, HISTORY_API
 from socready.window import add_months
 
 VERSION = "1.1.0"
@@ -35,9 +36,6 @@ RESOURCE_TYPES = (
     "AWS::Backup::BackupPlan",
 )
 API_SPAN = timedelta(days=7)  # GetResourceConfigHistory's longest time range per call
-HISTORY_API = "config:GetResourceConfigHistory"
-BASELINE_API = f"{HISTORY_API} baseline"  # query prefix of one resource's last item before the window
-EMPTY_LOCATION = "no files under "  # query prefix of the record that a configured location held no file
 DELIVERY_LAG = timedelta(days=1)  # an item captured before the window start lands in a file up to a day later
 
 

@@ -15,7 +15,6 @@ VERSION = "1.0.0"
 
 class CredentialReportCollector:
     source = "aws.iam.credential_report"
-    current_state = True  # generated anew every run
     version = VERSION
     permissions = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
     poll_seconds = 0.5

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
+from socready.evidence.aws_formats import rotatable
 
 VERSION = "1.0.0"
 ROTATABLE_STATES = ("Enabled", "Disabled")  # GetKeyRotationStatus answers for these; other states are in flux
-
-
-def rotatable(key_spec: str | None, origin: str | None) -> bool:
-    """Automatic rotation exists only for symmetric encryption keys with KMS-generated material."""
-    return (key_spec or "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT" and (origin or "AWS_KMS") == "AWS_KMS"
 
 
 class KeysCollector(Snapshot):

@@ -22,7 +22,6 @@ class Snapshot(ABC):
     version: ClassVar[str]
     permissions: ClassVar[tuple[str, ...]]
     regional: ClassVar[bool] = True
-    current_state: ClassVar[bool] = True  # read anew every run: its bytes differ run to run
 
     @abstractmethod
     def snapshot(self, client: ClientFor, account: str, region: str) -> dict:

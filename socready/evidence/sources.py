@@ -35,3 +35,24 @@ SOURCES: dict[str, str] = {
     "jira.risk_assessments": "Jira risk-assessment tickets: completion date",
     "jira.restore_tests": "Jira backup restore-test tickets: completion date and resolution",
 }
+
+# Sources read anew every run (snapshots of current state, credential reports): their bytes differ run to run, and
+# later runs read them as history. The rest (logs, history files, exports, tickets) stay the same once fetched.
+CURRENT_STATE: frozenset[str] = frozenset(
+    {
+        "aws.backup.plans",
+        "aws.cloudtrail.trails",
+        "aws.config.recorders",
+        "aws.ec2.settings",
+        "aws.guardduty.detectors",
+        "aws.iam.account",
+        "aws.iam.credential_report",
+        "aws.iam.users",
+        "aws.kms.keys",
+        "aws.logs.groups",
+        "aws.organizations.accounts",
+        "aws.rds.instances",
+        "aws.s3.account_public_access_block",
+        "aws.s3.buckets",
+    }
+)

@@ -16,6 +16,10 @@ class EvidenceView:
     def __init__(self, store: EvidenceStore, manifest: Manifest) -> None:
         self.store, self.manifest = store, manifest
 
+    def limited_to(self, sources: list[str]) -> EvidenceView:
+        """This view for one control's builder: it reads only the sources the control's spec declares."""
+        return DeclaredView(self, sources)
+
     def entries(self, source: str) -> list[EvidenceEntry]:
         return self.manifest.entries_for(source)
 
@@ -73,3 +77,32 @@ class EvidenceView:
         """A run's current-state entries: kept apart by the run, else (older runs) its whole manifest's."""
         kept = self.store.current_state(run_id)
         return self.store.load_manifest(run_id).entries if kept is None else kept
+
+
+class UndeclaredSource(RuntimeError):
+    """A builder read a source its control's spec does not declare: a bug in the control, never a verdict."""
+
+
+class DeclaredView(EvidenceView):
+    """Refuses every source but the declared ones; reads and parses through the run's view, sharing its caches."""
+
+    def __init__(self, run_view: EvidenceView, sources: list[str]) -> None:
+        super().__init__(run_view.store, run_view.manifest)
+        self.run_view, self.sources = run_view, frozenset(sources)
+
+    def _declared(self, source: str) -> str:
+        if source not in self.sources:
+            raise UndeclaredSource(f"read {source}, which the control's spec does not declare: {sorted(self.sources)}")
+        return source
+
+    def entries(self, source: str) -> list[EvidenceEntry]:
+        return self.run_view.entries(self._declared(source))
+
+    def failures(self, source: str) -> list[CollectionFailure]:
+        return self.run_view.failures(self._declared(source))
+
+    def parsed(self, source: str, parser) -> object:
+        return self.run_view.parsed(self._declared(source), parser)
+
+    def earlier_entries(self, source: str) -> list[EvidenceEntry]:
+        return self.run_view.earlier_entries(self._declared(source))

@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 import pandas as pd
 
 from expectations.dataset import Inventory, inventory_of
-from expectations.runner import SuiteOutcome
+from expectations.outcome import SuiteOutcome
 from socready.catalog import Control
 from socready.evidence import CollectionFailure
 from socready.readiness.model import ControlResult, CoverageGap, EvidenceRef, ExceptionInterval

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from connectors.registry import COLLECTORS
 from socready.errors import TicketError
+from socready.evidence.sources import CURRENT_STATE
 from socready.readiness.model import ControlResult
 from socready.scope import Scope
 from socready.tickets.identity import Gap, fingerprint_label
@@ -75,7 +75,7 @@ def _section(result: ControlResult) -> list[str]:
 def is_current_state(source: str) -> bool:
     """Current-state reads (snapshots, credential reports) are taken anew every run and differ each time; citing
     them would rewrite the ticket every run. Logs, history files and exports stay the same."""
-    return bool(getattr(COLLECTORS.get(source), "current_state", False))
+    return source in CURRENT_STATE
 
 
 def describe(gap: Gap, scope: Scope, report_location: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from socready.sandbox.company import Vendor
+from socready_sandbox.company import Vendor
 from tests.companies.model import Bucket, Database, Decoy, Gap, Person, Ticket, Truth
 
 ORGANIZATION = "Brightwave Labs"

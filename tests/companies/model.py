@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from socready.sandbox import aws_data
+from socready_sandbox import aws_data
 
 
 @dataclass(frozen=True)

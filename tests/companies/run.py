@@ -21,11 +21,11 @@ from socready.collect import collect
 from socready.evidence import open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, start_moto
-from socready.sandbox.jira_server import JiraSandbox
 from socready.scope import Scope
 from socready.scope.loader import scope_from_text
 from socready.window import Window
+from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
+from socready_sandbox.jira import JiraSandbox
 from tests.companies import brightwave as bw
 from tests.companies.seed import scope, seed_aws, seed_jira, write_company
 

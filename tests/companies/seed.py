@@ -18,21 +18,21 @@ import requests
 import yaml
 
 from connectors.aws.s3 import drop_account_host_prefix
-from socready.sandbox.aws import TRUST_POLICY, account_session, start_config_recorder
-from socready.sandbox.aws_data import (
+from socready_sandbox.aws import TRUST_POLICY, account_session, start_config_recorder
+from socready_sandbox.aws_data import (
     BLOCK_ALL,
     bucket_config_item,
     database_config_item,
     partner_read_policy,
     tls_only_policy,
 )
-from socready.sandbox.aws_iam import BASELINE_PASSWORD_POLICY, DEVELOPER, console_login, enable_root_mfa, iam_event
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
-from socready.sandbox.company import EXTERNAL_ID, ROLE
-from socready.sandbox.config_files import delivered_files
-from socready.sandbox.exports import csv_text, reproducible_zip
-from socready.sandbox.jira_server import JiraSandbox
-from socready.sandbox.uploads import put_objects
+from socready_sandbox.aws_iam import BASELINE_PASSWORD_POLICY, DEVELOPER, console_login, enable_root_mfa, iam_event
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready_sandbox.company import EXTERNAL_ID, ROLE
+from socready_sandbox.config_files import delivered_files
+from socready_sandbox.exports import csv_text, reproducible_zip
+from socready_sandbox.jira import JiraSandbox
+from socready_sandbox.uploads import put_objects
 from tests.companies import brightwave as bw
 from tests.companies.model import Database, Person
 

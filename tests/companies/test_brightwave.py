@@ -3,19 +3,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests.companies import brightwave as bw
 from tests.companies.run import Run, full_and_mid_window, live_company
 from tests.companies.score import Score, score
+from tests.least_privilege import outside_policy, recording
+from tests.verdict_snapshots import unchanged
 
 TRUTH = bw.truth()
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> tuple[Run, Run]:
+def collector_calls() -> Iterator[set[str]]:
+    with recording() as calls:
+        yield calls
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, collector_calls) -> tuple[Run, Run]:
     with live_company(tmp_path_factory.mktemp("brightwave")) as scope_path:
         return full_and_mid_window(scope_path)
+
+
+def test_collector_calls_stay_within_the_shipped_policy(runs, collector_calls):
+    assert "organizations:ListAccounts" in collector_calls  # the organization's accounts were discovered
+    assert outside_policy(collector_calls) == []
 
 
 def test_every_planted_gap_has_a_decoy_beside_it():
@@ -34,6 +49,12 @@ def scored(found: Score) -> None:
     """Fails listing every miss, false exception and vacuous pass (not the runs' results)."""
     if not found.clean:
         pytest.fail(found.report(), pytrace=False)
+
+
+def test_verdicts_match_the_recorded_snapshots(runs):
+    full, mid = runs
+    assert unchanged("brightwave-full", full.results) == []
+    assert unchanged("brightwave-mid", mid.results) == []
 
 
 def test_full_window(runs):

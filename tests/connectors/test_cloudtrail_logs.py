@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from connectors.aws.delivered import key_day
 from socready.collect import collect
 from socready.evidence import open_store
-from socready.sandbox.aws_iam import console_login
 from socready.scope import Scope, scope_from_text
 from socready.scope.models import AwsSpec, S3Location
+from socready_sandbox.aws_iam import console_login
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_logs
 from tests.controls.iam_fixtures import STAGING, assess, at, intervals, upload
 from tests.helpers import make_scope, run_control, window_of

@@ -17,8 +17,8 @@ from socready.collect import collect
 from socready.errors import CollectionError, ScopeError
 from socready.evidence import Manifest, open_store
 from socready.evidence.view import EvidenceView
-from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox
 from socready.scope.models import JiraQuery
+from socready_sandbox.jira import DEFAULT_TOKEN, JiraSandbox
 from tests.controls.jira_fixtures import TOKEN_ENV, jira_sandbox, jira_scope, seed_change
 from tests.helpers import make_scope, window_of
 

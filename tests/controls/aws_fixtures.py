@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 import boto3
 
-from socready.sandbox.aws import account_session
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
-from socready.sandbox.config_files import history_file_objects
-from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import S3Location
+from socready_sandbox.aws import account_session
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready_sandbox.config_files import history_file_objects
+from socready_sandbox.uploads import put_objects
 from tests.helpers import make_scope
 
 BUCKET = "fixture-cloudtrail-logs"

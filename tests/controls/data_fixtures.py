@@ -21,13 +21,13 @@ from socready.collect import collect
 from socready.evidence import open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
-from socready.sandbox.aws import start_config_recorder
-from socready.sandbox.aws_data import database_config_item
-from socready.sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
-from socready.sandbox.config_files import delivered_files
-from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec, S3Location
+from socready_sandbox.aws import start_config_recorder
+from socready_sandbox.aws_data import database_config_item
+from socready_sandbox.cloudtrail_files import cloudtrail_event, log_file_objects
+from socready_sandbox.config_files import delivered_files
+from socready_sandbox.uploads import put_objects
 from tests.controls.aws_fixtures import BUCKET
 from tests.helpers import make_scope, run_control, window_of
 

@@ -17,11 +17,11 @@ from botocore.config import Config
 from connectors.aws import session as aws_session
 from connectors.aws.session import AwsSessions
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import log_file_objects
-from socready.sandbox.config_files import history_file_objects
-from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
 from socready.scope.models import S3Location
+from socready_sandbox.cloudtrail_files import log_file_objects
+from socready_sandbox.config_files import history_file_objects
+from socready_sandbox.uploads import put_objects
 from tests.controls.aws_fixtures import BUCKET, session
 from tests.helpers import make_scope, run_control
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from jira import JIRA
 
-from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox, format_time
+from socready_sandbox.jira import DEFAULT_TOKEN, JiraSandbox, format_time
 
 TOKEN_ENV = "FIXTURE_JIRA_TOKEN"
 PROJECTS = {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import cloudtrail_event
+from socready_sandbox.cloudtrail_files import cloudtrail_event
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_events, upload_logs
 from tests.controls.jira_fixtures import QUERIES, jira_sandbox, jira_scope, seed_ticket, seed_workflow
 from tests.helpers import make_scope, run_control

@@ -9,7 +9,7 @@ import pytest
 from connectors.aws.iam import CredentialReportCollector
 from expectations.eng_acc_03 import build
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, offboard_users, upload_events, upload_logs
 from tests.controls.file_fixtures import Leaver, hr_roster
 from tests.helpers import collected, make_scope, run_control
@@ -85,7 +85,9 @@ def test_password_removed_two_hours_after_last_day_operates(logs, tmp_path):
     result = assess(logs, tmp_path, [Leaver("E1", LAST_DAY, "carol"), Leaver("E2", None, "alice")], events)
     assert result.status == "operating", result.reason
     assert (result.population, result.exceptions) == (1, [])
-    assert {e.source for e in result.evidence} == {"file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report"}
+    # Config history too: its IAM items show users deleted before the first credential report
+    cited = {"file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report", "aws.config.history"}
+    assert {e.source for e in result.evidence} == cited
 
 
 def test_removal_five_days_late_is_exception_from_end_of_last_day_to_removal(logs, tmp_path):

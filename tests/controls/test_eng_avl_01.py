@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from socready.sandbox.aws import start_config_recorder
+from socready_sandbox.aws import start_config_recorder
 from tests.controls.aws_fixtures import upload_config_files
 from tests.controls.data_fixtures import (
     ARCHIVE,

@@ -10,9 +10,9 @@ import pytest
 from connectors.aws.session import AwsSessions
 from socready.collect import collect
 from socready.evidence import open_store
-from socready.sandbox import moto_backup
-from socready.sandbox.backup_reports import job_report_objects
-from socready.sandbox.uploads import put_objects
+from socready_sandbox import moto_backup
+from socready_sandbox.backup_reports import job_report_objects
+from socready_sandbox.uploads import put_objects
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,

@@ -9,7 +9,7 @@ import pytest
 from jira import JIRA
 
 from socready.readiness.model import ControlResult
-from socready.sandbox.jira_server import DEFAULT_TOKEN
+from socready_sandbox.jira import DEFAULT_TOKEN
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
 from tests.helpers import make_scope, run_control
 

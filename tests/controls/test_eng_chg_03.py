@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import cloudtrail_event
+from socready_sandbox.cloudtrail_files import cloudtrail_event
 from tests.controls.aws_fixtures import BUCKET, create_log_bucket, upload_logs
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_change
 from tests.helpers import make_scope, run_control

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from socready.readiness.model import ControlResult
-from socready.sandbox.jira_server import format_time
+from socready_sandbox.jira import format_time
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_change, seed_workflow
 from tests.helpers import make_scope, run_control
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from botocore.awsrequest import AWSResponse
 
 from connectors.aws.session import AwsSessions
-from socready.sandbox.aws_data import bucket_config_item, tls_only_policy
-from socready.sandbox.config_files import config_item
+from socready_sandbox.aws_data import bucket_config_item, tls_only_policy
+from socready_sandbox.config_files import config_item
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,

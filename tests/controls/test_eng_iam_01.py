@@ -7,7 +7,7 @@ import pytest
 
 from connectors.aws.iam import CredentialReportCollector
 from connectors.aws.session import AwsSessions
-from socready.sandbox.aws_iam import create_key_event, enable_root_mfa, iam_event
+from socready_sandbox.aws_iam import create_key_event, enable_root_mfa, iam_event
 from tests.controls.iam_fixtures import PROD, STAGING, WINDOW_END, WINDOW_START, assess, at, gaps, intervals, upload
 
 CONTROL = "ENG-IAM-01"

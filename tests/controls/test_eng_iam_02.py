@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from connectors.aws.iam import CredentialReportCollector
-from socready.sandbox.aws_iam import console_login, iam_event
+from socready_sandbox.aws_iam import console_login, iam_event
 from tests.controls.iam_fixtures import (
     PROD,
     STAGING,

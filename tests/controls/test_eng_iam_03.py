@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from socready.sandbox.aws_iam import console_login, iam_event
+from socready_sandbox.aws_iam import console_login, iam_event
 from tests.controls.iam_fixtures import PROD, STAGING, assess, at, intervals, upload
 
 CONTROL = "ENG-IAM-03"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socready.sandbox.aws_iam import BASELINE_PASSWORD_POLICY, WEAK_PASSWORD_POLICY, iam_event, request_fields
+from socready_sandbox.aws_iam import BASELINE_PASSWORD_POLICY, WEAK_PASSWORD_POLICY, iam_event, request_fields
 from tests.controls.iam_fixtures import (
     PROD,
     STAGING,

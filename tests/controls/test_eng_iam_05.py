@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socready.sandbox.aws_iam import create_key_event, iam_event
+from socready_sandbox.aws_iam import create_key_event, iam_event
 from tests.controls.iam_fixtures import PROD, STAGING, access_key, assess, at, gaps, iam, intervals, upload
 
 CONTROL = "ENG-IAM-05"

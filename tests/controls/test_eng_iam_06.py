@@ -14,7 +14,7 @@ from expectations.iam_users import REPORT, USERS, credentials
 from socready.evidence import RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow
 from socready.evidence.view import EvidenceView
-from socready.sandbox.aws_iam import console_login, create_key_event, iam_event
+from socready_sandbox.aws_iam import console_login, create_key_event, iam_event
 from tests.controls.aws_fixtures import upload_logs
 from tests.controls.iam_fixtures import (
     PROD,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from socready.sandbox.aws_iam import iam_event, url_encoded
-from socready.sandbox.config_files import config_item
+from socready_sandbox.aws_iam import iam_event, url_encoded
+from socready_sandbox.config_files import config_item
 from tests.controls.iam_fixtures import (
     ADMIN,
     PROD,

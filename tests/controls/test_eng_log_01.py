@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from socready.intervals import merge
 from socready.readiness.model import ControlResult
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event
 from socready.scope.models import S3Location
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event
 from tests.controls.aws_fixtures import (
     BUCKET,
     create_log_bucket,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from socready.sandbox.aws_iam import iam_event
 from socready.scope.models import S3Location
+from socready_sandbox.aws_iam import iam_event
 from tests.controls.aws_fixtures import (
     BUCKET,
     create_log_bucket,

@@ -3,8 +3,8 @@ Config history and retention/lifecycle events, via moto over HTTP."""
 
 from __future__ import annotations
 
-from socready.sandbox.aws_iam import iam_event
-from socready.sandbox.config_files import config_item
+from socready_sandbox.aws_iam import iam_event
+from socready_sandbox.config_files import config_item
 from tests.controls.aws_fixtures import BUCKET
 from tests.controls.iam_fixtures import (
     PROD,

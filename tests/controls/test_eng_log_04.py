@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from socready.sandbox.aws_iam import BLOCK_ALL, iam_event
-from socready.sandbox.config_files import config_item
 from socready.scope.models import S3Location
+from socready_sandbox.aws_iam import BLOCK_ALL, iam_event
+from socready_sandbox.config_files import config_item
 from tests.controls.aws_fixtures import (
     BUCKET,
     create_log_bucket,

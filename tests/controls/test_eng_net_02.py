@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from socready.readiness.model import ControlResult
-from socready.sandbox.aws_data import group_config_item, ingress_event
 from socready.scope.models import JiraSpec
+from socready_sandbox.aws_data import group_config_item, ingress_event
 from tests.controls.data_fixtures import (
     BASELINE,
     CREATED,

@@ -16,7 +16,7 @@ from socready.collect import collect
 from socready.evidence import open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
-from socready.sandbox.jira_server import DEFAULT_TOKEN
+from socready_sandbox.jira import DEFAULT_TOKEN
 from tests.controls.file_fixtures import Supplier, vendor_register
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
 from tests.helpers import make_scope, run_control, window_of

@@ -9,7 +9,7 @@ import os
 
 from socready.cli import main
 from socready.evidence import open_store
-from socready.sandbox.aws_iam import console_login
+from socready_sandbox.aws_iam import console_login
 from tests.controls.iam_fixtures import PROD, assess, at, upload
 
 CONTROL = "ENG-IAM-03"  # every root event in the CloudTrail logs is an exception

@@ -15,10 +15,10 @@ from socready.cli import main
 from socready.evidence import open_store
 from socready.evidence.store import RunRecorder
 from socready.readiness.model import ControlResult
-from socready.sandbox.aws_iam import console_login
-from socready.sandbox.cloudtrail_files import log_file_objects
-from socready.sandbox.uploads import put_objects
 from socready.scope import Scope
+from socready_sandbox.aws_iam import console_login
+from socready_sandbox.cloudtrail_files import log_file_objects
+from socready_sandbox.uploads import put_objects
 from tests.controls.aws_fixtures import BUCKET
 from tests.controls.iam_fixtures import PROD, at, log_bucket, one_data_loader, scope_for
 from tests.helpers import collected, run_control

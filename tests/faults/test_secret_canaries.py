@@ -14,10 +14,10 @@ from socready.readiness.model import ControlResult
 from socready.redact import MASK, redact, redacted
 from socready.report.build import build_report
 from socready.report.writer import write_report
-from socready.sandbox.aws_iam import iam_event
 from socready.scope import Scope
 from socready.tickets.content import describe
 from socready.tickets.identity import group_gaps
+from socready_sandbox.aws_iam import iam_event
 from tests.controls.file_fixtures import Person, Supplier, hr_roster, vendor_register
 from tests.controls.iam_fixtures import ADMIN, PROD, at, iam, one_data_loader, scope_for, upload
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from socready.sandbox.aws_iam import console_login
+from socready_sandbox.aws_iam import console_login
 from tests.controls.aws_fixtures import BUCKET
 from tests.controls.iam_fixtures import PROD, assess, at, log_bucket, upload
 

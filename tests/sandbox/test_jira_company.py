@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from socready.sandbox import jira_company
-from socready.sandbox.jira_company import PLAN, VENDOR_TICKETS, offboarding, seed_jira_company
-from socready.sandbox.jira_seed import seed_jira
-from socready.sandbox.jira_server import JiraSandbox
+from socready_sandbox import jira_company
+from socready_sandbox.jira import JiraSandbox
+from socready_sandbox.jira_company import PLAN, VENDOR_TICKETS, offboarding, seed_jira_company
+from socready_sandbox.jira_seed import seed_jira
 
 
 def seeded_sandbox(state) -> JiraSandbox:

@@ -9,7 +9,7 @@ import pytest
 import requests
 from jira import JIRA, JIRAError
 
-from socready.sandbox.jira_server import DEFAULT_TOKEN, JiraSandbox
+from socready_sandbox.jira import DEFAULT_TOKEN, JiraSandbox
 
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 JIRA_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000")

@@ -10,10 +10,10 @@ import pytest
 from socready.catalog import load_catalog
 from socready.readiness.model import ControlResult, ExceptionInterval, TicketRef
 from socready.readiness.verdicts import lacking_evidence
-from socready.sandbox.jira_seed import seed_jira
-from socready.sandbox.jira_server import JiraSandbox
 from socready.scope import Scope
 from socready.tickets.sync import sync_tickets
+from socready_sandbox.jira import JiraSandbox
+from socready_sandbox.jira_seed import seed_jira
 from tests.helpers import make_scope
 
 TOKEN = "test-token-not-a-secret"

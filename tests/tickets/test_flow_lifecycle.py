@@ -26,10 +26,10 @@ from prefect.settings import PREFECT_API_URL
 
 from socready.catalog import load_catalog
 from socready.report.model import Report
-from socready.sandbox.environment import Sandbox
-from socready.sandbox.exports import hr_roster_csv, vendor_register_csv
 from socready.tickets.gateway import Jira
 from socready.tickets.identity import fingerprint, fingerprint_label
+from socready_sandbox.environment import Sandbox
+from socready_sandbox.exports import hr_roster_csv, vendor_register_csv
 from tests.tickets.conftest import PRESENT
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)

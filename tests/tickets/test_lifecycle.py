@@ -8,8 +8,8 @@ import pytest
 from jira import JIRA
 
 from socready.errors import ScopeError, TicketError
-from socready.sandbox.jira_server import JiraSandbox
 from socready.tickets.identity import PROPERTY, fingerprint, fingerprint_label
+from socready_sandbox.jira import JiraSandbox
 from tests.tickets.conftest import (
     PRESENT,
     TODAY,

@@ -1,9 +1,10 @@
-"""The sandbox's AWS: a moto server on loopback, seeded over HTTP with the company's accounts and logs."""
+"""The sandbox's AWS: a moto server on loopback; resources created over HTTP, log files written into it directly."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -12,9 +13,9 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from connectors.aws.session import shared_models_session
-from socready.sandbox import aws_data, aws_iam, jira_company
-from socready.sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
-from socready.sandbox.company import (
+from socready_sandbox import aws_data, aws_iam, jira_company
+from socready_sandbox.cloudtrail_files import Silence, cloudtrail_event, log_file_objects
+from socready_sandbox.company import (
     ACCOUNTS,
     BASE_PLANTED_GAPS,
     CONFIG_BUCKET,
@@ -29,8 +30,8 @@ from socready.sandbox.company import (
     WINDOW_END,
     WINDOW_START,
 )
-from socready.sandbox.config_files import delivered_files
-from socready.sandbox.uploads import put_objects
+from socready_sandbox.config_files import delivered_files
+from socready_sandbox.uploads import store_objects
 
 # Each family of controls seeds its resources, and supplies the CloudTrail events and Config items behind them.
 FAMILIES = (aws_iam, aws_data)
@@ -55,6 +56,8 @@ TRUST_POLICY = json.dumps(
 
 def start_moto() -> tuple[ThreadedMotoServer, str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # Nothing reads moto's default AMIs, and loading them doubled the start-up of each EC2 account and region.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -124,7 +127,7 @@ def seed_aws(endpoint: str) -> None:
             start_config_recorder(session, endpoint, account, region)
     for family in FAMILIES:
         family.seed(sessions, endpoint)
-    put_objects(logs, LOG_BUCKET, log_files())
+    store_objects(LOG_BUCKET, log_files())
     items = [item for family in FAMILIES for item in family.config_items()]
     logs.create_bucket(Bucket=CONFIG_BUCKET)
-    put_objects(logs, CONFIG_BUCKET, delivered_files(items, ACCOUNTS, REGIONS, aws_data.CONFIG_BASELINE))
+    store_objects(CONFIG_BUCKET, delivered_files(items, ACCOUNTS, REGIONS, aws_data.CONFIG_BASELINE))

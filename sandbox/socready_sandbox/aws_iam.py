@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
-from socready.sandbox.aws_data import tls_only_policy
-from socready.sandbox.cloudtrail_files import cloudtrail_event
-from socready.sandbox.company import ACCOUNTS, IAM_ACCOUNT, LOG_BUCKET, PEOPLE, REGIONS, TIMEZONE, TRAIL
-from socready.sandbox.config_files import config_item
+from socready_sandbox.aws_data import tls_only_policy
+from socready_sandbox.cloudtrail_files import cloudtrail_event
+from socready_sandbox.company import ACCOUNTS, IAM_ACCOUNT, LOG_BUCKET, PEOPLE, REGIONS, TIMEZONE, TRAIL
+from socready_sandbox.config_files import config_item
 
 GLOBAL_EVENTS_REGION = "us-east-1"  # IAM and sign-in events are recorded in us-east-1
 PROD = IAM_ACCOUNT

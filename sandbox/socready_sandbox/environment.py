@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from socready.sandbox.aws import SANDBOX_CREDENTIALS, planted_events, seed_aws, start_moto
-from socready.sandbox.company import REGIONS
-from socready.sandbox.exports import write_exports
-from socready.sandbox.jira_company import seed_jira_company
-from socready.sandbox.jira_seed import seed_jira
-from socready.sandbox.jira_server import JiraSandbox
+from socready_sandbox.aws import SANDBOX_CREDENTIALS, planted_events, seed_aws, start_moto
+from socready_sandbox.company import REGIONS
+from socready_sandbox.exports import write_exports
+from socready_sandbox.jira import JiraSandbox
+from socready_sandbox.jira_company import seed_jira_company
+from socready_sandbox.jira_seed import seed_jira
 
 TOKEN_ENV = "SOCREADY_SANDBOX_JIRA_TOKEN"
 JIRA_USER = "socready-bot@northwind.example"
@@ -69,7 +69,7 @@ class Sandbox:
         seed_jira(self._jira)
         seed_jira_company(self._jira, planted_events())
         write_exports(self.folder)
-        template = files("socready.sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
+        template = files("socready_sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
         self.scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))
         return SandboxInfo(self.folder, self.scope_path, aws_endpoint, jira_url)
 

@@ -12,17 +12,18 @@ import json
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import boto3
 from moto.moto_api._internal.moto_random import MotoRandom
 
 from connectors.aws.s3 import drop_account_host_prefix
-from socready.sandbox import moto_backup
-from socready.sandbox.backup_reports import job_report_objects
-from socready.sandbox.cloudtrail_files import cloudtrail_event
-from socready.sandbox.company import ACCOUNTS, CONFIG_BUCKET, REGIONS
-from socready.sandbox.config_files import config_item
-from socready.sandbox.uploads import put_objects
+from socready_sandbox import moto_backup
+from socready_sandbox.backup_reports import job_report_objects
+from socready_sandbox.cloudtrail_files import cloudtrail_event
+from socready_sandbox.company import ACCOUNTS, CONFIG_BUCKET, REGIONS
+from socready_sandbox.config_files import config_item
+from socready_sandbox.uploads import store_objects
 
 PROD, STAGING, SECURITY = ACCOUNTS  # production, staging, security
 HOME, EU = REGIONS
@@ -228,6 +229,7 @@ def expect_id(made: str, planned: str) -> None:
 def seed(sessions: dict[str, boto3.Session], endpoint: str) -> None:
     moto_backup.install()
 
+    @cache  # one client per account, service and region: making one costs more than the calls it makes here
     def client(account: str, service: str, region: str = HOME):
         return sessions[account].client(service, endpoint_url=endpoint, region_name=region)
 
@@ -281,7 +283,7 @@ def seed(sessions: dict[str, boto3.Session], endpoint: str) -> None:
             MultiAZ=db.multi_az,
             Tags=[{"Key": "environment", "Value": db.environment}],
         )
-    seed_backups(client(PROD, "backup"), client(PROD, "s3"))
+    seed_backups(client(PROD, "backup"))
 
 
 def backup_production(backup, account: str, vault: str, selection: str, bucket: str, prefix: str, report: str) -> dict:
@@ -300,7 +302,7 @@ def backup_production(backup, account: str, vault: str, selection: str, bucket: 
     return plan
 
 
-def seed_backups(backup, s3) -> None:
+def seed_backups(backup) -> None:
     """A daily plan selecting production databases by tag, and daily backup job reports delivered to S3."""
     where = ("northwind-vault", "production-databases", REPORT_BUCKET, REPORT_PREFIX, REPORT_PLAN)
     plan = backup_production(backup, PROD, *where)
@@ -315,7 +317,7 @@ def seed_backups(backup, s3) -> None:
         [(DATABASES[2].arn, MISSED_BACKUP)],
         plan["BackupPlanArn"],
     )
-    put_objects(s3, REPORT_BUCKET, reports)
+    store_objects(REPORT_BUCKET, reports)
 
 
 def event(name: str, when: datetime, params: dict, service: str, account: str = PROD, region: str = HOME, **extra):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from socready.sandbox.company import PEOPLE, POLICY_VERSION, VENDORS
+from socready_sandbox.company import PEOPLE, POLICY_VERSION, VENDORS
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:

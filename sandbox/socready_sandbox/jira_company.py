@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from socready.sandbox.company import PEOPLE, TIMEZONE, VENDORS, WINDOW_END, WINDOW_START
-from socready.sandbox.jira_server import JiraSandbox, format_time
+from socready_sandbox.company import PEOPLE, TIMEZONE, VENDORS, WINDOW_END, WINDOW_START
+from socready_sandbox.jira import JiraSandbox, format_time
 
 TZ = ZoneInfo(TIMEZONE)
 LEAD = "acc-eng-lead"

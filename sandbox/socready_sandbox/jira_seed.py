@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socready.sandbox.jira_server import JiraSandbox
+from socready_sandbox.jira import JiraSandbox
 
 PROJECTS = {
     "SEC": ("Security Engineering", ["Cloud Security", "Platform"]),

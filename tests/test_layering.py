@@ -1,0 +1,37 @@
+"""Layering: dataset builders, verdicts, reports and tickets read evidence, never the collectors that wrote it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.least_privilege import outside_policy
+
+ROOT = Path(__file__).parents[1]
+
+
+def imported(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return names | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+
+@pytest.mark.parametrize("folder", ["expectations", "socready/tickets", "socready/readiness", "socready/report"])
+def test_no_connector_imports(folder):
+    offending = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported(path) if m.split(".")[0] == "connectors")
+        for path in (ROOT / folder).rglob("*.py")
+    }
+    assert {path: modules for path, modules in offending.items() if modules} == {}
+
+
+def test_the_check_sees_both_import_forms(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import connectors.aws.kms\nfrom connectors.base import CollectContext\n")
+    assert imported(module) == {"connectors.aws.kms", "connectors.base"}
+
+
+def test_a_call_outside_the_collector_policy_is_named():
+    assert outside_policy({"iam:CreateUser", "iam:GetCredentialReport"}) == ["iam:CreateUser"]

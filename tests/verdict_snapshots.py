@@ -1,0 +1,52 @@
+"""Verdicts recorded before a refactor and compared after it: statuses, reasons, dates, intervals and what each
+interval saw must not move. `SOCREADY_WRITE_SNAPSHOTS=1 pytest …` rewrites the files (only for an intended change)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from socready.readiness.model import ControlResult
+
+FOLDER = Path(__file__).parent / "snapshots"
+INTERVAL_FIELDS = ("resource", "start", "end", "value", "reason")
+
+
+def verdicts(results: list[ControlResult]) -> dict[str, dict]:
+    """Everything a verdict says but the evidence digests (collection metadata changes them run to run)."""
+
+    def intervals(items) -> list[dict]:
+        return [{k: str(getattr(i, k)) for k in INTERVAL_FIELDS} for i in items]
+
+    return {
+        r.id: {
+            "status": r.status,
+            "reason": r.reason,
+            "clean_since": str(r.clean_since),
+            "coverage": r.coverage,
+            "population": r.population,
+            "holds_today": r.holds_today,
+            "exceptions": intervals(r.exceptions),
+            "accepted_exceptions": intervals(r.accepted_exceptions),
+            "within_grace": intervals(r.within_grace),
+            "coverage_gaps": intervals(r.coverage_gaps),
+        }
+        for r in results
+    }
+
+
+def unchanged(name: str, results: list[ControlResult]) -> list[str]:
+    """The controls whose verdict differs from the recorded one (empty: unchanged), each with what moved."""
+    path = FOLDER / f"{name}.json"
+    now = verdicts(results)
+    if os.environ.get("SOCREADY_WRITE_SNAPSHOTS") == "1":
+        path.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    before = json.loads(path.read_text(encoding="utf-8"))
+    moved = []
+    for control in sorted(set(before) | set(now)):
+        was, is_ = before.get(control), now.get(control)
+        if was != is_:
+            fields = sorted(k for k in set(was or {}) | set(is_ or {}) if (was or {}).get(k) != (is_ or {}).get(k))
+            moved.append(f"{control}: {', '.join(fields) or 'added or removed'}")
+    return moved
