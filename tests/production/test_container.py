@@ -72,6 +72,8 @@ def test_the_installed_wheel_runs_socready_and_its_flow_outside_the_source_tree(
     assert where.returncode == 0, where.stderr
     module, flow, controls = where.stdout.split()
     assert Path(module).is_relative_to(installed) and flow == "readiness" and int(controls) >= 39
+    no_sandbox = run(str(installed / "bin/python"), "-c", "import socready_sandbox", cwd=tmp_path)
+    assert "No module named 'socready_sandbox'" in no_sandbox.stderr  # the demo company is not in the image
 
 
 def working_builder() -> str | None:

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from socready.report.model import Report
-from socready.sandbox.aws import SANDBOX_CREDENTIALS
-from socready.sandbox.environment import TOKEN_ENV, Sandbox
+from socready_sandbox.aws import SANDBOX_CREDENTIALS
+from socready_sandbox.environment import TOKEN_ENV, Sandbox
 from tests.production.servers import PREFECT, postgres_cluster, prefect_env, prefect_server, stop
 
 ROOT = Path(__file__).resolve().parents[2]
