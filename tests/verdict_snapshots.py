@@ -1,5 +1,6 @@
 """Verdicts recorded before a refactor and compared after it: statuses, reasons, dates, intervals and what each
-interval saw must not move. `SOCREADY_WRITE_SNAPSHOTS=1 pytest …` rewrites the files (only for an intended change)."""
+interval saw must not move. `SOCREADY_WRITE_SNAPSHOTS=1 pytest …` rewrites the files (only for an intended change);
+`SOCREADY_WRITE_SNAPSHOTS=added` records only controls the files do not hold yet (a new control)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,13 @@ def unchanged(name: str, results: list[ControlResult]) -> list[str]:
     """The controls whose verdict differs from the recorded one (empty: unchanged), each with what moved."""
     path = FOLDER / f"{name}.json"
     now = verdicts(results)
-    if os.environ.get("SOCREADY_WRITE_SNAPSHOTS") == "1":
+    write = os.environ.get("SOCREADY_WRITE_SNAPSHOTS")
+    if write == "1":
         path.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     before = json.loads(path.read_text(encoding="utf-8"))
+    if write == "added" and (added := {c: v for c, v in now.items() if c not in before}):
+        before |= added
+        path.write_text(json.dumps(before, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     moved = []
     for control in sorted(set(before) | set(now)):
         was, is_ = before.get(control), now.get(control)
