@@ -59,6 +59,6 @@ def test_ecs_task_runs_on_fargate_with_its_task_role(prefect_harness):
     definition = config.task_definition
     assert definition["family"] == "socready" and definition["executionRoleArn"] == EXECUTION_ROLE
     assert config.task_run_request["overrides"]["taskRoleArn"] == role  # AWS credentials: the task's role
-    assert (definition["cpu"], definition["memory"]) == ("1024", "4096")
+    assert (definition["cpu"], definition["memory"]) == (1024, 4096)
     assert definition["containerDefinitions"][0]["image"] == IMAGE
     assert config.task_run_request["launchType"] == "FARGATE"
