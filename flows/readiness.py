@@ -14,6 +14,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
 from connectors.aws.organizations import run_scope
@@ -23,7 +24,7 @@ from socready.assess import Dataset, build_dataset, decide_verdicts, validate_da
 from socready.catalog import load_catalog
 from socready.collect import collect
 from socready.errors import ScopeError, SocreadyError
-from socready.evidence import EvidenceStore, Manifest, open_store
+from socready.evidence import EvidenceStore, Manifest, open_scope_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
 from socready.readiness.score import holds_today
@@ -32,18 +33,20 @@ from socready.report.build import build_report
 from socready.report.history import with_history
 from socready.report.link import report_link
 from socready.report.model import Report, TicketStep
+from socready.report.outcome import run_problems
+from socready.report.publish import publish_report, report_location
 from socready.report.render_md import render_summary
 from socready.report.triage import build_triage
 from socready.report.writer import write_report
-from socready.scope import Scope, load_scope
+from socready.scope import Scope, read_scope
 from socready.tickets.decisions import Triage, read_triage
 from socready.tickets.sync import NO_JIRA, Synced, sync_tickets
 from socready.window import Window
 
 
 @task(name="load-scope", cache_policy=NO_CACHE)
-def load_scope_task(scope_path: str) -> Scope:
-    return load_scope(Path(scope_path))
+def load_scope_task(scope_path: str | None, scope_settings: dict | None) -> Scope:
+    return read_scope(scope_path, scope_settings)
 
 
 @task(name="collect-evidence", cache_policy=NO_CACHE)
@@ -102,9 +105,12 @@ def tickets_task(
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
-def report_task(report: Report, folder: str, store: EvidenceStore) -> dict[str, str]:
+def report_task(report: Report, folder: str, store: EvidenceStore, scope: Scope) -> dict[str, str]:
     report = with_history(report, store)
     paths = write_report(report, Path(folder))
+    published = publish_report(scope, store, Path(folder), report.run_id)
+    if published:
+        get_run_logger().info("published %d report files under %s", len(published), store.location)
     create_markdown_artifact(
         key="readiness-summary",
         markdown=render_summary(report),
@@ -128,7 +134,7 @@ def report_task(report: Report, folder: str, store: EvidenceStore) -> dict[str, 
     )
     create_link_artifact(
         key="readiness-report",
-        link=paths["html"].resolve().as_uri(),
+        link=report_location(scope, report.run_id, paths["html"]),
         link_text="report.html",
         description=f"The readiness report page for {report.scope.organization} (self-contained, works offline)",
     )
@@ -137,17 +143,19 @@ def report_task(report: Report, folder: str, store: EvidenceStore) -> dict[str, 
 
 @flow(name="readiness", log_prints=True)
 def readiness(
-    scope_path: str,
+    scope_path: str | None = None,
     as_of: datetime | None = None,
     dry_run: bool = False,
     output_dir: str | None = None,
     full_backfill: bool = False,
-) -> dict[str, str]:
-    """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths."""
-    scope = load_scope_task(scope_path)
+    scope_settings: dict | None = None,
+) -> dict[str, str] | State:
+    """Assess the scope's controls over its window as of `as_of` (default: now); returns the report paths, in a
+    Failed state naming the controls when any lacks evidence or the gap tickets failed (automations match it).
+    The scope: `scope_path` (a file or s3://bucket/key) or `scope_settings` (the scope file's settings)."""
+    scope = load_scope_task(scope_path, scope_settings)
     window = Window(scope.window.start, scope.window.end, scope.window.timezone, as_of or datetime.now(UTC))
-    endpoint = scope.aws.endpoint_url if scope.aws else None
-    store = open_store(scope.evidence_store, endpoint_url=endpoint)
+    store = open_scope_store(scope)
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect_task(scope, window, store, needed_sources(plans), incremental=not full_backfill)
     view = EvidenceView(store, manifest)
@@ -181,4 +189,6 @@ def readiness(
         today = window.local_date(window.as_of)
         view = build_triage(synced.tickets, triage.decisions(), list(triage.problems), today)
         report = report.model_copy(update={"triage": view})
-    return report_task(quote(report), folder, store)
+    paths = report_task(quote(report), folder, store, scope)
+    problems = run_problems(report)
+    return Failed(message=f"socready: {problems}", data=paths) if problems else paths

@@ -1,24 +1,10 @@
-"""One way to reach Jira: the API token from the environment, a client without its own retries, Retry-After."""
+"""One way to reach Jira: a client without its own retries (token from socready.credentials), Retry-After."""
 
 from __future__ import annotations
 
-import os
-
 from jira import JIRA, JIRAError
 
-from socready.errors import SocreadyError
 from socready.scope.models import JiraSpec
-
-
-def api_token(spec: JiraSpec, error: type[SocreadyError]) -> str:
-    """The token named by the scope; `error` is what its absence means to the caller."""
-    token = os.environ.get(spec.token_env)
-    if not token:
-        raise error(
-            f"environment variable {spec.token_env} (scope jira.token_env) is not set; "
-            f"export the Jira API token of {spec.user} there"
-        )
-    return token
 
 
 def open_client(spec: JiraSpec, token: str, timeout: float) -> JIRA:

@@ -119,6 +119,15 @@ class S3Backend:
     def flush(self) -> None:
         """Nothing to do: S3 acknowledges a write once it is durable."""
 
+    def put_published(self, key: str, data: bytes, content_type: str) -> None:
+        """A file people open (report, Data Docs), written once with its content type so a browser renders it."""
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type, IfNoneMatch="*"
+            )
+        except ClientError as exc:
+            raise EvidenceError(f"{self.location}/{key}: cannot publish: {exc}") from exc
+
     def get(self, key: str) -> bytes:
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()

@@ -14,10 +14,12 @@ from typing import ClassVar, Literal
 import boto3
 from pydantic import ValidationError
 
+from socready.credentials import aws_session
 from socready.errors import EvidenceError
 from socready.evidence import ledger
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
+from socready.scope.models import Scope
 
 DERIVED_SUMS = "derived-sums/"  # derived-sums/derived/<run>/<name>: the sha256 of that derived file
 LOG = logging.getLogger(__name__)
@@ -263,11 +265,22 @@ class RunRecorder:
         return manifest
 
 
-def open_store(location: str, *, endpoint_url: str | None = None) -> EvidenceStore:
-    """A local folder path, or s3://bucket/prefix (credentials from the environment)."""
+def open_store(
+    location: str, *, endpoint_url: str | None = None, session: boto3.Session | None = None
+) -> EvidenceStore:
+    """A local folder path, or s3://bucket/prefix (credentials from `session`, default: the environment)."""
     if location.startswith("s3://"):
         bucket, _, prefix = location.removeprefix("s3://").partition("/")
         if not bucket:
             raise EvidenceError(f"{location}: evidence store URL needs a bucket, e.g. s3://my-evidence/socready")
-        return EvidenceStore(S3Backend(boto3.client("s3", endpoint_url=endpoint_url), bucket, prefix))
+        client = (session or boto3.Session()).client("s3", endpoint_url=endpoint_url)
+        return EvidenceStore(S3Backend(client, bucket, prefix))
     return EvidenceStore(LocalBackend(Path(location)))
+
+
+def open_scope_store(scope: Scope) -> EvidenceStore:
+    """The scope's evidence store, reached with the scope's AWS credentials (socready.credentials)."""
+    if not scope.evidence_store.startswith("s3://"):
+        return open_store(scope.evidence_store)
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    return open_store(scope.evidence_store, endpoint_url=endpoint, session=aws_session(scope.aws, EvidenceError))

@@ -18,6 +18,7 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # An API token, not a name: Atlassian's prefix, or a long run of mixed case and digits with no underscore.
 TOKEN_SHAPED = re.compile(r"ATATT.*|(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{16,}")
+BLOCK_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # Prefect block names: lowercase letters, digits and dashes
 
 
 class Strict(BaseModel):
@@ -62,6 +63,16 @@ def http_url(value: str | None) -> str | None:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} needs a scheme and a host, e.g. https://example.atlassian.net")
+    return value
+
+
+def block_name(value: str | None) -> str | None:
+    # the value is never repeated: it may be a secret pasted here by mistake
+    if value is not None and (TOKEN_SHAPED.fullmatch(value) or not BLOCK_NAME.fullmatch(value)):
+        raise ValueError(
+            "must name a Prefect block (lowercase letters, digits and -, e.g. jira-token), not hold a secret; "
+            "the value is not shown in case it is one (then revoke it)"
+        )
     return value
 
 
@@ -197,6 +208,11 @@ class AwsSpec(Strict):
     production: ProductionSpec = Field(
         default_factory=ProductionSpec, description="Which data stores the production-database controls assess."
     )
+    credentials_block: str | None = Field(
+        default=None,
+        description="Name of a prefect-aws AwsCredentials block holding the base credentials (the role in `role` "
+        "is assumed from them); unset: the worker's own (instance or task role, AWS_PROFILE, environment).",
+    )
 
     @field_validator("config_history")
     @classmethod
@@ -209,6 +225,11 @@ class AwsSpec(Strict):
     @classmethod
     def _endpoint_scheme(cls, value: str | None) -> str | None:
         return http_url(value)
+
+    @field_validator("credentials_block")
+    @classmethod
+    def _credentials_block(cls, value: str | None) -> str | None:
+        return block_name(value)
 
     @property
     def discovery_account(self) -> str | None:
@@ -373,6 +394,10 @@ class JiraSpec(Strict):
         description="cloud: search through /search/jql with page tokens; data_center: Jira Data Center/Server, "
         "REST API v2 /search with startAt.",
     )
+    token_block: str | None = Field(
+        default=None,
+        description="Name of a Prefect Secret block holding the API token; when set it is used instead of token_env.",
+    )
     change_jql: str = Field(default="project = CHG", description="Change tickets when `changes` is not set.")
     changes: JiraQuery | None = None
     incidents: JiraQuery | None = None
@@ -409,6 +434,11 @@ class JiraSpec(Strict):
                 "JIRA_API_TOKEN), not hold the token; the value is not shown in case it is one (then revoke it)"
             )
         return value
+
+    @field_validator("token_block")
+    @classmethod
+    def _token_block(cls, value: str | None) -> str | None:
+        return block_name(value)
 
     @field_validator("timezone")
     @classmethod

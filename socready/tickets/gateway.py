@@ -10,8 +10,9 @@ import requests
 from jira import JIRAError
 from jira.resources import Issue
 
+from socready.credentials import jira_token
 from socready.errors import ScopeError, TicketError
-from socready.jira_connection import api_token, open_client, retry_after
+from socready.jira_connection import open_client, retry_after
 from socready.scope.models import JiraSpec
 from socready.tickets.identity import PROPERTY
 
@@ -30,7 +31,7 @@ class Jira:
     second issue; here a create or transition whose outcome is unknown raises UnknownOutcome for the caller to check."""
 
     def __init__(self, spec: JiraSpec, *, attempts: int = 5, max_delay: float = 60.0, timeout: float = 30.0) -> None:
-        token = api_token(spec, ScopeError)
+        token = jira_token(spec, ScopeError)
         self._attempts, self._max_delay = attempts, max_delay
         self.client = self._call(
             f"connecting to {spec.url}",
