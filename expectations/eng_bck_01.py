@@ -21,6 +21,7 @@ from pydantic import Field
 
 from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_value
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row
 from expectations.rds_instances import SOURCE as INSTANCES
 from expectations.rds_instances import Production, Setting, production_facts, production_rows, production_suite
@@ -243,9 +244,7 @@ SPEC = ControlSpec(
         "aws.rds.instances",
         "aws.backup.plans",
         "aws.backup.job_reports",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
     facts=FACTS,
     build=build,

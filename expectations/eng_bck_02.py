@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from expectations.config_items import CONFIG_STATE
 from expectations.rds_instances import Setting, production_facts, production_rows, production_suite
 from expectations.spec import ControlSpec, NoParameters, Rule
 from socready.evidence.view import EvidenceView
@@ -36,7 +37,10 @@ def rules(params: NoParameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.rds.instances", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    sources=(
+        "aws.rds.instances",
+        *CONFIG_STATE,
+    ),
     facts=FACTS,
     build=build,
     rules=rules,

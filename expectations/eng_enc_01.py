@@ -11,7 +11,7 @@ from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
-from expectations.config_items import ConfigItem, config_items
+from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import document
@@ -186,7 +186,10 @@ def rules(params: EngEnc01Parameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngEnc01Parameters,
-    sources=("aws.s3.buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    sources=(
+        "aws.s3.buckets",
+        *CONFIG_STATE,
+    ),
     facts=FACTS,
     build=build,
     rules=rules,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, region_resource, toggles, unread_places
 from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.rds_instances import SOURCE as RDS_SOURCE
@@ -73,9 +74,7 @@ SPEC = ControlSpec(
     sources=(
         "aws.ec2.settings",
         "aws.rds.instances",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
     facts=FACTS,
     build=build,

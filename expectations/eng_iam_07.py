@@ -17,6 +17,7 @@ import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import (
@@ -254,7 +255,10 @@ def rules(params: NoParameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.iam.users", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    sources=(
+        "aws.iam.users",
+        *CONFIG_STATE,
+    ),
     facts=FACTS,
     build=build,
     rules=rules,

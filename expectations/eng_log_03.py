@@ -17,6 +17,7 @@ from pydantic import Field
 
 from expectations.aws_state import Judged, Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_log_buckets import bucket_rows
@@ -172,9 +173,7 @@ SPEC = ControlSpec(
     sources=(
         "aws.logs.groups",
         "aws.s3.log_buckets",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
     facts=FACTS,
     build=build,

@@ -12,6 +12,7 @@ from datetime import datetime
 import pandas as pd
 
 from expectations.aws_state import pick
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import frame
 from expectations.iam_log_buckets import acl_public, bucket_rows, policy_public
 from expectations.iam_timeline import all_true, any_true, unlogged_accounts
@@ -63,7 +64,10 @@ def rules(params: NoParameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.s3.log_buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
+    sources=(
+        "aws.s3.log_buckets",
+        *CONFIG_STATE,
+    ),
     facts=FACTS,
     build=build,
     rules=rules,

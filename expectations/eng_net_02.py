@@ -13,7 +13,7 @@ from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
-from expectations.config_items import ConfigItem, config_items
+from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.jira_issues import Issue, optional_issues
@@ -172,7 +172,7 @@ def rules(params: EngNet02Parameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngNet02Parameters,
-    sources=("aws.ec2.settings", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs", "jira.incidents"),
+    sources=("aws.ec2.settings", *CONFIG_STATE, "jira.incidents"),
     optional_sources=("jira.incidents",),
     facts=FACTS,
     build=build,

@@ -115,11 +115,11 @@ def test_cli_writes_the_sample_with_each_items_evidence(assessed, capsys):
         assert item["evidence"] == [
             {"sha256": roster, "source": "file.hr_roster", "query": str(folder / "hr_roster.csv")}
         ]
-        assert set(item["rows"][0]) == {"start", "end", "value", "compliant"}
+        assert set(item["rows"][0]) == {"start", "end", "value", "start_day", "done_day"}  # HR-01's facts
     with (folder / "report" / "sample-HR-01.csv").open(newline="") as handle:
         lines = list(csv.DictReader(handle))
     assert [int(line["item"]) for line in lines] == [item["item"] for item in document["items"]]
-    assert list(lines[0]) == ["item", "resource", "start", "end", "value", "compliant", "evidence"]
+    assert list(lines[0]) == ["item", "resource", "start", "end", "value", "start_day", "done_day", "evidence"]
     assert {line["evidence"] for line in lines} == {roster}
 
 
