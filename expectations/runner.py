@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -105,7 +106,8 @@ def _run(context, datasets: Path, run_id: str, suites: dict[str, Suite]) -> dict
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(name=run_id, validation_definitions=definitions, result_format=RESULT_FORMAT)
     )
-    result = checkpoint.run(run_id=RunIdentifier(run_name=run_id))
+    # An explicit time: without one GX parses the run name as a date, and a run id's suffix can read as a bad offset.
+    result = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)))
     by_suite = {r.suite_name: r.to_json_dict() for r in result.run_results.values()}
     return {control_id: outcome_from(control_id, by_suite[control_id], df) for control_id, df in frames.items()}
 

@@ -60,3 +60,11 @@ def test_s3_store_gets_the_runs_project_files_under_its_derived_files(aws, tmp_p
     assert "derived/run-1/gx/validation_definitions/ENG-LOG-01.json" in files
     assert not any(key.endswith(".pkl") for key in files)  # the datasets are stored as dataset.csv by assessment
     assert store.verify_derived() == []
+
+
+def test_a_run_id_whose_suffix_reads_as_a_time_offset_validates(tmp_path):
+    """A run id whose random suffix ends in "ad" (20261202T185323Z-8545ad) parses as a -85:45 offset when GX
+    reads the run name as a date; the Checkpoint gets the run's time instead."""
+    store = open_store(str(tmp_path / "evidence"))
+    found = validate_in_store(store, "20261202T185323Z-8545ad", suites([10.0, 120.0]))
+    assert [(f.on_fail, f.rows) for f in found["ENG-IAM-01"].failures] == [("exception", [1])]
