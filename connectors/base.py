@@ -20,6 +20,7 @@ from botocore.exceptions import (
 )
 
 from connectors.aws.session import AwsSessions
+from socready.credentials import aws_session
 from socready.errors import CollectionError, SocreadyError
 from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
 from socready.evidence.manifest import NOT_CONFIGURED
@@ -58,7 +59,7 @@ class CollectContext:
     def aws(self) -> AwsSessions:
         if self.scope.aws is None:
             raise CollectionError("the scope has no `aws` section; add accounts and regions to collect AWS evidence")
-        return AwsSessions(self.scope.aws)
+        return AwsSessions(self.scope.aws, base=aws_session(self.scope.aws, CollectionError))
 
     @contextmanager
     def guard(

@@ -26,11 +26,13 @@ from typing import Literal
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem
 from expectations.dataset import Row
-from expectations.state_timeline import Blind, Observation, State, before_joining, state_rows
+from expectations.state_timeline import HOLDS, Blind, Observation, State, before_joining, state_rows
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec
 from socready.window import Window
+
+Judged = tuple[State, str] | tuple[State, str, dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Seen:
     before: State | None = None  # for changes: the state they changed from ("absent" for a creation)
     account: str | None = None  # default: the evidence's account and region
     region: str | None = None
+    facts: dict[str, object] = field(default_factory=dict)  # the settings seen, for a control whose suite judges them
 
 
 @dataclass
@@ -82,23 +85,25 @@ class Timelines:
 
     def add(self, seen: Seen, account: str, region: str, **observation) -> None:
         tracked = self.tracked.setdefault(seen.resource, Tracked(seen.account or account, seen.region or region))
-        tracked.observations.append(Observation(state=seen.state, value=seen.value, before=seen.before, **observation))
+        observed = Observation(state=seen.state, value=seen.value, before=seen.before, facts=seen.facts, **observation)
+        tracked.observations.append(observed)
 
     def config(
         self,
         items: Iterable[ConfigItem],
         resource: Callable[[ConfigItem], str],
-        judge: Callable[[ConfigItem], tuple[State, str]],
+        judge: Callable[[ConfigItem], Judged],
     ) -> Timelines:
         """AWS Config items: a deletion makes the resource absent; an item with status ResourceDiscovered is
-        its creation (absent before). `judge` sees only items of existing resources."""
+        its creation (absent before). `judge` sees only items of existing resources and answers as for `fold`."""
         for item in items:
             if item.deleted:
                 seen = Seen(resource(item), "absent", f"deleted ({item.status})")
             else:
-                state, value = judge(item)
+                state, value, *shown = judge(item)
                 created = item.status == "ResourceDiscovered"
-                seen = Seen(resource(item), state, value, before="absent" if created else None)
+                before = "absent" if created else None
+                seen = Seen(resource(item), state, value, before=before, facts=shown[0] if shown else {})
             self.add(seen, item.account, item.region, time=item.time, evidence=item.evidence)
         return self
 
@@ -128,10 +133,11 @@ class Timelines:
                 )
         return self
 
-    def fold(self, facts: Iterable[Fact], judge: Callable[[dict, bool, datetime], tuple[State, str]]) -> Timelines:
+    def fold(self, facts: Iterable[Fact], judge: Callable[[dict, bool, datetime], Judged]) -> Timelines:
         """For settings that events change one at a time: each resource's facts folded in time order into its
         settings so far, each judged as `judge(settings, whole, time)`; `whole` is False until a whole
-        configuration was seen, so the judge can answer "unknown" where a setting it needs was never shown."""
+        configuration was seen, so the judge can answer "unknown" where a setting it needs was never shown.
+        The judge answers (state, value) or (state, value, the dataset's facts of those settings)."""
         by_resource: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             by_resource[fact.resource].append(fact)
@@ -146,8 +152,9 @@ class Timelines:
                 before = "absent" if fact.created else judge(settings, whole, fact.time)[0]
                 settings = dict(fact.settings) if fact.whole else {**settings, **fact.settings}
                 whole = whole or fact.whole
-                state, value = judge(settings, whole, fact.time)
-                self.add(Seen(resource, state, value, before=before), fact.account, fact.region, **where)
+                state, value, *shown = judge(settings, whole, fact.time)
+                seen = Seen(resource, state, value, before=before, facts=shown[0] if shown else {})
+                self.add(seen, fact.account, fact.region, **where)
         return self
 
     def rows(
@@ -217,7 +224,7 @@ def settle(observations: list[Observation], grace: timedelta) -> list[Observatio
 
 
 def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
-    """One row list where every aspect of a resource must hold (metric `compliant`). `primary` says when each
+    """One row list where every aspect of a resource must hold (verdict `HOLDS`). `primary` says when each
     resource exists; the others add conditions wherever they have rows. Over each span a False wins, then a
     null (no evidence), else True; the value names the aspects that decided it."""
     spans: dict[str, list[Row]] = defaultdict(list)
@@ -229,17 +236,17 @@ def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
         cuts = sorted({row.start, row.end, *(t for r in aspects for t in (r.start, r.end) if row.start < t < row.end)})
         for start, end in pairwise(cuts):
             covering = [r for r in aspects if r.start <= start and end <= r.end]
-            metrics = [r.metrics["compliant"] for r in covering]
+            metrics = [r.metrics[HOLDS] for r in covering]
             verdict = False if False in metrics else (None if None in metrics else True)
-            deciding = [r for r in covering if r.metrics["compliant"] is verdict] or covering
+            deciding = [r for r in covering if r.metrics[HOLDS] is verdict] or covering
             value = "; ".join(dict.fromkeys(r.value for r in deciding))
             evidence = tuple(dict.fromkeys(e for r in deciding for e in r.evidence))
             last = combined[-1] if combined else None
-            same = (row.resource, start, value, {"compliant": verdict}, evidence)
+            same = (row.resource, start, value, {HOLDS: verdict}, evidence)
             if last and (last.resource, last.end, last.value, last.metrics, last.evidence) == same:
                 combined[-1] = replace(last, end=end)
             else:
-                combined.append(Row(row.resource, start, end, value, {"compliant": verdict}, evidence))
+                combined.append(Row(row.resource, start, end, value, {HOLDS: verdict}, evidence))
     return combined
 
 

@@ -12,6 +12,9 @@ from socready.evidence.aws_formats import BASELINE_API, EMPTY_LOCATION, HISTORY_
 from socready.evidence.view import EvidenceView
 
 SOURCE = "aws.config.history"
+# What a state read from Config history needs: the items, the recorder (a stop blinds them) and CloudTrail (the
+# changes between items); a control's spec lists these after its own snapshot source.
+CONFIG_STATE = (SOURCE, "aws.config.recorders", "aws.cloudtrail.logs")
 DELETED = ("ResourceDeleted", "ResourceDeletedNotRecorded")
 
 

@@ -21,11 +21,12 @@ from pydantic import Field
 
 from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_value
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row
-from expectations.rds_instances import PRODUCTION_METRICS, Production, Setting, production_rows, production_suite
 from expectations.rds_instances import SOURCE as INSTANCES
+from expectations.rds_instances import Production, Setting, production_facts, production_rows, production_suite
 from expectations.spec import ControlSpec, Parameters, Rule
-from expectations.state_timeline import State
+from expectations.state_timeline import HOLDS, State
 from socready.evidence.aws_formats import key_date
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge
@@ -33,7 +34,8 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-BCK-01"
-METRICS = PRODUCTION_METRICS
+FACT = "backed_up_as_required"
+FACTS = production_facts(FACT)
 PLANS = "aws.backup.plans"
 REPORTS = "aws.backup.job_reports"
 PLAN_EVENTS = (
@@ -187,13 +189,13 @@ class JobReports:
                 created_today = first < start and day_start < start  # not just the window's first day
                 deleted_today = end < last and end < day_start + DAY
                 if day in self.completed[arn]:
-                    rows.append(Row(arn, *span, "backup job completed", {"compliant": True}, shown))
+                    rows.append(Row(arn, *span, "backup job completed", {HOLDS: True}, shown))
                 elif created_today or deleted_today:
-                    rows.append(Row(arn, *span, NOT_DUE, {"compliant": True}, shown))
+                    rows.append(Row(arn, *span, NOT_DUE, {HOLDS: True}, shown))
                 elif shown:
-                    rows.append(Row(arn, *span, "no completed backup job", {"compliant": False}, shown))
+                    rows.append(Row(arn, *span, "no completed backup job", {HOLDS: False}, shown))
                 else:
-                    rows.append(Row(arn, *span, "no backup job report for this day", {"compliant": None}))
+                    rows.append(Row(arn, *span, "no backup job report for this day", {HOLDS: None}))
                 day += DAY
         return rows
 
@@ -202,12 +204,12 @@ def within_allowance(rows: list[Row], share: float) -> list[Row]:
     """Days without a completed job are no exception while jobs completed on at least `share` of the days a
     backup was due."""
     due = [r for r in rows if r.value != NOT_DUE]
-    done = sum(1 for r in due if r.metrics["compliant"] is True)
+    done = sum(1 for r in due if r.metrics[HOLDS] is True)
     if not due or done / len(due) < share:
         return rows
     return [
-        Row(r.resource, r.start, r.end, f"{r.value} (within the allowance)", {"compliant": True}, r.evidence)
-        if r.metrics["compliant"] is False
+        Row(r.resource, r.start, r.end, f"{r.value} (within the allowance)", {HOLDS: True}, r.evidence)
+        if r.metrics[HOLDS] is False
         else r
         for r in rows
     ]
@@ -224,11 +226,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngBck01Para
         for arn, spans in lifetimes.items()
         for row in within_allowance(reports.day_rows(arn, merge(spans), window), share)
     ]
-    return found.dataset(all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily))
+    return found.dataset(FACT, all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily))
 
 
 def rules(params: EngBck01Parameters) -> list[Rule]:
     return production_suite(
+        FACT,
         "The evidence does not show whether this production database was backed up as required.",
         "This production database's backups fell short of policy (retention, backup plan or daily backups).",
     )
@@ -241,11 +244,9 @@ SPEC = ControlSpec(
         "aws.rds.instances",
         "aws.backup.plans",
         "aws.backup.job_reports",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from expectations.rds_instances import PRODUCTION_METRICS, Setting, production_rows, production_suite
+from expectations.config_items import CONFIG_STATE
+from expectations.rds_instances import Setting, production_facts, production_rows, production_suite
 from expectations.spec import ControlSpec, NoParameters, Rule
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-BCK-02"
-METRICS = PRODUCTION_METRICS
+FACT = "deletion_protection"
+FACTS = production_facts(FACT)
 DELETION_PROTECTION = Setting(
     "DeletionProtection",
     False,
@@ -21,11 +23,12 @@ DELETION_PROTECTION = Setting(
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
-    return production_rows(view, scope, window, DELETION_PROTECTION).dataset()
+    return production_rows(view, scope, window, DELETION_PROTECTION).dataset(FACT)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return production_suite(
+        FACT,
         "The evidence does not show whether this production database had deletion protection.",
         "Deletion protection was off on this production database.",
     )
@@ -34,8 +37,11 @@ def rules(params: NoParameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.rds.instances", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    sources=(
+        "aws.rds.instances",
+        *CONFIG_STATE,
+    ),
+    facts=FACTS,
     build=build,
     rules=rules,
 )

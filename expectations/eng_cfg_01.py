@@ -15,14 +15,14 @@ from expectations.cloudtrail_events import cloudtrail_logs
 from expectations.config_items import history_reads
 from expectations.dataset import Row, frame
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
-from expectations.state_timeline import Blind, Observation, before_joining, state_rows
+from expectations.state_timeline import HOLDS, Blind, Observation, before_joining, named, state_rows
 from socready.evidence.view import EvidenceView
 from socready.intervals import merge, subtract
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-CFG-01"
-METRICS = {"compliant": "boolean"}
+FACTS = {"recording": "boolean"}
 RECORDERS = "aws.config.recorders"
 CHANGES = {
     "StopConfigurationRecorder": ("fail", "pass"),
@@ -64,7 +64,7 @@ def blind_intervals(view: EvidenceView, scope: Scope, window: Window) -> dict[tu
     for account in scope.aws.accounts:
         for region in scope.aws.regions:
             rows = state_rows("", observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
-            off = merge((r.start, r.end) for r in rows if r.metrics["compliant"] is not True)
+            off = merge((r.start, r.end) for r in rows if r.metrics[HOLDS] is not True)
             gaps = [Blind(start, end) for start, end in off]
             read = reads.get((account.id, region))
             if read is not None and read.missing:
@@ -83,12 +83,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
             resource = f"account/{account.id}/region/{region}"
             found = state_rows(resource, observations[(account.id, region)], window.start_utc, window.evaluated_end_utc)
             rows += before_joining(found, account.joined, window.start_utc)
-    return frame(rows, METRICS)
+    return frame(named(rows, "recording"), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "recording",
         "The evidence does not show whether the AWS Config recorder was recording.",
         "The AWS Config recorder was not recording in this account and region.",
     )
@@ -98,7 +98,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.config.recorders", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

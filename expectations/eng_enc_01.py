@@ -11,18 +11,19 @@ from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
-from expectations.config_items import ConfigItem, config_items
+from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import document
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-ENC-01"
-METRICS = {"compliant": "boolean"}
+FACT = "encrypted_and_tls_only"
+FACTS = {FACT: "boolean"}
 BUCKETS = "aws.s3.buckets"
 CONFIG_TYPE = "AWS::S3::Bucket"
 # From this date S3 encrypts every new object with SSE-S3 when a bucket has no configuration of its own, and
@@ -171,12 +172,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngEnc01Para
     timelines = Timelines().fold(facts, lambda settings, whole, at: judge(settings, at, required))
     grace = timedelta(hours=params.creation_grace_hours)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window), creation_grace=grace)
-    return frame(rows, METRICS)
+    return frame(named(rows, FACT), FACTS)
 
 
 def rules(params: EngEnc01Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show whether this bucket was encrypted and TLS-only.",
         "The bucket was not encrypted as required or did not deny requests without TLS.",
     )
@@ -185,8 +186,11 @@ def rules(params: EngEnc01Parameters) -> list[Rule]:
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngEnc01Parameters,
-    sources=("aws.s3.buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    sources=(
+        "aws.s3.buckets",
+        *CONFIG_STATE,
+    ),
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -7,17 +7,19 @@ import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, region_resource, toggles, unread_places
 from expectations.cloudtrail_events import cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.rds_instances import SOURCE as RDS_SOURCE
 from expectations.rds_instances import Setting, timelines
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
+from expectations.state_timeline import named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-ENC-02"
-METRICS = {"compliant": "boolean"}
+FACTS = {"encrypted": "boolean"}
 SETTINGS = "aws.ec2.settings"
 EBS_CHANGES = {
     "EnableEbsEncryptionByDefault": ("pass", "fail"),
@@ -55,12 +57,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
     rds = timelines(view, STORAGE).rows(scope, window, blind=blind_intervals(view, scope, window))
     instances = len({r.resource for r in rds})
     inventory = Inventory(f"{instances} RDS instances in scope.", unread_places(view, scope, RDS_SOURCE))
-    return frame(ebs_rows(view, scope, window) + rds, METRICS, inventory)
+    return frame(named(ebs_rows(view, scope, window) + rds, "encrypted"), FACTS, inventory)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "encrypted",
         "The evidence does not show whether encryption at rest was on here.",
         "EBS default encryption was off in this region, or this database's storage was not encrypted.",
     )
@@ -72,11 +74,9 @@ SPEC = ControlSpec(
     sources=(
         "aws.ec2.settings",
         "aws.rds.instances",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -15,13 +15,14 @@ from expectations.aws_state import Seen, Timelines, pick, toggles
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.state_timeline import named
 from socready.evidence.aws_formats import rotatable
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-ENC-03"
-METRICS = {"compliant": "boolean"}
+FACTS = {"rotation_enabled": "boolean"}
 KEYS = "aws.kms.keys"
 ROTATION_CHANGES = {"EnableKeyRotation": ("pass", "fail"), "DisableKeyRotation": ("fail", "pass")}
 EVENTS = (*ROTATION_CHANGES, "CreateKey", "ScheduleKeyDeletion", "CancelKeyDeletion")
@@ -79,12 +80,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngEnc03Para
     timelines = Timelines().events(cloudtrail_logs(view).named(*EVENTS), from_event)
     timelines.snapshots(view, KEYS, from_snapshot)
     grace = timedelta(hours=params.creation_grace_hours)
-    return frame(timelines.rows(scope, window, creation_grace=grace), METRICS)
+    return frame(named(timelines.rows(scope, window, creation_grace=grace), "rotation_enabled"), FACTS)
 
 
 def rules(params: EngEnc03Parameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "rotation_enabled",
         "The evidence does not show whether automatic rotation was on for this key.",
         "Automatic rotation was off for this customer managed key.",
     )
@@ -94,7 +95,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngEnc03Parameters,
     sources=("aws.kms.keys", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

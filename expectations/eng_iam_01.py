@@ -22,12 +22,14 @@ from expectations.iam_timeline import (
 )
 from expectations.iam_users import credential_report_root
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
+from expectations.state_timeline import named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-01"
-METRICS = {"compliant": "boolean"}
+FACT = "root_mfa_and_no_access_keys"
+FACTS = {FACT: "boolean"}
 ACCOUNT = "aws.iam.account"
 # The root user's own credentials: (aspect, state after, state before) per event.
 ROOT_EVENTS = {
@@ -121,12 +123,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
             for source in SOURCES
         ]
         rows += combine(resource, parts, all_true)
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(rows, FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "root_mfa_and_no_access_keys",
         "The evidence does not show whether the root user had MFA and no access keys.",
         "The root user had no MFA or had an access key.",
     )
@@ -136,7 +138,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.iam.account", "aws.iam.credential_report", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

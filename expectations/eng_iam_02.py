@@ -16,6 +16,7 @@ from expectations.dataset import Row, frame
 from expectations.iam_timeline import Aspect, any_true, combine, event_span, unlogged_accounts
 from expectations.iam_users import credentials, owner, user_resource
 from expectations.spec import ControlSpec, Rule, WithGrace, rule
+from expectations.state_timeline import HOLDS
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
@@ -70,8 +71,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam02Para
         either = [Aspect(aspects.get(f"{user}|password", [])), Aspect(aspects.get(f"{user}|mfa", []), None)]
         users += combine(user, either, any_true)
     rows = [
-        Row(r.resource, r.start, r.end, r.value, {"check": "user", "mfa": r.metrics["compliant"]}, r.evidence)
-        for r in users
+        Row(r.resource, r.start, r.end, r.value, {"check": "user", "mfa": r.metrics[HOLDS]}, r.evidence) for r in users
     ]
     rows += unlogged_accounts(view, scope, window, check="user", mfa=None)
     return frame(rows + signin_rows(view, scope, window, users), METRICS)

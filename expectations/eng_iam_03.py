@@ -9,13 +9,14 @@ import pandas as pd
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import event_span, unlogged_accounts
-from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
+from expectations.spec import ControlSpec, NoParameters, Rule, covered, never
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-03"
-METRICS = {"compliant": "boolean"}
+FACT = "root_used"
+FACTS = {FACT: "boolean"}
 
 
 def root_resource(event: TrailEvent) -> str:
@@ -33,26 +34,25 @@ def used_root(event: TrailEvent) -> bool:
 def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     accounts = {a.id for a in scope.aws.accounts}
     rows = [
-        Row(root_resource(e), *event_span(e.time), f"{e.name} as root", {"compliant": False}, (e.evidence,))
+        Row(root_resource(e), *event_span(e.time), f"{e.name} as root", {FACT: True}, (e.evidence,))
         for e in cloudtrail_logs(view).events
         if e.account in accounts and window.contains(e.time) and used_root(e)
     ]
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(rows + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show whether the root user was used in this account.",
-        "The root user was used without an accepted break-glass exception.",
-    )
+    return [
+        covered(FACT, "The evidence does not show whether the root user was used in this account."),
+        never(FACT, "The root user was used without an accepted break-glass exception."),
+    ]
 
 
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.cloudtrail.logs",),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

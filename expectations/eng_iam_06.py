@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -35,13 +35,21 @@ from expectations.iam_users import (
     report_time,
     user_resource,
 )
-from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, at_most, covered
+from expectations.state_timeline import HOLDS
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-06"
-METRICS = {"compliant": "boolean"}
+# Both null where a credential's use could have been missed and none is known to be unused too long (no evidence).
+FACTS = {
+    "live_credential": "boolean",  # the user had an active console password or access key within the row
+    "days_unused": "Float64",  # the longest a live credential of the user went unused, as reached within the row
+}
+DAY = timedelta(days=1)
+# (start, end, unused since) of a live credential's stretch since its last use shown (or since the logs begin)
+Stretch = tuple[datetime, datetime, datetime]
 
 
 @dataclass(frozen=True, order=True)
@@ -123,12 +131,15 @@ class Unseen:
     note: str = ""
 
 
-def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Unseen) -> list[Row]:
+def idle(
+    row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Unseen
+) -> tuple[list[Row], list[Stretch]]:
     """A live-credential row (False) split by its uses: fresh for `threshold` after each use, then an exception
     (or no evidence, when a use could have been missed) until the next. Before any use, a credential the logs
-    show unused since they begin is an exception from `threshold` after that; before, the logs cannot decide."""
-    if row.metrics["compliant"] is not False:
-        return [row]
+    show unused since they begin is an exception from `threshold` after that; before, the logs cannot decide.
+    With the rows, the stretches whose start of disuse is known."""
+    if row.metrics[HOLDS] is not False:
+        return [row], []
     inside = [u for u in uses if row.start < u.time < row.end]
     prior = [u for u in uses if u.time <= row.start]
     spans = zip(
@@ -138,19 +149,33 @@ def idle(row: Row, uses: list[Use], threshold: timedelta, label: str, unseen: Un
         strict=True,
     )
     found: list[Row] = []
+    stretches: list[Stretch] = []
     for start, end, use in spans:
         if use is None:
             if unseen.since is None:
                 seen = f"{label}: no use or creation shown"
-                found.append(Row(row.resource, start, end, seen, {"compliant": None}, row.evidence))
+                found.append(Row(row.resource, start, end, seen, {HOLDS: None}, row.evidence))
                 continue
             seen = f"{label}: no use shown in the logs from {unseen.since:%Y-%m-%d}{unseen.note}"
             part = Row(row.resource, start, end, seen, row.metrics, row.evidence)
             found += split_at(part, unseen.since + threshold, None, False)
+            stretches.append((start, end, unseen.since))
             continue
         part = Row(row.resource, start, end, f"{label}: last use shown {use.time:%Y-%m-%d}", row.metrics, row.evidence)
         found += split_at(part, use.time + threshold, True, False if use.exact else None)
-    return found
+        stretches.append((start, end, use.time))
+    return found, stretches
+
+
+def with_disuse(row: Row, stretches: list[Stretch]) -> Row:
+    """A user's row with its facts: whether a credential was live and the longest any went unused within the row
+    (at the row's end, or the stretch's end if sooner); null where the row's verdict was left unknown by a use
+    that could have been missed."""
+    if row.metrics[HOLDS] is None:
+        return replace(row, metrics={})
+    overlapping = [(end, since) for start, end, since in stretches if start < row.end and row.start < end]
+    days = [(min(end, row.end) - since) / DAY for end, since in overlapping]
+    return replace(row, metrics={"live_credential": bool(days), "days_unused": max(days, default=None)})
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam06Parameters) -> pd.DataFrame:
@@ -165,26 +190,28 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngIam06Para
     since = logs_from(cloudtrail_logs(view), window.start_utc, lookback)
     uses = uses_of(view, found, since)
     aspects: dict[str, list[Row]] = defaultdict(list)
+    stretches: dict[str, list[Stretch]] = defaultdict(list)  # user -> its live credentials' stretches
     for row in found.timelines.rows(scope, window, keep=lambda r: r.endswith("|password") or r in found.keys):
         label = f"access key {found.keys[row.resource].key_id}" if row.resource in found.keys else "console password"
         unseen = Unseen(since.get(owner(row.resource).split("/")[1]), note)
-        aspects[row.resource] += idle(row, uses.get(row.resource, []), threshold, label, unseen)
-    return frame(per_user(aspects) + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+        rows, stretched = idle(row, uses.get(row.resource, []), threshold, label, unseen)
+        aspects[row.resource] += rows
+        stretches[owner(row.resource)] += stretched
+    users = [with_disuse(row, stretches[row.resource]) for row in per_user(aspects)]
+    return frame(users + unlogged_accounts(view, scope, window), FACTS)
 
 
 def rules(params: EngIam06Parameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show whether this user's active credentials were used within the threshold.",
-        "An active credential was unused for longer than the threshold.",
-    )
+    unknown = "The evidence does not show whether this user's active credentials were used within the threshold."
+    stale = "An active credential was unused for longer than the threshold."
+    return [covered("live_credential", unknown), at_most("days_unused", params.max_unused_days, stale)]
 
 
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngIam06Parameters,
     sources=("aws.iam.credential_report", "aws.iam.users", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

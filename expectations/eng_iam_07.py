@@ -17,6 +17,7 @@ import pandas as pd
 
 from expectations.aws_state import Seen, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import (
@@ -32,14 +33,15 @@ from expectations.iam_timeline import (
     user_of,
 )
 from expectations.iam_users import USERS, user_resource
-from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.spec import ControlSpec, NoParameters, Rule, covered, never
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-IAM-07"
-METRICS = {"compliant": "boolean"}
+FACT = "full_admin_policy"
+FACTS = {FACT: "boolean"}
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 USER_EVENTS = ("CreateUser", "DeleteUser", "AttachUserPolicy", "DetachUserPolicy", "PutUserPolicy", "DeleteUserPolicy")
 POLICY_EVENTS = ("CreatePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "DeletePolicy")
@@ -240,22 +242,24 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
             *(Aspect(rows_of) for rows_of in per_policy),
         ]
         rows += combine(user, parts, all_true, primary=True)
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(rows, FACT, negated=True) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show whether this user had a full-admin policy.",
-        "A user had a full-admin customer-managed or inline policy.",
-    )
+    return [
+        covered(FACT, "The evidence does not show whether this user had a full-admin policy."),
+        never(FACT, "A user had a full-admin customer-managed or inline policy."),
+    ]
 
 
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.iam.users", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    sources=(
+        "aws.iam.users",
+        *CONFIG_STATE,
+    ),
+    facts=FACTS,
     build=build,
     rules=rules,
 )

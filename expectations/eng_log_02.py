@@ -18,13 +18,14 @@ from expectations.dataset import Row, frame
 from expectations.eng_log_01 import Trails, event_arn, read_trails, trail_key
 from expectations.iam_timeline import unlogged_accounts
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
-from expectations.state_timeline import before_joining
+from expectations.state_timeline import HOLDS, before_joining, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-LOG-02"
-METRICS = {"compliant": "boolean"}
+FACT = "log_file_validation"
+FACTS = {FACT: "boolean"}
 TRAILS = "aws.cloudtrail.trails"
 EVENTS = ("CreateTrail", "UpdateTrail", "DeleteTrail")
 
@@ -89,18 +90,18 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
             window.start_utc,
             window.evaluated_end_utc,
             "no CloudTrail trail",
-            {"compliant": False},
+            {HOLDS: False},
             shas,
         )
         for a, shas in listings.items()
         if f"account/{a}" not in with_trails
     ]
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(rows, FACT) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        FACT,
         "The evidence does not show whether log file validation was enabled on this trail.",
         "Log file validation was not enabled on this trail.",
     )
@@ -110,7 +111,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.cloudtrail.trails", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -15,20 +15,25 @@ from fnmatch import fnmatchcase
 import pandas as pd
 from pydantic import Field
 
-from expectations.aws_state import Seen, Timelines, pick
+from expectations.aws_state import Judged, Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_log_buckets import bucket_rows
 from expectations.iam_timeline import config_before_end, unlogged_accounts
-from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, at_least, covered, never
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-LOG-03"
-METRICS = {"compliant": "boolean"}
+FACTS = {
+    "expires": "boolean",  # whether the logs expire at all (a log group's retention set, a lifecycle rule)
+    "retention_days": "Int64",  # the shortest expiry in days; null where only a fixed date, or nothing, expires them
+    "fixed_expiry_date": "boolean",  # a lifecycle rule expires the logs on a date, whatever their age
+}
 GROUPS = "aws.logs.groups"
 GROUP_EVENTS = ("CreateLogGroup", "DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy")
 
@@ -47,11 +52,16 @@ def group_resource(account: str, region: str, name: str) -> str:
     return f"account/{account}/region/{region}/log-group/{name}"
 
 
-def retention(days, minimum: int) -> tuple[State, str]:
+def retention(days, minimum: int) -> Judged:
     """A log group's retentionInDays: None is "never expire"."""
     if days in (None, ""):
-        return "pass", "never expire"
-    return ("pass" if int(days) >= minimum else "fail"), f"retention {int(days)} days"
+        return "pass", "never expire", kept_for(None, dated=False)
+    state = "pass" if int(days) >= minimum else "fail"
+    return state, f"retention {int(days)} days", kept_for(int(days), dated=False)
+
+
+def kept_for(days: int | None, dated: bool) -> dict[str, object]:
+    return {"expires": days is not None or dated, "retention_days": days, "fixed_expiry_date": dated}
 
 
 def from_group_event(event: TrailEvent, minimum: int) -> list[Seen]:
@@ -59,9 +69,13 @@ def from_group_event(event: TrailEvent, minimum: int) -> list[Seen]:
     resource = group_resource(event.account, event.region, name)
     if event.name == "DeleteLogGroup":
         return [Seen(resource, "absent", by)]
-    state, value = retention(pick(event.parameters, "retentionInDays"), minimum)
     before = "absent" if event.name == "CreateLogGroup" else None
-    return [Seen(resource, state, f"{value} ({by})", before)]
+    return [group_seen(resource, pick(event.parameters, "retentionInDays"), minimum, before, f" ({by})")]
+
+
+def group_seen(resource: str, days, minimum: int, before: State | None = None, by: str = "") -> Seen:
+    state, value, facts = retention(days, minimum)
+    return Seen(resource, state, value + by, before, facts=facts)
 
 
 def group_rows(view: EvidenceView, scope: Scope, window: Window, minimum: int, pattern: str) -> list:
@@ -69,9 +83,8 @@ def group_rows(view: EvidenceView, scope: Scope, window: Window, minimum: int, p
         view,
         GROUPS,
         lambda body: [
-            Seen(
-                group_resource(body["account"], body["region"], g["logGroupName"]),
-                *retention(g.get("retentionInDays"), minimum),
+            group_seen(
+                group_resource(body["account"], body["region"], g["logGroupName"]), g.get("retentionInDays"), minimum
             )
             for g in body["log_groups"]
         ],
@@ -98,29 +111,42 @@ def rule_prefix(rule) -> str:
     return str(pick(rule, "prefix") or "")
 
 
-def expiry(rule, prefix: str, minimum: int) -> str | None:
-    """Why an enabled lifecycle rule that reaches the logs' keys expires them too soon, or None. A rule filtered
-    by tags only may reach them: it counts."""
+def reaches(rule, prefix: str) -> bool:
+    """Whether a lifecycle rule is enabled and reaches the logs' keys. A rule filtered by tags only may: it counts."""
     scoped = rule_prefix(rule)
-    if str(pick(rule, "status") or "").lower() != "enabled" or not (
-        prefix.startswith(scoped) or scoped.startswith(prefix)
-    ):
-        return None
-    expiration, name = pick(rule, "expiration") or {}, pick(rule, "id") or ""
-    days = pick(expiration, "days") or pick(rule, "expirationInDays")
-    if days not in (None, "") and int(days) < minimum:
-        return f"lifecycle rule {name} expires logs after {int(days)} days"
-    if pick(expiration, "date") or pick(rule, "expirationDate"):
+    enabled = str(pick(rule, "status") or "").lower() == "enabled"
+    return enabled and (prefix.startswith(scoped) or scoped.startswith(prefix))
+
+
+def expiry_days(rule) -> int | None:
+    days = pick(pick(rule, "expiration") or {}, "days") or pick(rule, "expirationInDays")
+    return None if days in (None, "") else int(days)
+
+
+def expiry_dated(rule) -> bool:
+    return bool(pick(pick(rule, "expiration") or {}, "date") or pick(rule, "expirationDate"))
+
+
+def expiry(rule, minimum: int) -> str | None:
+    """Why a lifecycle rule that reaches the logs expires them too soon, or None."""
+    name, days = pick(rule, "id") or "", expiry_days(rule)
+    if days is not None and days < minimum:
+        return f"lifecycle rule {name} expires logs after {days} days"
+    if expiry_dated(rule):
         return f"lifecycle rule {name} expires logs on a fixed date"
     return None
 
 
 def bucket_judge(minimum: int):
-    def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
+    def judge(settings: dict, whole: bool, at: datetime) -> Judged:
         if "rules" not in settings:
             return "unknown", "lifecycle rules not shown"
-        short = [r for rule in settings["rules"] or [] if (r := expiry(rule, settings.get("prefix", ""), minimum))]
-        return ("fail", "; ".join(short)) if short else ("pass", "no lifecycle rule expires the logs sooner")
+        reaching = [rule for rule in settings["rules"] or [] if reaches(rule, settings.get("prefix", ""))]
+        days = [d for rule in reaching if (d := expiry_days(rule)) is not None]
+        facts = kept_for(min(days, default=None), dated=any(expiry_dated(rule) for rule in reaching))
+        short = [r for rule in reaching if (r := expiry(rule, minimum))]
+        value = "; ".join(short) or "no lifecycle rule expires the logs sooner"
+        return ("fail" if short else "pass"), value, facts
 
     return judge
 
@@ -129,15 +155,16 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngLog03Para
     minimum = params.min_retention_days
     rows = group_rows(view, scope, window, minimum, params.log_group_pattern)
     rows += bucket_rows(view, scope, window, bucket_judge(minimum))
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(rows + unlogged_accounts(view, scope, window), FACTS)
 
 
 def rules(params: EngLog03Parameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show how long these logs were kept.",
-        "Logs were kept for less than the minimum retention.",
-    )
+    short = "Logs were kept for less than the minimum retention."
+    return [
+        covered("expires", "The evidence does not show how long these logs were kept."),
+        at_least("retention_days", params.min_retention_days, short),
+        never("fixed_expiry_date", short),
+    ]
 
 
 SPEC = ControlSpec(
@@ -146,11 +173,9 @@ SPEC = ControlSpec(
     sources=(
         "aws.logs.groups",
         "aws.s3.log_buckets",
-        "aws.config.history",
-        "aws.config.recorders",
-        "aws.cloudtrail.logs",
+        *CONFIG_STATE,
     ),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

@@ -12,17 +12,19 @@ from datetime import datetime
 import pandas as pd
 
 from expectations.aws_state import pick
+from expectations.config_items import CONFIG_STATE
 from expectations.dataset import frame
 from expectations.iam_log_buckets import acl_public, bucket_rows, policy_public
 from expectations.iam_timeline import all_true, any_true, unlogged_accounts
-from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.spec import ControlSpec, NoParameters, Rule, covered, never
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-LOG-04"
-METRICS = {"compliant": "boolean"}
+FACT = "public"
+FACTS = {FACT: "boolean"}
 
 
 def shown(settings: dict, name: str, read) -> bool | None:
@@ -49,22 +51,24 @@ def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters) -> pd.DataFrame:
     rows = bucket_rows(view, scope, window, judge)
-    return frame(rows + unlogged_accounts(view, scope, window, compliant=None), METRICS)
+    return frame(named(rows, FACT, negated=True) + unlogged_accounts(view, scope, window, **{FACT: None}), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show whether this log bucket was public.",
-        "The CloudTrail log bucket was public.",
-    )
+    return [
+        covered(FACT, "The evidence does not show whether this log bucket was public."),
+        never(FACT, "The CloudTrail log bucket was public."),
+    ]
 
 
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
-    sources=("aws.s3.log_buckets", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    sources=(
+        "aws.s3.log_buckets",
+        *CONFIG_STATE,
+    ),
+    facts=FACTS,
     build=build,
     rules=rules,
 )

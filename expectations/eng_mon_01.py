@@ -8,12 +8,13 @@ from expectations.aws_state import Seen, Timelines, pick, region_resource
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
+from expectations.state_timeline import named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-MON-01"
-METRICS = {"compliant": "boolean"}
+FACTS = {"guardduty_enabled": "boolean"}
 DETECTORS = "aws.guardduty.detectors"
 EVENTS = ("CreateDetector", "DeleteDetector", "UpdateDetector")
 
@@ -50,12 +51,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
         for region in scope.aws.regions:
             timelines.expect(region_resource(account.id, region), account.id, region)
     timelines.events(cloudtrail_logs(view).named(*EVENTS), from_event).snapshots(view, DETECTORS, from_snapshot)
-    return frame(timelines.rows(scope, window), METRICS)
+    return frame(named(timelines.rows(scope, window), "guardduty_enabled"), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "guardduty_enabled",
         "The evidence does not show whether GuardDuty was enabled in this account and region.",
         "GuardDuty was not enabled in this account and region.",
     )
@@ -65,7 +66,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.guardduty.detectors", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

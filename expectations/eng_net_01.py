@@ -8,13 +8,13 @@ from expectations.aws_state import Seen, Timelines, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import frame
 from expectations.spec import ControlSpec, NoParameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-NET-01"
-METRICS = {"compliant": "boolean"}
+FACTS = {"block_public_access_on": "boolean"}
 SOURCE = "aws.s3.account_public_access_block"
 SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 EVENTS = ("PutAccountPublicAccessBlock", "DeleteAccountPublicAccessBlock")
@@ -46,12 +46,12 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: NoParameters
     timelines.snapshots(
         view, SOURCE, lambda body: [Seen(account_resource(body["account"]), *judge(body.get("configuration")))]
     )
-    return frame(timelines.rows(scope, window), METRICS)
+    return frame(named(timelines.rows(scope, window), "block_public_access_on"), FACTS)
 
 
 def rules(params: NoParameters) -> list[Rule]:
     return held_throughout(
-        "compliant",
+        "block_public_access_on",
         "The evidence does not show whether account-level S3 Block Public Access was on.",
         "Account-level S3 Block Public Access was not fully on in this account.",
     )
@@ -61,7 +61,7 @@ SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=NoParameters,
     sources=("aws.s3.account_public_access_block", "aws.cloudtrail.logs"),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

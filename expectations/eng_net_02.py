@@ -13,18 +13,19 @@ from pydantic import Field
 
 from expectations.aws_state import Fact, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
-from expectations.config_items import ConfigItem, config_items
+from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.jira_issues import Issue, optional_issues
-from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State
+from expectations.spec import ControlSpec, Parameters, Rule, always, at_most, covered, never
+from expectations.state_timeline import State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-NET-02"
-METRICS = {"compliant": "boolean"}
+FACT = "internet_ingress"  # the group admits 0.0.0.0/0 or ::/0 to a watched port
+FACTS = {FACT: "boolean", "exposure_hours": "Float64", "incident_ticket": "boolean"}  # the latter two: under an SLA
 SETTINGS = "aws.ec2.settings"
 INCIDENTS = "jira.incidents"
 CONFIG_TYPE = "AWS::EC2::SecurityGroup"
@@ -116,41 +117,37 @@ def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
     return Fact(arn, event.time, dict.fromkeys(rules, event.name == "AuthorizeSecurityGroupIngress"), **seen)
 
 
-def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
-    """An exposure (touching failing rows of one group) closed within the SLA is not an exception when an
-    incident ticket names the group in its summary, opened from the exposure's start until the SLA after its
-    end; without one it stays an exception, saying so."""
+def timed(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
+    """Each exposure (touching rows of one group open to the internet) with its length in hours on its rows and
+    whether an incident ticket names the group, opened from the exposure's start until the SLA after its end. An
+    exposure closed within the SLA says so in its value, citing the ticket."""
     kept: list[Row] = []
     run: list[Row] = []
 
     def flush() -> None:
-        if run and run[-1].end - run[0].start <= sla:
-            group = run[0].resource.rsplit("/", 1)[-1]
-            ticket = next(
-                (t for t in tickets if t.mentions(None, group) and run[0].start <= t.created <= run[-1].end + sla),
-                None,
-            )
-            if ticket:
-                note, ok, cited = f"closed within the SLA; ticket {ticket.key}", True, ticket.evidence
-            else:
-                note, ok, cited = f"closed within the SLA, but no incident ticket names {group}", False, ()
-            kept.extend(
-                replace(r, value=f"{r.value} ({note})", metrics={"compliant": ok}, evidence=(*r.evidence, *cited))
-                for r in run
-            )
-        else:
-            kept.extend(run)
+        if not run:
+            return
+        lasted, group = run[-1].end - run[0].start, run[0].resource.rsplit("/", 1)[-1]
+        ticket = next(
+            (t for t in tickets if t.mentions(None, group) and run[0].start <= t.created <= run[-1].end + sla), None
+        )
+        note, cited = "", ()
+        if lasted <= sla and ticket:
+            note, cited = f" (closed within the SLA; ticket {ticket.key})", ticket.evidence
+        elif lasted <= sla:
+            note = f" (closed within the SLA, but no incident ticket names {group})"
+        facts = {"exposure_hours": lasted / timedelta(hours=1), "incident_ticket": ticket is not None}
+        kept.extend(
+            replace(r, value=r.value + note, metrics={**r.metrics, **facts}, evidence=(*r.evidence, *cited))
+            for r in run
+        )
         run.clear()
 
     for row in sorted(rows, key=lambda r: (r.resource, r.start)):
-        if run and (
-            row.resource != run[-1].resource or row.start != run[-1].end or row.metrics["compliant"] is not False
-        ):
+        exposed = row.metrics[FACT] is True
+        if run and (row.resource != run[-1].resource or row.start != run[-1].end or not exposed):
             flush()
-        if row.metrics["compliant"] is False:
-            run.append(row)
-        else:
-            kept.append(row)
+        (run if exposed else kept).append(row)
     flush()
     return kept
 
@@ -158,25 +155,26 @@ def within_sla(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Ro
 def build(view: EvidenceView, scope: Scope, window: Window, params: EngNet02Parameters) -> pd.DataFrame:
     ports = tuple(int(p) for p in params.ports.split(","))
     timelines = Timelines().fold(facts(view, ports), judge)
-    rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
+    rows = named(timelines.rows(scope, window, blind=blind_intervals(view, scope, window)), FACT, negated=True)
     sla = timedelta(hours=params.close_within_hours)
-    return frame(within_sla(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, METRICS)
+    # Without an SLA every exposure is an exception: its length and tickets do not matter (null).
+    return frame(timed(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, FACTS)
 
 
 def rules(params: EngNet02Parameters) -> list[Rule]:
-    return held_throughout(
-        "compliant",
-        "The evidence does not show this security group's ingress rules.",
-        "The security group admitted the internet to SSH or RDP beyond the allowed time.",
-    )
+    beyond = "The security group admitted the internet to SSH or RDP beyond the allowed time."
+    shown = covered(FACT, "The evidence does not show this security group's ingress rules.")
+    if not params.close_within_hours:
+        return [shown, never(FACT, beyond)]
+    return [shown, at_most("exposure_hours", params.close_within_hours, beyond), always("incident_ticket", beyond)]
 
 
 SPEC = ControlSpec(
     id=CONTROL_ID,
     parameters=EngNet02Parameters,
-    sources=("aws.ec2.settings", "aws.config.history", "aws.config.recorders", "aws.cloudtrail.logs", "jira.incidents"),
+    sources=("aws.ec2.settings", *CONFIG_STATE, "jira.incidents"),
     optional_sources=("jira.incidents",),
-    facts=METRICS,
+    facts=FACTS,
     build=build,
     rules=rules,
 )

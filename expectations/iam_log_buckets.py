@@ -14,12 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
-from expectations.aws_state import Fact, Timelines, as_list, pick
+from expectations.aws_state import Fact, Judged, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import config_before_end, document, home_region, statements
-from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import AwsAccount
@@ -164,7 +163,7 @@ def bucket_rows(
     view: EvidenceView,
     scope: Scope,
     window: Window,
-    judge: Callable[[dict, bool, datetime], tuple[State, str]],
+    judge: Callable[[dict, bool, datetime], Judged],
 ) -> list[Row]:
     """Rows of each log bucket; `judge(settings, whole, time)` as for `Timelines.fold`, with the key prefix of
     the bucket's CloudTrail logs in settings["prefix"] (a setting missing from them was never shown)."""

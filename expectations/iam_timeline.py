@@ -1,6 +1,6 @@
 """Helpers of the IAM and log controls: timelines of several aspects combined by a rule, events as rows, log guard.
 
-An aspect is one resource's state over the window as `Timelines.rows` gives it (metric `compliant`; no row where
+An aspect is one resource's state over the window as `Timelines.rows` gives it (verdict `HOLDS`; no row where
 the aspect is absent). `combine` joins aspects with a three-valued rule (True, False, None for no evidence), so
 "no console password, or MFA on" and "the policy is not public, or public access is restricted" read as written.
 """
@@ -18,6 +18,7 @@ from expectations.aws_state import Seen, Timelines, as_list, pick
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Row
+from expectations.state_timeline import HOLDS
 from socready.evidence.manifest import EvidenceEntry
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -53,16 +54,16 @@ def combine(resource: str, aspects: list[Aspect], rule: Rule, primary: bool = Fa
         covering = [next((r for r in a.rows if r.start <= start and end <= r.end), None) for a in aspects]
         if not any(covering) or (primary and covering[0] is None):
             continue
-        values = [a.absent if r is None else r.metrics["compliant"] for a, r in zip(aspects, covering, strict=True)]
+        values = [a.absent if r is None else r.metrics[HOLDS] for a, r in zip(aspects, covering, strict=True)]
         verdict = rule(values)
         shown = [r for r in covering if r is not None]
-        deciding = [r for r in shown if r.metrics["compliant"] is verdict] or shown
+        deciding = [r for r in shown if r.metrics[HOLDS] is verdict] or shown
         row = Row(
             resource,
             start,
             end,
             "; ".join(dict.fromkeys(r.value for r in deciding)),
-            {"compliant": verdict},
+            {HOLDS: verdict},
             tuple(dict.fromkeys(e for r in deciding for e in r.evidence)),
         )
         last = combined[-1] if combined else None
@@ -80,7 +81,7 @@ def combine(resource: str, aspects: list[Aspect], rule: Rule, primary: bool = Fa
 def split_at(row: Row, moment: datetime, first: Verdict, second: Verdict) -> list[Row]:
     """`row` with its verdict replaced by `first` before `moment` and `second` from it (each part non-empty)."""
     parts = [(row.start, min(row.end, moment), first), (max(row.start, moment), row.end, second)]
-    return [replace(row, start=s, end=e, metrics={"compliant": verdict}) for s, e, verdict in parts if e > s]
+    return [replace(row, start=s, end=e, metrics={HOLDS: verdict}) for s, e, verdict in parts if e > s]
 
 
 def event_span(moment: datetime) -> tuple[datetime, datetime]:

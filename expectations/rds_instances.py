@@ -19,7 +19,7 @@ from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.spec import Rule, held_throughout, rule
-from expectations.state_timeline import State
+from expectations.state_timeline import HOLDS, State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import ProductionSpec
@@ -29,8 +29,7 @@ SOURCE = "aws.rds.instances"
 CONFIG_TYPE = "AWS::RDS::DBInstance"
 EVENTS = ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance")
 TAG_EVENTS = ("CreateDBInstance", "AddTagsToResource")
-PRODUCTION_METRICS = {"compliant": "boolean", "production": "boolean"}
-UNKNOWN = {"compliant": None, "production": None}
+UNKNOWN = {HOLDS: None, "production": None}
 NEAR_MISS = (
     "A tag of this database equals an aws.production tag only when case and spaces are ignored "
     "(tag_match: exact): whether it is production is not known."
@@ -142,10 +141,11 @@ class ProductionRows:
     near_misses: list[Row]  # no-evidence rows over each near miss's lifetime
     inventory: Inventory  # the instances in scope, from which the production ones were chosen
 
-    def dataset(self, rows: list[Row] | None = None) -> pd.DataFrame:
-        """The frame of `rows` (default: the setting's rows; BCK-01 passes rows judged on more) and the near misses."""
+    def dataset(self, fact: str, rows: list[Row] | None = None) -> pd.DataFrame:
+        """The frame of `rows` (default: the setting's rows; BCK-01 passes rows judged on more) and the near misses,
+        their verdict named `fact`."""
         chosen = [replace(r, metrics={**r.metrics, "production": True}) for r in (self.rows if rows is None else rows)]
-        return frame(chosen + self.near_misses, PRODUCTION_METRICS, self.inventory)
+        return frame(named(chosen + self.near_misses, fact), production_facts(fact), self.inventory)
 
 
 def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: Setting) -> ProductionRows:
@@ -171,9 +171,15 @@ def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: S
     return ProductionRows(chosen, [r for r in rows if r.resource in chosen], near, inventory)
 
 
-def production_suite(coverage_reason: str, exception_reason: str) -> list[Rule]:
+def production_facts(fact: str) -> dict[str, str]:
+    """The dataset columns of a production-database control: its yes/no fact, and whether the database is
+    production (null for a near miss)."""
+    return {fact: "boolean", "production": "boolean"}
+
+
+def production_suite(fact: str, coverage_reason: str, exception_reason: str) -> list[Rule]:
     """The suite of a production-database setting; a near miss's reason comes last, so it names those rows."""
     return [
-        *held_throughout("compliant", coverage_reason, exception_reason),
+        *held_throughout(fact, coverage_reason, exception_reason),
         rule("ExpectColumnValuesToNotBeNull", "coverage", NEAR_MISS, column="production"),
     ]

@@ -13,7 +13,7 @@ state), or no Config history delivered at all (for current-state snapshots too, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -21,6 +21,9 @@ from expectations.dataset import Row
 from socready.intervals import Interval, intersect, subtract
 
 State = Literal["pass", "fail", "unknown", "absent"]
+# A row's three-valued verdict (True, False, None for no evidence) while rows are combined; a control's dataset
+# gives it the name of the yes/no fact it states (`named`), e.g. `guardduty_enabled`.
+HOLDS = "holds"
 METRIC = {"pass": True, "fail": False, "unknown": None}
 
 
@@ -44,6 +47,7 @@ class Observation:
     before: State | None = None  # for change events: the state they changed from
     blindable: bool = True  # False for evidence the Config recorder does not produce (CloudTrail, API snapshots)
     kind: Literal["change", "snapshot"] = "change"  # snapshot: current state read by a collector
+    facts: dict[str, object] = field(default_factory=dict)  # the settings seen, as the control's dataset columns
 
 
 def state_rows(
@@ -57,7 +61,8 @@ def state_rows(
     if before:
         current = before[-1]
     elif first is not None and first.kind == "change" and first.before is not None:
-        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None)
+        # Only the verdict before a change is known, not the settings it changed from.
+        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None, facts={})
     elif first is not None and first.kind == "snapshot":
         current = replace(first, time=start, value=f"{first.value} (no change recorded before)")
     else:
@@ -74,10 +79,10 @@ def state_rows(
         seeing = [(seg_start, seg_end)]
         for gap in (g for g in blind if _blinds(g, seen)):
             for s, e in intersect(seeing, [(gap.start, gap.end)]):
-                rows.append(Row(resource, s, e, gap.value, {"compliant": None}, _shown(seen)))
+                rows.append(Row(resource, s, e, gap.value, {HOLDS: None}, _shown(seen)))
             seeing = subtract(seeing, [(gap.start, gap.end)])
         for s, e in seeing:
-            rows.append(Row(resource, s, e, seen.value, {"compliant": METRIC[seen.state]}, _shown(seen)))
+            rows.append(Row(resource, s, e, seen.value, {HOLDS: METRIC[seen.state], **seen.facts}, _shown(seen)))
     return sorted(rows, key=lambda r: r.start)
 
 
@@ -109,3 +114,15 @@ def before_joining(rows: list[Row], joined: datetime | None, start: datetime) ->
             cut.append(Row(resource, first, joined, value, dict.fromkeys(own[0].metrics)))
         cut += after
     return cut
+
+
+def named(rows: list[Row], fact: str, *, negated: bool = False) -> list[Row]:
+    """Rows whose verdict is the yes/no fact `fact` of the control's dataset; `negated` where the fact is what
+    must not hold (`public`, `root_used`). A null stays null: no evidence either way."""
+
+    def facts(metrics: dict[str, object]) -> dict[str, object]:
+        verdict = metrics[HOLDS]
+        others = {k: v for k, v in metrics.items() if k != HOLDS}
+        return {fact: (not verdict) if negated and verdict is not None else verdict, **others}
+
+    return [replace(r, metrics=facts(r.metrics)) for r in rows]

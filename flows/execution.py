@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import opaque
 
 from socready.applicability import Assessment
-from socready.assess import assess_control
+from socready.assess import Dataset, build_dataset
 from socready.collect import Shard, ShardJob, collect, collect_shard
 from socready.errors import ScopeError
 from socready.evidence import EvidenceStore, Manifest, open_store
@@ -21,12 +22,15 @@ from socready.scope import Scope
 from socready.scope.models import ExecutionSpec, remote_store_problem
 from socready.window import Window
 
+if TYPE_CHECKING:
+    from prefect_dask import DaskTaskRunner
+
 # Threads per LocalCluster worker: collection tasks mostly wait on the network; controls (pandas, GX) hold the GIL,
 # so processes, not threads, are what run them side by side.
 THREADS = 2
 
 
-def dask_task_runner(execution: ExecutionSpec):
+def dask_task_runner(execution: ExecutionSpec) -> DaskTaskRunner:
     """The cluster at `dask_address`, else a LocalCluster of `dask_workers` processes."""
     import dask
     from prefect_dask import DaskTaskRunner  # Dask is imported only by runs that ask for it
@@ -56,21 +60,22 @@ def collect_shard_task(job: ShardJob) -> Shard:
     return collect_shard(job, get_run_logger().info)
 
 
-@task(name="assess-control", cache_policy=NO_CACHE, task_run_name="assess-{plan.control.id}")
-def assess_on_worker(
+@task(name="build-dataset", cache_policy=NO_CACHE, task_run_name="dataset-{plan.control.id}")
+def dataset_on_worker(
     plan: Assessment, scope: Scope, window: Window, store: str, endpoint_url: str | None, run_id: str
-) -> ControlResult:
+) -> Dataset | ControlResult:
     evidence = _store(store, endpoint_url)
-    return assess_control(plan, scope, window, EvidenceView(evidence, _manifest(store, endpoint_url, run_id)), evidence)
+    return build_dataset(plan, scope, window, EvidenceView(evidence, _manifest(store, endpoint_url, run_id)))
 
 
 def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sources: list[str], full: bool) -> Manifest:
-    """Each shard a task on the runner; this process writes the run's manifest as their results come back."""
+    """Each shard a task on the runner; this process writes the run's manifest as their results come back.
+    Values go to Dask unwrapped: Dask turns Prefect's `quote`/`opaque` wrappers into plain tuples (prefect-dask#43)."""
     logger = get_run_logger()
 
     def fan_out(jobs: list[ShardJob]) -> Iterator[Shard]:
         bar = create_progress_artifact(0.0, key="readiness-collection", description=f"Collecting {len(jobs)} shards")
-        futures = [runner.submit(collect_shard_task, {"job": opaque(job)}) for job in jobs]
+        futures = [runner.submit(collect_shard_task, {"job": job}) for job in jobs]
         for done, future in enumerate(futures, 1):  # in submission order: the manifest's errors keep one order
             yield future.result()
             update_progress_artifact(bar, 100 * done / len(jobs))
@@ -84,29 +89,25 @@ def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sourc
     return manifest
 
 
-def assess_on(
+def datasets_on(
     runner, plans: list[Assessment], scope: Scope, window: Window, store: EvidenceStore, manifest: Manifest
-) -> list[ControlResult]:
-    """Each control a task on the runner; workers read the manifest from the store by its run id."""
+) -> list[Dataset | ControlResult]:
+    """Each control's dataset a task on the runner (workers read the manifest from the store by its run id); the
+    run's one Checkpoint and the verdicts follow in the flow's process."""
     endpoint = scope.aws.endpoint_url if scope.aws else None
-    where = {"scope": opaque(scope), "window": window, "store": store.location, "endpoint_url": endpoint}
-    futures = [runner.submit(assess_on_worker, {"plan": opaque(p), **where, "run_id": manifest.run_id}) for p in plans]
+    where = {"scope": scope, "window": window, "store": store.location, "endpoint_url": endpoint}
+    futures = [runner.submit(dataset_on_worker, {"plan": p, **where, "run_id": manifest.run_id}) for p in plans]
     return [future.result() for future in futures]
 
 
-def on_dask(
-    execution: ExecutionSpec,
-    scope: Scope,
-    window: Window,
-    store: EvidenceStore,
-    sources: list[str],
-    plans: list[Assessment],
-    full: bool,
-) -> tuple[Manifest, list[ControlResult]]:
-    """Collection shards, then controls, as tasks of the calling flow run on a DaskTaskRunner; a cluster on other
-    machines must share an S3 evidence store."""
+@contextmanager
+def task_runner(execution: ExecutionSpec, store: EvidenceStore) -> Iterator[DaskTaskRunner | None]:
+    """A DaskTaskRunner for the run's collection shards and datasets, or None (the flow's process runs them); a
+    cluster on other machines must share an S3 evidence store."""
+    if execution.runner != "dask":
+        yield None
+        return
     if problem := remote_store_problem(execution, store.location):
         raise ScopeError(problem)
     with dask_task_runner(execution) as runner:
-        manifest = collect_on(runner, scope, window, store, sources, full)
-        return manifest, assess_on(runner, plans, scope, window, store, manifest)
+        yield runner

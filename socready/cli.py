@@ -15,10 +15,9 @@ from socready.advisor.prompt import add_answer_arguments, collect_profile
 from socready.advisor.render import render
 from socready.advisor.rules import recommend
 from socready.advisor.scope_writer import write_scope
-from socready.applicability import check_control_settings
 from socready.catalog import load_catalog
 from socready.errors import SocreadyError
-from socready.evidence import EvidenceStore, open_store
+from socready.evidence import EvidenceStore, open_scope_store, open_store
 from socready.evidence.signing import check_signature, sign_head
 from socready.scope import Scope, load_scope
 
@@ -72,6 +71,8 @@ def unreadable_exports(scope: Scope) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from socready.applicability import check_control_settings  # the control specs (and pandas) load only here
+
     scope = load_scope(Path(args.path))
     check_control_settings(load_catalog(), scope, args.path)
     if problems := unreadable_exports(scope):
@@ -106,26 +107,32 @@ def cmd_controls(args: argparse.Namespace) -> int:
 
 
 def run_readiness(scope_path: Path, as_of: str | None, dry_run: bool, output: str | None, full: bool = False) -> int:
+    from socready.applicability import check_control_settings
+
     scope = load_scope(scope_path)  # an unreadable scope stops here, before Prefect starts
     check_control_settings(load_catalog(), scope, str(scope_path))  # and so does a misspelled control setting
     _prefect_defaults()
     from flows.readiness import readiness  # Prefect is imported only for commands that run the flow
 
-    paths = readiness(
+    state = readiness(
         str(scope_path.resolve()),
         as_of=parse_as_of(as_of, scope),
         dry_run=dry_run,
         output_dir=output,
         full_backfill=full,
+        return_state=True,
     )
+    paths = state.result(raise_on_failure=False)  # a run lacking evidence ends Failed, with the report written
+    if isinstance(paths, BaseException):
+        raise paths
     from socready.report.model import Report
+    from socready.report.outcome import run_problems
     from socready.report.summary import summary_table
 
     report = Report.model_validate_json(Path(paths["json"]).read_text(encoding="utf-8"))
     print(summary_table(report))
     print(f"\nReport: {paths['html']}\n        {paths['md']}\n        {paths['json']}")
-    failed_tickets = report.tickets is not None and report.tickets.status == "failed"
-    return EXIT_NO_EVIDENCE if report.readiness.no_evidence or failed_tickets else 0
+    return EXIT_NO_EVIDENCE if run_problems(report) else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -183,8 +190,7 @@ def _chosen_store(args: argparse.Namespace) -> tuple[str, EvidenceStore]:
     if args.store:
         return args.store, open_store(args.store)
     scope = load_scope(Path(args.scope))
-    endpoint = scope.aws.endpoint_url if scope.aws else None
-    return scope.evidence_store, open_store(scope.evidence_store, endpoint_url=endpoint)
+    return scope.evidence_store, open_scope_store(scope)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -219,7 +225,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from socready.sampling import sample_control, write_sample
 
     scope = load_scope(Path(args.scope))
-    store = open_store(scope.evidence_store, endpoint_url=scope.aws.endpoint_url if scope.aws else None)
+    store = open_scope_store(scope)
     sample = sample_control(store, args.control_id, run_id=args.run, seed=args.seed)
     paths = write_sample(sample, store, Path(args.output or scope.output))
     print(
@@ -238,7 +244,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         store, report, acceptances = open_store(args.store), Path(args.report), []
     else:
         scope = load_scope(Path(args.scope))
-        store = open_store(scope.evidence_store, endpoint_url=scope.aws.endpoint_url if scope.aws else None)
+        store = open_scope_store(scope)
         report, acceptances = Path(args.report or scope.output), scope.exceptions
     output = Path(args.output) if args.output else None
     package = export_package(store, report, run_id=args.run, output=output, acceptances=acceptances)

@@ -1,28 +1,19 @@
-"""One way to reach Jira: the API token from the environment, a client without its own retries, Retry-After."""
+"""One way to reach Jira: a client without its own retries (token from socready.credentials), Retry-After."""
 
 from __future__ import annotations
 
-import os
-
 from jira import JIRA, JIRAError
 
-from socready.errors import SocreadyError
 from socready.scope.models import JiraSpec
 
 
-def api_token(spec: JiraSpec, error: type[SocreadyError]) -> str:
-    """The token named by the scope; `error` is what its absence means to the caller."""
-    token = os.environ.get(spec.token_env)
-    if not token:
-        raise error(
-            f"environment variable {spec.token_env} (scope jira.token_env) is not set; "
-            f"export the Jira API token of {spec.user} there"
-        )
-    return token
-
-
 def open_client(spec: JiraSpec, token: str, timeout: float) -> JIRA:
-    """max_retries=0: callers apply their own policy (the client's would repeat a POST after a lost answer)."""
+    """max_retries=0: callers apply their own policy (the client's would repeat a POST after a lost answer).
+
+    REST API v2 everywhere: Jira Data Center/Server has no v3, and v2 takes plain-text descriptions on Cloud too.
+    """
+    if spec.auth == "bearer":  # a Data Center personal access token
+        return JIRA(server=spec.url, token_auth=token, max_retries=0, timeout=timeout)
     return JIRA(server=spec.url, basic_auth=(spec.user, token), max_retries=0, timeout=timeout)
 
 

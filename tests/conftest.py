@@ -9,11 +9,17 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 from collections.abc import Iterator  # the environment above is set before any import
+from functools import cache
 
 import pytest
 import requests
+from moto import backends
 
 from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
+
+# Test speed only: the moto server lists its own package folder (a stat per service) on every request to find the
+# backend; the folder does not change while the tests run.
+backends.list_of_moto_modules = cache(lambda modules=backends.list_of_moto_modules: tuple(modules()))
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from socready.applicability import Assessment, plan_assessments
 from socready.assess import assess_control
 from socready.catalog import load_catalog
 from socready.collect import collect
-from socready.evidence import open_store
+from socready.evidence import EvidenceEntry, EvidenceStore, open_store
 from socready.evidence.view import EvidenceView
 from socready.readiness.model import ControlResult
 from socready.scope import Scope, scope_from_text
@@ -40,6 +40,7 @@ def make_scope(
             "regions": list(regions or ["us-east-1"]),
             "endpoint_url": endpoint,
             "cloudtrail_logs": [{"bucket": log_bucket, "account": accounts[0]}] if log_bucket else [],
+            "requests_per_second": 1000,  # moto has no API rate limit to stay under: no waits between calls
         }
         if role:
             raw["aws"]["role"] = {"name": "socready-collector", "external_id": "fixture-external-id"}
@@ -68,3 +69,8 @@ def run_control(scope: Scope, control_id: str, as_of: datetime | None = None) ->
 
 def local_midnight(day: date, tz: str = WINDOW["timezone"]) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(tz)).astimezone(UTC)
+
+
+def objects_read(result: ControlResult, store: EvidenceStore, source: str) -> list[EvidenceEntry]:
+    """The entries of `source` a control read: its report cites the run's manifest by sha256."""
+    return store.manifest_by_sha256(result.evidence.manifest_sha256).entries_for(source)

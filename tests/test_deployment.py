@@ -15,20 +15,28 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN_PREFIXES = ("secretsmanager:", "ssm:GetParameter", "lambda:GetFunction", "dynamodb:GetItem", "kms:Decrypt")
 
 
-def test_prefect_yaml_declares_daily_and_pre_audit_deployments_of_the_flow():
+def test_prefect_yaml_declares_the_flow_on_process_docker_kubernetes_and_ecs_pools():
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    assert config["pull"] == []  # the flow is installed where it runs: no checkout, no pull step
     deployments = {d["name"]: d for d in config["deployments"]}
-    assert set(deployments) == {"daily", "pre-audit"}
-    assert (
-        deployments["daily"]["schedules"][0] | {"cron": "0 6 * * *", "timezone": "UTC"}
-        == (deployments["daily"]["schedules"][0])
-    )
+    pools = {name: d["work_pool"]["name"] for name, d in deployments.items()}
+    assert pools == {
+        "daily": "socready-process",
+        "pre-audit": "socready-process",
+        "daily-docker": "socready-docker",
+        "daily-kubernetes": "socready-kubernetes",
+        "daily-ecs": "socready-ecs",
+    }
     assert "schedules" not in deployments["pre-audit"]
-    for deployment in deployments.values():
-        assert deployment["work_pool"]["name"] == "socready-process"
-        flow = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
-        assert flow.name == "readiness"
+    for name, deployment in deployments.items():
+        if name != "pre-audit":
+            assert deployment["schedules"] == [{"cron": "0 6 * * *", "timezone": "UTC", "active": True}]
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])  # a module path, importable once installed
+        assert flow.name == "readiness" and ":" not in deployment["entrypoint"]
+        assert deployment["parameters"] == {"scope_path": "{{ $SOCREADY_SCOPE }}", "dry_run": False}
         assert set(deployment["parameters"]) <= set(flow.parameters.properties)
+        # nothing but the image in job variables: secrets come from blocks or the worker's role
+        assert deployment["work_pool"].get("job_variables", {}) in ({}, {"image": "{{ $SOCREADY_IMAGE }}"})
 
 
 def test_shipped_policy_is_generated_from_collector_declarations():
@@ -58,10 +66,11 @@ def test_published_report_schema_matches_the_model():
 def test_collector_calls_are_recorded_for_the_least_privilege_check(aws):
     from connectors.aws.session import AwsSessions
     from socready.scope.models import AwsSpec
-    from tests.conftest import COLLECTOR_CALLS
+    from tests.least_privilege import recording
 
     sessions = AwsSessions(AwsSpec(accounts=[{"id": "111111111111"}], regions=["us-east-1"], endpoint_url=aws))
-    sessions.client("111111111111", "us-east-1", "cloudtrail").describe_trails()
-    assert "cloudtrail:DescribeTrails" in COLLECTOR_CALLS
+    with recording() as calls:
+        sessions.client("111111111111", "us-east-1", "cloudtrail").describe_trails()
+    assert calls == {"cloudtrail:DescribeTrails"}
     allowed = {a for s in collector_policy()["Statement"] for a in s["Action"]}
     assert "cloudtrail:DescribeTrails" in allowed and "cloudtrail:StopLogging" not in allowed

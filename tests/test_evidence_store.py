@@ -11,7 +11,7 @@ import pytest
 
 from socready.cli import main
 from socready.errors import EvidenceError
-from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, open_store
+from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, backends, open_store
 from socready.evidence.backends import S3Backend
 from socready.evidence.manifest import ManifestWindow
 from socready.evidence.view import EvidenceView
@@ -138,3 +138,31 @@ def test_later_runs_read_earlier_snapshots_without_loading_their_manifests(tmp_p
     assert earlier == [*legacy.entries_for("aws.kms.keys"), *kept.entries_for("aws.kms.keys")]
     assert loaded == [legacy.run_id]
     assert store.current_state(kept.run_id) == kept.entries_for("aws.kms.keys")
+
+
+def test_objects_become_durable_in_batches_before_what_lists_them(tmp_path, monkeypatch):
+    """One filesystem sync per checkpoint and two at the manifest (before it and after it), never one per object;
+    every sync comes after the objects a checkpoint or manifest lists are written, before the listing itself."""
+    synced: list[set[str]] = []  # the keys on disk at each sync
+
+    def sync_and_note(folder) -> None:
+        synced.append({p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()})
+        real_sync(folder)
+
+    real_sync = backends.sync_filesystem
+    monkeypatch.setattr(backends, "sync_filesystem", sync_and_note)
+    monkeypatch.setattr(RunRecorder, "checkpoint_every", 40)
+    store = open_store(str(tmp_path))
+    recorder = RunRecorder(store, "20261126T000000Z-batch", "Acme", WINDOW)
+    entries = [
+        recorder.add(f"object {n}".encode(), source="file.x", query=f"q{n}", connector="t", connector_version="1")
+        for n in range(100)
+    ]
+    assert len(synced) == 2  # the checkpoints after 40 and 80 objects
+    assert all(store.object_key(e.sha256) in synced[0] for e in entries[:40])
+    assert not any("/part-" in key for key in synced[0])  # the checkpoint is written after its objects are synced
+    recorder.finish()
+    assert len(synced) == 4  # before the manifest, and after it and its ledger entry
+    assert all(store.object_key(e.sha256) in synced[2] for e in entries)
+    assert "runs/20261126T000000Z-batch/manifest.json" not in synced[2]
+    assert {"runs/20261126T000000Z-batch/manifest.json", "ledger/00000001.json"} <= synced[3]

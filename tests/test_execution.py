@@ -54,13 +54,12 @@ def test_invalid_execution_is_named(setting, message):
 
 
 def test_a_cluster_elsewhere_is_refused_a_local_store_before_any_work(tmp_path):
-    from flows.execution import on_dask
+    from flows.execution import task_runner
 
-    scope = scope_from_text(MINIMAL)
-    window = Window(date(2026, 1, 1), date(2026, 6, 30), "Europe/Berlin", datetime(2026, 7, 1, tzinfo=UTC))
     remote = ExecutionSpec(runner="dask", dask_address=ADDRESS)  # a deployment parameter overriding the scope
-    with pytest.raises(ScopeError, match=f"{ADDRESS} runs tasks on other machines.*local evidence store"):
-        on_dask(remote, scope, window, open_store(str(tmp_path / "evidence")), ["file.hr_roster"], [], full=False)
+    refused = pytest.raises(ScopeError, match=f"{ADDRESS} runs tasks on other machines.*local evidence store")
+    with refused, task_runner(remote, open_store(str(tmp_path / "evidence"))):
+        pass
     assert not (tmp_path / "evidence").exists()
 
 

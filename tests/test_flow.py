@@ -70,7 +70,7 @@ def test_flow_finds_exactly_the_planted_gaps_with_their_dates(two_runs):
     assert (lapse.start.date().isoformat(), lapse.end.date().isoformat()) == ("2026-06-10", "2026-08-01")
     # Nimbus Hosting's 2026 review is only in Jira: the merged review tickets keep it reviewed
     assert by_id["PROC-02"].population == 3
-    assert "jira.vendor_reviews" in {e.source for e in by_id["PROC-02"].evidence}
+    assert "jira.vendor_reviews" in {s.source for s in by_id["PROC-02"].evidence.sources}
     assert (by_id["PROC-04"].status, by_id["PROC-04"].population) == ("operating", 1)  # SignFlow, closed in time
     [recorder] = by_id["ENG-CFG-01"].exceptions
     assert (recorder.start.isoformat(), recorder.end.isoformat()) == (
@@ -92,7 +92,7 @@ def test_verdicts_match_the_recorded_snapshot(two_runs):
 
 def test_report_json_contract(two_runs, sandbox):
     raw = json.loads(Path(sandbox.folder / "socready-report" / "report.json").read_text())
-    assert raw["schema"] == "socready.report/v1"
+    assert raw["schema"] == "socready.report/v2"
     assert set(raw) >= {"generated_at", "scope", "readiness", "criteria", "controls"}
     assert raw["scope"]["window"] | {"timezone": "America/New_York"} == raw["scope"]["window"]
     control = raw["controls"][0]
@@ -111,7 +111,13 @@ def test_report_json_contract(two_runs, sandbox):
         "evidence",
         "ticket",
     }
-    assert all(len(e["sha256"]) == 64 for e in control["evidence"])
+    assert set(control["evidence"]) == {"manifest_sha256", "sources", "cited"}
+    assert sum(s["objects"] for s in control["evidence"]["sources"]) > 0
+    for found in two_runs[0].controls:  # each object a finding points at is cited with its source
+        findings = [*found.exceptions, *found.accepted_exceptions, *found.within_grace, *found.coverage_gaps]
+        shown = {sha for item in findings for sha in item.evidence}
+        assert shown == {ref.sha256 for ref in found.evidence.cited}, found.id
+    assert len(json.dumps(raw)) < 400_000  # 4.2 MB when every control listed every object it read
     for name in ("report.md", "report.html"):
         assert (sandbox.folder / "socready-report" / name).stat().st_size > 1000
 

@@ -15,7 +15,7 @@ from socready.errors import SocreadyError
 from socready.evidence import open_store
 from socready.sampling import draw, sample_control, sample_size
 from tests.controls.file_fixtures import Person, hr_roster, training
-from tests.helpers import WINDOW, make_scope, run_control
+from tests.helpers import WINDOW, make_scope, objects_read, run_control
 
 
 @pytest.mark.parametrize(
@@ -108,17 +108,18 @@ def test_cli_writes_the_sample_with_each_items_evidence(assessed, capsys):
         12,
         5,
     )
-    [roster] = [e.sha256 for e in results["HR-01"].evidence]
+    store = open_store(str(folder / "evidence"))
+    [roster] = [e.sha256 for e in objects_read(results["HR-01"], store, "file.hr_roster")]
     for item in document["items"]:
         assert item["resource"].startswith("employee/E")
         assert item["evidence"] == [
             {"sha256": roster, "source": "file.hr_roster", "query": str(folder / "hr_roster.csv")}
         ]
-        assert set(item["rows"][0]) == {"start", "end", "value", "compliant"}
+        assert set(item["rows"][0]) == {"start", "end", "value", "start_day", "done_day"}  # HR-01's facts
     with (folder / "report" / "sample-HR-01.csv").open(newline="") as handle:
         lines = list(csv.DictReader(handle))
     assert [int(line["item"]) for line in lines] == [item["item"] for item in document["items"]]
-    assert list(lines[0]) == ["item", "resource", "start", "end", "value", "compliant", "evidence"]
+    assert list(lines[0]) == ["item", "resource", "start", "end", "value", "start_day", "done_day", "evidence"]
     assert {line["evidence"] for line in lines} == {roster}
 
 

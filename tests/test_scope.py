@@ -231,3 +231,42 @@ def test_config_baseline_months_defaults_to_13_and_takes_another_value():
     assert scope_from_text(MINIMAL + aws % ", config_baseline_months: 6").aws.config_baseline_months == 6
     with pytest.raises(ScopeError, match="config_baseline_months"):
         scope_from_text(MINIMAL + aws % ", config_baseline_months: 0")
+
+
+def test_triage_settings_default_off_and_take_other_values():
+    tickets = scope_from_text(MINIMAL).tickets
+    assert (tickets.fieldwork_date, tickets.response_lead_days, tickets.response_field) == (None, 7, None)
+    assert (tickets.acceptance, tickets.dispute_resolution) == (None, None)
+    text = MINIMAL + (
+        "tickets: {fieldwork_date: 2026-08-15, response_lead_days: 10, response_field: Management response,"
+        " acceptance: {resolution: null, status: Accepted, expiry_field: customfield_10200},"
+        " dispute_resolution: Disputed}\n"
+        "owners: {engineering: {project: SEC, approvers: [ciso@example.com]}}\n"
+    )
+    scope = scope_from_text(text)
+    tickets = scope.tickets
+    assert (str(tickets.fieldwork_date), tickets.response_lead_days, tickets.response_field) == (
+        "2026-08-15",
+        10,
+        "Management response",
+    )
+    assert (tickets.acceptance.status, tickets.acceptance.resolution, tickets.acceptance.expiry_field) == (
+        "Accepted",
+        None,
+        "customfield_10200",
+    )
+    assert tickets.dispute_resolution == "Disputed" and scope.owners["engineering"].approvers == ["ciso@example.com"]
+    assert scope_from_text(MINIMAL + "tickets: {acceptance: {}}\n").tickets.acceptance.resolution == "Risk Accepted"
+    assert scope_from_text(MINIMAL).owners == {}
+    with pytest.raises(ScopeError, match="needs a resolution or a status"):
+        scope_from_text(MINIMAL + "tickets: {acceptance: {resolution: null}}\n")
+
+
+def test_jira_auth_and_deployment_default_to_cloud_basic_and_take_data_center_bearer():
+    jira = "jira: {url: https://jira.example.com, user: bot%s}\n"
+    spec = scope_from_text(MINIMAL + jira % "").jira
+    assert (spec.auth, spec.deployment) == ("basic", "cloud")
+    spec = scope_from_text(MINIMAL + jira % ", auth: bearer, deployment: data_center").jira
+    assert (spec.auth, spec.deployment) == ("bearer", "data_center")
+    with pytest.raises(ScopeError, match="auth"):
+        scope_from_text(MINIMAL + jira % ", auth: oauth")

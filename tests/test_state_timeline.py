@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from expectations.state_timeline import Blind, Observation, state_rows
+from expectations.state_timeline import HOLDS, Blind, Observation, state_rows
 
 START, END = datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -14,7 +14,7 @@ def at(day: int, month: int = 7) -> datetime:
 
 
 def spans(observations, blind=()):
-    return [(r.start, r.end, r.metrics["compliant"]) for r in state_rows("r", observations, START, END, blind)]
+    return [(r.start, r.end, r.metrics[HOLDS]) for r in state_rows("r", observations, START, END, blind)]
 
 
 def test_current_snapshot_with_no_change_holds_for_the_whole_window():
@@ -60,7 +60,7 @@ def test_missing_config_history_blinds_snapshots_and_names_the_location_but_not_
     missing = Blind(START, END, "no AWS Config history files under s3://b/AWSLogs/1/Config/us-east-1/", snapshots=True)
     now = Observation(at(2, 8), "pass", "Multi-AZ", "sha-now", blindable=False, kind="snapshot")
     rows = state_rows("r", [now], START, END, [missing])
-    assert [(r.start, r.end, r.metrics["compliant"], r.value) for r in rows] == [(START, END, None, missing.value)]
+    assert [(r.start, r.end, r.metrics[HOLDS], r.value) for r in rows] == [(START, END, None, missing.value)]
     assert spans([now], blind=[Blind(START, END)]) == [(START, END, True)]  # a recorder stop does not blind it
     event = Observation(at(10), "fail", "ModifyDBInstance by mallory", "sha-1", before="pass", blindable=False)
     assert spans([event], blind=[missing]) == [(START, at(10), True), (at(10), END, False)]

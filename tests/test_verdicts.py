@@ -9,7 +9,7 @@ from expectations.runner import validate
 from expectations.spec import held_throughout
 from socready.catalog import load_catalog
 from socready.evidence import CollectionFailure
-from socready.readiness.model import ControlResult, EvidenceRef
+from socready.readiness.model import ControlResult, EvidenceDigest, SourceRead
 from socready.readiness.score import criteria_status, earliest_type2_close, rollup, tally
 from socready.readiness.verdicts import decide, lacking_evidence, not_applicable
 from socready.report.build import blocking_controls
@@ -17,6 +17,7 @@ from socready.scope.models import AcceptedException
 from socready.window import Window
 
 CONTROL = load_catalog()["ENG-LOG-01"]
+READ_NOTHING = EvidenceDigest(manifest_sha256="0" * 64, sources=[])
 CLOSED = Window(date(2026, 5, 1), date(2026, 10, 31), "UTC", datetime(2026, 12, 1, tzinfo=UTC))
 SUITE = held_throughout("ok", "No evidence for these hours.", "It failed.")
 
@@ -30,10 +31,10 @@ def verdict(
     window: Window = CLOSED,
     acceptances: list[AcceptedException] = (),
     inventory: Inventory | None = None,
-    evidence: list[EvidenceRef] = (),
+    evidence: EvidenceDigest = READ_NOTHING,
 ) -> ControlResult:
     df = frame(rows, {"ok": "boolean"}, inventory)
-    return decide(CONTROL, df, validate(CONTROL.id, df, SUITE), window, list(acceptances), list(evidence))
+    return decide(CONTROL, df, validate(CONTROL.id, df, SUITE), window, list(acceptances), evidence)
 
 
 def row(resource: str, start: datetime, end: datetime, ok: bool | None) -> Row:
@@ -115,13 +116,13 @@ def test_incomplete_inventory_is_no_evidence_empty_or_not():
 
 
 def test_empty_population_without_an_inventory_needs_its_source_read():
-    read = [EvidenceRef(source=CONTROL.evidence[0], sha256="a" * 64), EvidenceRef(source="other", sha256="b" * 64)]
-    shown = verdict([], evidence=read)
+    read = [SourceRead(source=CONTROL.evidence[0], objects=1), SourceRead(source="other", objects=1)]
+    shown = verdict([], evidence=READ_NOTHING.model_copy(update={"sources": read}))
     assert (shown.status, shown.population, shown.coverage) == ("operating", 0, 1.0)
     assert shown.reason == (
         f"The population for the window is empty, as {CONTROL.evidence[0]} shows (1 evidence objects read)."
     )
-    unread = verdict([], evidence=read[1:])
+    unread = verdict([], evidence=READ_NOTHING.model_copy(update={"sources": read[1:]}))
     assert (unread.status, unread.clean_since) == ("no_evidence", None)
     assert (
         unread.reason == f"The population is empty, and no {CONTROL.evidence[0]} evidence was read to show that it is."
@@ -145,7 +146,7 @@ def test_failed_read_is_no_evidence_without_clean_since():
         account="111111111111",
         at=at(11, 1),
     )
-    result = lacking_evidence(CONTROL, "Evidence could not be collected.", [failure], [])
+    result = lacking_evidence(CONTROL, "Evidence could not be collected.", [failure], READ_NOTHING)
     assert result.status == "no_evidence" and result.clean_since is None
     assert "grant s3:ListBucket" in result.collection_errors[0]
 
@@ -153,7 +154,7 @@ def test_failed_read_is_no_evidence_without_clean_since():
 def test_score_counts_operating_share_of_applicable_and_never_no_evidence():
     ok = verdict([row("a", at(5, 1), at(11, 1), True)])
     bad = verdict([row("a", at(6, 1), at(6, 2), False)])
-    missing = lacking_evidence(CONTROL, "x", [], [])
+    missing = lacking_evidence(CONTROL, "x", [], READ_NOTHING)
     excluded = not_applicable(load_catalog()["PROC-02"], "Excluded by the scope: no vendors")
     summary = tally([ok, ok, bad, missing, excluded])
     assert (summary.score, summary.operating, summary.exception, summary.no_evidence, summary.not_applicable) == (
@@ -171,7 +172,7 @@ def test_earliest_type2_close_is_latest_clean_since_plus_length():
     bad = verdict([row("a", at(6, 1), at(8, 31), False)])
     assert earliest_type2_close([ok, bad], 6) == date(2027, 2, 28)
     assert blocking_controls([ok, bad]) == ["ENG-LOG-01"]
-    missing = lacking_evidence(CONTROL, "x", [], [])
+    missing = lacking_evidence(CONTROL, "x", [], READ_NOTHING)
     assert earliest_type2_close([ok, missing], 6) is None
 
 
@@ -179,7 +180,7 @@ def test_criterion_is_ready_only_when_every_mapped_control_operates():
     ok = verdict([row("a", at(5, 1), at(11, 1), True)])
     statuses = {c.id: c.status for c in criteria_status([ok], ["security", "availability"])}
     assert statuses["CC7.2"] == "operating" and statuses["A1.2"] == "not_assessed"
-    missing = lacking_evidence(CONTROL, "x", [], [])
+    missing = lacking_evidence(CONTROL, "x", [], READ_NOTHING)
     assert {c.id: c.status for c in criteria_status([ok, missing], ["security"])}["CC7.2"] == "no_evidence"
 
 
@@ -193,9 +194,9 @@ def test_deviation_within_the_grace_period_is_tolerated_and_listed_apart():
     ]
     df = frame(rows, {"ok": "boolean"})
     outcome = validate(CONTROL.id, df, SUITE)
-    tolerated = decide(CONTROL, df, outcome, CLOSED, [], [], grace=timedelta(hours=24))
+    tolerated = decide(CONTROL, df, outcome, CLOSED, [], READ_NOTHING, grace=timedelta(hours=24))
     assert tolerated.status == "operating" and len(tolerated.within_grace) == 1 and tolerated.holds_today
-    strict = decide(CONTROL, df, outcome, CLOSED, [], [], grace=timedelta(hours=23))
+    strict = decide(CONTROL, df, outcome, CLOSED, [], READ_NOTHING, grace=timedelta(hours=23))
     assert strict.status == "exception" and strict.within_grace == []
 
 

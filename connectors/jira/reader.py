@@ -10,8 +10,9 @@ from urllib.parse import quote
 import requests
 from jira import JIRAError
 
+from socready.credentials import jira_token
 from socready.errors import CollectionError
-from socready.jira_connection import api_token, open_client, retry_after
+from socready.jira_connection import open_client, retry_after
 from socready.scope.models import JiraSpec
 
 T = TypeVar("T")
@@ -43,7 +44,7 @@ class JiraReader:
     never str(JIRAError), which carries the request headers and with them the credentials."""
 
     def __init__(self, spec: JiraSpec, *, attempts: int = 5, max_delay: float = 60.0, timeout: float = 30.0) -> None:
-        token = api_token(spec, CollectionError)
+        token = jira_token(spec, CollectionError)
         self._attempts, self._max_delay = attempts, max_delay
         self.client = self._call(
             f"connecting to {spec.url}",

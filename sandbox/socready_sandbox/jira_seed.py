@@ -9,6 +9,9 @@ PROJECTS = {
     "PEOPLE": ("People Operations", ["Offboarding", "Onboarding"]),
     "VEND": ("Vendor Management", ["Vendor Risk"]),
 }
+# what owners triage gap tickets with (scope tickets.acceptance and tickets.dispute_resolution)
+TRIAGE_RESOLUTIONS = ("Risk Accepted", "Disputed")
+EXPIRY_FIELD = ("customfield_10300", "Risk acceptance expiry")
 USERS = {
     "acc-eng-lead": ("Priya Raman", "priya@northwind.example"),
     "acc-hr-lead": ("Tom Becker", "tom@northwind.example"),
@@ -22,3 +25,6 @@ def seed_jira(jira: JiraSandbox) -> None:
         jira.add_project(key, name, issue_types=["Task", "Bug"], components=components)
     for account_id, (name, email) in USERS.items():
         jira.add_user(account_id, name, email)
+    for name in TRIAGE_RESOLUTIONS:
+        jira.add_resolution(name)
+    jira.add_custom_field(*EXPIRY_FIELD, "date")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -68,6 +69,10 @@ class Manifest(Frozen):
 
     def to_json(self) -> bytes:
         return self.model_dump_json(by_alias=True, indent=1).encode()
+
+    def sha256(self) -> str:
+        """The hash of the manifest as written, which the run ledger records and reports cite."""
+        return hashlib.sha256(self.to_json()).hexdigest()
 
 
 def run_id_for(moment: datetime, suffix: str) -> str:

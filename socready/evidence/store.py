@@ -14,10 +14,12 @@ from typing import ClassVar, Literal
 import boto3
 from pydantic import ValidationError
 
+from socready.credentials import aws_session
 from socready.errors import EvidenceError
 from socready.evidence import ledger
 from socready.evidence.backends import Backend, LocalBackend, S3Backend
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest, ManifestWindow
+from socready.scope.models import Scope
 
 DERIVED_SUMS = "derived-sums/"  # derived-sums/derived/<run>/<name>: the sha256 of that derived file
 LOG = logging.getLogger(__name__)
@@ -62,11 +64,14 @@ class EvidenceStore:
         return data
 
     def write_manifest(self, manifest: Manifest) -> None:
-        """Write-once, and its sha256 chained into the run ledger."""
+        """Write-once, and its sha256 chained into the run ledger; written only once every object it lists is
+        durable, and durable itself before it returns."""
         body = manifest.to_json()
+        self.backend.flush()
         if not self.backend.put_new(f"runs/{manifest.run_id}/manifest.json", body):
             raise EvidenceError(f"{self.location}: run {manifest.run_id} already has a manifest")
         ledger.append(self.backend, manifest.run_id, body, manifest.created_at)
+        self.backend.flush()
 
     def load_manifest(self, run_id: str) -> Manifest:
         key = f"runs/{run_id}/manifest.json"
@@ -74,6 +79,14 @@ class EvidenceStore:
             return Manifest.model_validate_json(self.backend.get(key))
         except ValidationError as exc:
             raise EvidenceError(f"{self.location}/{key}: manifest is not valid: {exc}") from exc
+
+    def manifest_by_sha256(self, sha256: str) -> Manifest:
+        """The manifest a report cites by hash: the run ledger keeps each one under its own sha256."""
+        key = f"{ledger.COPIES}{sha256}.json"
+        data = self.backend.get(key)
+        if sha256_of(data) != sha256:
+            raise EvidenceError(f"{self.location}/{key}: manifest was changed after it was written")
+        return Manifest.model_validate_json(data)
 
     def run_ids(self) -> list[str]:
         return sorted(k.split("/")[1] for k in self.backend.keys("runs/") if k.endswith("/manifest.json"))
@@ -83,6 +96,7 @@ class EvidenceStore:
         snapshots) without loading every earlier run's whole manifest."""
         body = json.dumps([e.model_dump(mode="json") for e in manifest.entries if e.source in sources]).encode()
         self.backend.put_new(f"runs/{manifest.run_id}/current-state.json", body)
+        self.backend.flush()
 
     def current_state(self, run_id: str) -> list[EvidenceEntry] | None:
         """A run's current-state entries, or None for a run that kept none apart (read its manifest)."""
@@ -92,8 +106,10 @@ class EvidenceStore:
         return [EvidenceEntry.model_validate(item) for item in json.loads(self.backend.get(key))]
 
     def write_part(self, run_id: str, number: int, entries: list[EvidenceEntry]) -> None:
-        """A checkpoint of a run in progress, so an interrupted backfill resumes instead of starting over."""
+        """A checkpoint of a run in progress, so an interrupted backfill resumes instead of starting over; written
+        once the objects it lists are durable (the batch of writes since the last checkpoint)."""
         body = json.dumps([e.model_dump(mode="json") for e in entries]).encode()
+        self.backend.flush()
         self.backend.put_new(f"runs/{run_id}/part-{number:05d}.json", body)
 
     def interrupted_runs(self) -> list[str]:
@@ -249,11 +265,22 @@ class RunRecorder:
         return manifest
 
 
-def open_store(location: str, *, endpoint_url: str | None = None) -> EvidenceStore:
-    """A local folder path, or s3://bucket/prefix (credentials from the environment)."""
+def open_store(
+    location: str, *, endpoint_url: str | None = None, session: boto3.Session | None = None
+) -> EvidenceStore:
+    """A local folder path, or s3://bucket/prefix (credentials from `session`, default: the environment)."""
     if location.startswith("s3://"):
         bucket, _, prefix = location.removeprefix("s3://").partition("/")
         if not bucket:
             raise EvidenceError(f"{location}: evidence store URL needs a bucket, e.g. s3://my-evidence/socready")
-        return EvidenceStore(S3Backend(boto3.client("s3", endpoint_url=endpoint_url), bucket, prefix))
+        client = (session or boto3.Session()).client("s3", endpoint_url=endpoint_url)
+        return EvidenceStore(S3Backend(client, bucket, prefix))
     return EvidenceStore(LocalBackend(Path(location)))
+
+
+def open_scope_store(scope: Scope) -> EvidenceStore:
+    """The scope's evidence store, reached with the scope's AWS credentials (socready.credentials)."""
+    if not scope.evidence_store.startswith("s3://"):
+        return open_store(scope.evidence_store)
+    endpoint = scope.aws.endpoint_url if scope.aws else None
+    return open_store(scope.evidence_store, endpoint_url=endpoint, session=aws_session(scope.aws, EvidenceError))

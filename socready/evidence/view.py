@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from functools import cache
+from functools import cache, cached_property
 
 from socready.errors import EvidenceError, EvidenceUnusable
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest
@@ -15,6 +15,10 @@ from socready.evidence.store import EvidenceStore
 class EvidenceView:
     def __init__(self, store: EvidenceStore, manifest: Manifest) -> None:
         self.store, self.manifest = store, manifest
+
+    @cached_property
+    def manifest_sha256(self) -> str:
+        return self.manifest.sha256()
 
     def limited_to(self, sources: list[str]) -> EvidenceView:
         """This view for one control's builder: it reads only the sources the control's spec declares."""

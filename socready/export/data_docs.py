@@ -18,12 +18,15 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 
+from socready.export.offline_assets import make_offline
+
 SITE = "socready"
 
 
 def build_data_docs(run_id: str, validations: dict[str, bytes], folder: Path) -> dict[str, str]:
     """`validations`: control id -> its stored validation result JSON. Writes the site (index.html, one page per
-    validation and per suite, static assets) into `folder`; returns control id -> its page, relative to `folder`."""
+    validation and per suite, static assets; nothing from a CDN) into `folder`; returns control id -> its page,
+    relative to `folder`."""
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
         analytics_enabled=False,
@@ -52,4 +55,5 @@ def build_data_docs(run_id: str, validations: dict[str, bytes], folder: Path) ->
         key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=result.suite_name), run, control_id)
         context.validation_results_store.set(key, result)
     context.build_data_docs(site_names=[SITE])
+    make_offline(folder)
     return {page.stem: page.relative_to(folder).as_posix() for page in sorted((folder / "validations").rglob("*.html"))}

@@ -1,4 +1,5 @@
-"""The run's exceptions, open and accepted, each with the scope's acceptance that covers it (reason, approver)."""
+"""The run's exceptions, open and accepted, each with the acceptance that covers it (reason, approver) and the
+owner's management response and dispute from its gap ticket."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import io
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from socready.readiness.model import ControlResult, ExceptionInterval
+from socready.readiness.model import ControlResult, Decision, ExceptionInterval
 from socready.report.model import Report
 from socready.scope.models import AcceptedException
+from socready.tickets.decisions import as_exceptions
 from socready.window import Window
 
 COLUMNS = (
@@ -24,6 +26,13 @@ COLUMNS = (
     "accepted_reason",
     "accepted_until",
     "evidence",
+    "management_response",
+    "response_by",
+    "response_at",
+    "response_ticket",
+    "response_evidence",
+    "disputed_by",
+    "dispute_reason",
 )
 
 
@@ -32,6 +41,13 @@ class ExceptionRecord:
     control: ControlResult
     item: ExceptionInterval
     acceptance: AcceptedException | None  # None: open, or accepted by an entry the scope no longer holds
+    response: Decision | None = None  # the latest management response in a ticket covering it
+    dispute: Decision | None = None
+
+
+def _latest(control: ControlResult, item: ExceptionInterval, kind: str) -> Decision | None:
+    found = [d for d in control.decisions if d.kind == kind and d.resource in (None, item.resource)]
+    return max(found, key=lambda d: d.at, default=None)
 
 
 def report_window(report: Report) -> Window:
@@ -59,8 +75,15 @@ def _acceptance(
 
 
 def exception_records(report: Report, acceptances: list[AcceptedException]) -> list[ExceptionRecord]:
+    """`acceptances`: the scope's; those recorded in gap tickets come with the report."""
     return [
-        ExceptionRecord(control, item, _acceptance(control.id, item, acceptances, report))
+        ExceptionRecord(
+            control,
+            item,
+            _acceptance(control.id, item, [*acceptances, *as_exceptions(control.decisions)], report),
+            _latest(control, item, "response"),
+            _latest(control, item, "dispute"),
+        )
         for control in report.controls
         for item in [*control.exceptions, *control.accepted_exceptions]
     ]
@@ -71,7 +94,7 @@ def exceptions_csv(records: list[ExceptionRecord]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for record in records:
-        item, acceptance = record.item, record.acceptance
+        item, acceptance, response, dispute = record.item, record.acceptance, record.response, record.dispute
         writer.writerow(
             [
                 record.control.id,
@@ -85,6 +108,13 @@ def exceptions_csv(records: list[ExceptionRecord]) -> bytes:
                 acceptance.reason if acceptance else "",
                 acceptance.expires.isoformat() if acceptance else "",
                 " ".join(item.evidence),
+                response.text if response else "",
+                response.author if response else "",
+                response.at.isoformat() if response else "",
+                response.ticket if response else "",
+                response.evidence if response else "",
+                dispute.author if dispute else "",
+                dispute.text if dispute else "",
             ]
         )
     return buffer.getvalue().encode()

@@ -83,8 +83,19 @@ class _EvidenceResources:
         return common.RelevantEvidence(href=f"#{self.resources[path].uuid}", description=f"{title}: {description}")
 
     def cite(self, result: ControlResult) -> list[common.RelevantEvidence]:
-        """The raw objects the control read (with the queries that fetched them), then its dataset and GX result."""
+        """The run's manifest (it lists every object the control read), the raw objects its findings point at
+        (with the queries that fetched them), then its dataset and GX result."""
+        manifest = f"runs/{self.run_id}/manifest.json"
         cited = [
+            self._cite(
+                f"{layout.EVIDENCE}/{manifest}",
+                hashlib.sha256(self.derived[manifest]).hexdigest(),
+                "Evidence manifest",
+                "Every evidence object of the run, with its source, query and sha256",
+                "application/json",
+            )
+        ]
+        cited += [
             self._cite(
                 f"{layout.EVIDENCE}/{EvidenceStore.object_key(ref.sha256)}",
                 ref.sha256,
@@ -92,7 +103,7 @@ class _EvidenceResources:
                 "; ".join(self.queries[ref.source, ref.sha256]) or "evidence object",
                 self.media.get(ref.sha256, "application/octet-stream"),
             )
-            for ref in result.evidence
+            for ref in (result.evidence.cited if result.evidence else [])
         ]
         for name, (title, media_type) in DERIVED.items():
             key = f"derived/{self.run_id}/{result.id}/{name}"
@@ -110,6 +121,10 @@ def _describe(result: ControlResult) -> str:
         f"{len(result.exceptions)} open exception(s), {len(result.accepted_exceptions)} accepted, "
         f"{len(result.within_grace)} within the grace period, {len(result.coverage_gaps)} coverage gap(s).",
     ]
+    if result.evidence:
+        read = ", ".join(f"{s.source} ({s.objects} objects)" for s in result.evidence.sources)
+        manifest = result.evidence.manifest_sha256
+        lines.append(f"Evidence read, as listed by the run's manifest (sha256 {manifest}): {read}.")
     lines += [
         f"Coverage gap {gap.resource} {gap.start.isoformat()} to {gap.end.isoformat()}: {gap.reason} ({gap.value})"
         for gap in result.coverage_gaps
@@ -140,6 +155,9 @@ def _observation(
     )
 
 
+TITLES = {"response": "Management response", "dispute": "Disputed (recorded for review; the exception stands)"}
+
+
 def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk:
     control, item, acceptance = record.control, record.item, record.acceptance
     description = f"{item.resource}: {item.value}, {item.start.isoformat()} to {item.end.isoformat()}"
@@ -150,6 +168,17 @@ def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk
         why = f" until {acceptance.expires}: {acceptance.reason}" if acceptance else "."
         description += f" Accepted by {item.accepted_by}{why}"
     key = (control.id, "risk", item.resource, item.start.isoformat(), item.reason)
+    log = [
+        common.Entry(
+            uuid=oscal_uuid(run_id, *key, d.kind, d.ticket, d.at.isoformat()),
+            title=f"{TITLES[d.kind]} by {_line(d.author)} in {d.ticket}",
+            description=d.text or "no reason given",
+            start=d.at,
+            props=[_prop("ticket", d.ticket), _prop("evidence-sha256", d.evidence)],
+        )
+        for d in (record.response, record.dispute)
+        if d is not None
+    ]
     return common.Risk(
         uuid=oscal_uuid(run_id, *key),
         title=f"{control.id} exception: {_line(item.resource)}",
@@ -168,6 +197,7 @@ def _risk(record: ExceptionRecord, run_id: str, observation: str) -> common.Risk
             )
         ],
         related_observations=[common.RelatedObservation(observation_uuid=observation)],
+        risk_log=common.RiskLog(entries=log) if log else None,
     )
 
 

@@ -56,7 +56,7 @@ def load_report(report_dir: Path, run_id: str) -> Report:
     except FileNotFoundError as exc:
         raise ExportError(f"{path}: no report found; pass --report with the folder `socready run` wrote") from exc
     except ValidationError as exc:
-        raise ExportError(f"{path}: not a socready.report/v1 report: {exc}") from exc
+        raise ExportError(f"{path}: not a socready.report/v2 report: {exc}") from exc
     if report.run_id != run_id:
         raise ExportError(
             f"{path} is the report of run {report.run_id}, not of run {run_id}: pass --run {report.run_id}, "
@@ -83,13 +83,16 @@ def _copy_report(root: Path, report_dir: Path) -> None:
         _write(root, f"{layout.REPORT}/{name}", source.read_bytes())
 
 
-def _copy_evidence(root: Path, store: EvidenceStore, run_id: str) -> tuple[dict[str, bytes], Manifest, int]:
-    """The manifest, derived files and every object the manifest lists; a missing or changed object stops it."""
+def _copy_evidence(root: Path, store: EvidenceStore, report: Report) -> tuple[dict[str, bytes], Manifest, int]:
+    """The manifest, derived files, every object the manifest lists and the earlier runs' objects the report's
+    findings cite; a missing or changed object stops it."""
+    run_id = report.run_id
     files = store.run_files(run_id)
     for key, data in files.items():
         _write(root, f"{layout.EVIDENCE}/{key}", data)
     manifest = store.load_manifest(run_id)
-    objects, problems = sorted({entry.sha256 for entry in manifest.entries}), []
+    cited = {ref.sha256 for control in report.controls if control.evidence for ref in control.evidence.cited}
+    objects, problems = sorted({entry.sha256 for entry in manifest.entries} | cited), []
     for sha256 in objects:
         try:
             _write(root, f"{layout.EVIDENCE}/{store.object_key(sha256)}", store.read(sha256))  # read() checks the hash
@@ -107,7 +110,7 @@ def _stage(
 ) -> dict[str, int]:
     run_id, derived = report.run_id, f"derived/{report.run_id}"
     _copy_report(root, report_dir)
-    files, manifest, objects = _copy_evidence(root, store, run_id)
+    files, manifest, objects = _copy_evidence(root, store, report)
     for control in report.controls:
         dataset = files.get(f"{derived}/{control.id}/dataset.csv")
         if control.kind in POPULATION_KINDS and dataset is not None:

@@ -47,8 +47,8 @@ def readme(report: Report, manifest: Manifest, counts: dict[str, int]) -> str:
         (layout.SUMS, "The sha256 of every other file in the package."),
         (
             f"{layout.REPORT}/",
-            "report.json (schema socready.report/v1: every verdict with its reason, exceptions and the sha256 of "
-            "the evidence showing them), report.md, report.html.",
+            "report.json (schema socready.report/v2: every verdict with its reason, exceptions and the sha256 of "
+            "the evidence showing them; the manifest lists everything read), report.md, report.html.",
         ),
         (
             f"{layout.EVIDENCE}/",
@@ -111,7 +111,9 @@ def readme(report: Report, manifest: Manifest, counts: dict[str, int]) -> str:
             f"   the sha256 of {layout.EVIDENCE}/runs/{run}/manifest.json, and each entry's previous_sha256 is the",
             "   sha256 of the entry before it. `socready evidence verify` on the full store checks the whole chain.",
             "4. Each validation.json is the Great Expectations result over the dataset.csv beside it, so every",
-            "   verdict in report.json can be traced to the evidence objects it cites.",
+            "   verdict in report.json can be traced to its evidence: each control names the manifest's sha256 and",
+            "   how many objects of each source it read (the manifest lists them), and cites the objects its",
+            "   exceptions and coverage gaps point at.",
             "",
         ]
     )

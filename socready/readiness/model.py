@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Status = Literal["operating", "exception", "no_evidence", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("operating", "exception", "no_evidence", "not_applicable")
@@ -40,11 +40,65 @@ class EvidenceRef(Model):
     sha256: str
 
 
+class SourceRead(Model):
+    source: str
+    objects: int = Field(description="How many of the manifest's entries of this source the control read.")
+
+
+class EvidenceDigest(Model):
+    """What a control read, by digest: the run's manifest lists every object, so the report stays small however
+    much evidence there is; exact objects are cited only where a finding points at them."""
+
+    manifest_sha256: str = Field(
+        description="sha256 of runs/<run_id>/manifest.json as written (the hash the run ledger records)."
+    )
+    sources: list[SourceRead] = Field(description="Each source the control read and its count of objects.")
+    cited: list[EvidenceRef] = Field(
+        default=[],
+        description="The objects the control's exceptions, coverage gaps and grace-period deviations point at.",
+    )
+
+    def objects(self, source: str) -> int:
+        return sum(s.objects for s in self.sources if s.source == source)
+
+
 class TicketRef(Model):
     key: str
     url: str
     # what this run did to the ticket; "planned" in a dry run, which changes nothing
     action: Literal["created", "updated", "unchanged", "resolved", "reopened", "planned"]
+
+
+class Decision(Model):
+    """An owner's decision read from a gap ticket and kept as evidence: who, when, what, and whether it applies."""
+
+    kind: Literal["response", "acceptance", "dispute"]
+    ticket: str
+    owner: str
+    controls: list[str]
+    resource: str | None = None  # the ticket's resource (tickets.group_by control_and_resource); None: whole control
+    author: str
+    at: AwareDatetime
+    text: str
+    expires: date | None = None  # acceptances only
+    applies: bool = True  # an acceptance by someone not an approver, or past its expiry, does not
+    note: str = ""  # why it does not apply
+    evidence: str  # sha256 of the stored Jira read that shows it
+
+
+class GapTicket(Model):
+    """A gap ticket as this run left it, for the report's triage view."""
+
+    key: str
+    url: str
+    owner: str
+    controls: list[str]
+    resource: str | None = None
+    kind: Literal["ongoing", "historical"] | None = None  # None: tracked before socready told the kinds apart
+    open: bool
+    created: date
+    due: date | None = None
+    action: str  # what this run did to it (TicketRef.action)
 
 
 class ControlResult(Model):
@@ -69,6 +123,7 @@ class ControlResult(Model):
     # where Config-derived state came from, per account and region: delivered files, the Config API, snapshots only
     state_sources: list[str] = []
     holds_today: bool | None = None  # the design figure: no exception or gap at the end of the evaluated span
-    evidence: list[EvidenceRef]
+    evidence: EvidenceDigest | None = Field(description="What the control read; null when it does not apply.")
     remediation: str
     ticket: TicketRef | None = None
+    decisions: list[Decision] = []  # owners' management responses, acceptances and disputes from its tickets

@@ -11,12 +11,12 @@ from expectations.dataset import Inventory, inventory_of
 from expectations.outcome import SuiteOutcome
 from socready.catalog import Control
 from socready.evidence import CollectionFailure
-from socready.readiness.model import ControlResult, CoverageGap, EvidenceRef, ExceptionInterval
+from socready.readiness.model import ControlResult, CoverageGap, EvidenceDigest, ExceptionInterval
 from socready.scope.models import AcceptedException
 from socready.window import Window
 
 
-def _base(control: Control, evidence: list[EvidenceRef]) -> dict:
+def _base(control: Control, evidence: EvidenceDigest | None) -> dict:
     return {
         "id": control.id,
         "title": control.title,
@@ -32,7 +32,7 @@ def _base(control: Control, evidence: list[EvidenceRef]) -> dict:
 
 def not_applicable(control: Control, reason: str) -> ControlResult:
     return ControlResult(
-        **_base(control, []),
+        **_base(control, None),
         status="not_applicable",
         reason=reason,
         clean_since=None,
@@ -49,7 +49,7 @@ def failure_text(failure: CollectionFailure) -> str:
 
 
 def lacking_evidence(
-    control: Control, reason: str, failures: list[CollectionFailure], evidence: list[EvidenceRef]
+    control: Control, reason: str, failures: list[CollectionFailure], evidence: EvidenceDigest
 ) -> ControlResult:
     """A failed or unusable read: never operating, no clean-since date."""
     return ControlResult(
@@ -100,7 +100,7 @@ def decide(
     outcome: SuiteOutcome,
     window: Window,
     acceptances: list[AcceptedException],
-    evidence: list[EvidenceRef],
+    evidence: EvidenceDigest,
     grace: timedelta = timedelta(0),
 ) -> ControlResult:
     """`grace`: a state deviation no longer than this (e.g. 24 h to enrol MFA) is tolerated, and listed apart."""
@@ -151,13 +151,13 @@ def decide(
     )
 
 
-def empty_population(control: Control, inventory: Inventory | None, evidence: list[EvidenceRef]) -> tuple[str, str]:
+def empty_population(control: Control, inventory: Inventory | None, evidence: EvidenceDigest) -> tuple[str, str]:
     """An empty population passes only when the evidence proves it: the builder's complete inventory states it,
     else the control's primary source must have been read (an evidence object, without a failure)."""
     if inventory is not None:
         return "operating", inventory.empty
     source = control.evidence[0]
-    read = sum(1 for e in evidence if e.source == source)
+    read = evidence.objects(source)
     if not read:
         return "no_evidence", f"The population is empty, and no {source} evidence was read to show that it is."
     return "operating", f"The population for the window is empty, as {source} shows ({read} evidence objects read)."

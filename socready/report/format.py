@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from socready.readiness.model import STATUSES, ControlResult, CoverageGap, ExceptionInterval
+from socready.readiness.model import STATUSES, ControlResult, CoverageGap, Decision, ExceptionInterval
 from socready.readiness.score import CriterionStatus, Tally, holds_today, window_months
 from socready.report.model import HistoryPoint, Report, ReportControl
 from socready.window import Window
@@ -219,6 +219,7 @@ class View:
     controls: Table
     details: list[Detail]
     filters: list[Filter]
+    triage: list[Table | Items] = field(default_factory=list)  # empty without Jira
 
 
 def _text(*values: str) -> list[Cell]:
@@ -473,8 +474,9 @@ def _blocks(control: ControlResult, tz: ZoneInfo) -> list[Table | Items]:
         Row([*_text(g.resource, local_time(g.start, tz), local_time(g.end, tz), g.value, g.reason), _shas(g.evidence)])
         for g in control.coverage_gaps
     ]
-    shown, hidden = control.evidence[:EVIDENCE_SHOWN], len(control.evidence) - EVIDENCE_SHOWN
-    evidence = [Row([Cell(e.source), Cell(short_sha(e.sha256), full=e.sha256)]) for e in shown]
+    read = control.evidence.sources if control.evidence else []
+    cited = control.evidence.cited if control.evidence else []
+    shown, hidden = cited[:EVIDENCE_SHOWN], len(cited) - EVIDENCE_SHOWN
     blocks: list[Table | Items] = [
         _intervals("Exceptions", [*control.exceptions, *control.accepted_exceptions], tz),
         Table("Coverage gaps", ["Resource", "Start", "End", "Value seen", "Reason", "Evidence"], gaps),
@@ -482,8 +484,78 @@ def _blocks(control: ControlResult, tz: ZoneInfo) -> list[Table | Items]:
         Items("Expired acceptances", control.expired_acceptances),
         Items("Collection errors", control.collection_errors),
         Items("State read from (AWS Config history)", control.state_sources),
-        Table("Evidence", ["Source", "SHA-256"], evidence, more=f"and {hidden} more" if hidden > 0 else ""),
+        _decisions_table("Owners' decisions in gap tickets", control.decisions, tz),
+        Table("Evidence read", ["Source", "Objects"], [Row(_text(r.source, str(r.objects))) for r in read]),
+        Table(
+            "Evidence the findings cite",
+            ["Source", "SHA-256"],
+            [Row([Cell(e.source), Cell(short_sha(e.sha256), full=e.sha256)]) for e in shown],
+            more=f"and {hidden} more" if hidden > 0 else "",
+        ),
     ]
+    return [b for b in blocks if (b.rows if isinstance(b, Table) else b.items)]
+
+
+def _decisions_table(title: str, decisions: list[Decision], tz: ZoneInfo) -> Table:
+    headers = ["Kind", "Ticket", "Resource", "By", "When", "What they wrote", "Expires", "Applies", "Evidence"]
+    rows = [
+        Row(
+            [
+                *_text(d.kind, d.ticket, d.resource or "whole control", d.author, local_time(d.at, tz), d.text),
+                *_text(day_text(d.expires), "yes" if d.applies else f"no: {d.note}"),
+                Cell(short_sha(d.evidence), full=d.evidence),
+            ]
+        )
+        for d in decisions
+    ]
+    return Table(title, headers, rows)
+
+
+def _triage(report: Report, tz: ZoneInfo) -> list[Table | Items]:
+    """Per owner: open gap tickets with kind, age and due date, and the decisions read back from them."""
+    triage = report.triage
+    if triage is None:
+        return []
+    today = triage.as_of
+    summary = Table(
+        f"Gap-ticket triage as of {today}",
+        ["Owner", "Open tickets", "Overdue", "Responses received", "Acceptances in force", "Expiring within 30 days"],
+        [
+            Row(
+                _text(
+                    o.owner,
+                    str(len(o.open_tickets)),
+                    ", ".join(o.overdue) or "0",
+                    str(len(o.responses)),
+                    str(len(o.acceptances)),
+                    ", ".join(o.expiring) or NOTHING,
+                ),
+                tags={"owner": [o.owner]},
+            )
+            for o in triage.owners
+        ],
+    )
+    blocks: list[Table | Items] = [summary]
+    for o in triage.owners:
+        rows = [
+            Row(
+                [
+                    Cell(t.key, href=t.url),
+                    *_text(", ".join(t.controls), t.resource or "whole control", t.kind or "unknown"),
+                    *_text(f"{(today - t.created).days} days", day_text(t.due)),
+                    Cell("overdue", status="exception") if t.key in o.overdue else Cell("no"),
+                ],
+                tags={"owner": [o.owner]},
+            )
+            for t in o.open_tickets
+        ]
+        headers = ["Ticket", "Controls", "Resource", "Kind", "Age", "Due", "Overdue"]
+        blocks.append(Table(f"{o.owner}: open gap tickets", headers, rows))
+        decided = [*o.responses, *o.acceptances]
+        if decided:
+            blocks.append(_decisions_table(f"{o.owner}: responses and acceptances in force", decided, tz))
+    if triage.problems:
+        blocks.append(Items("Triage data not read (no evidence) or not applied", triage.problems))
     return [b for b in blocks if (b.rows if isinstance(b, Table) else b.items)]
 
 
@@ -495,6 +567,9 @@ def _detail(control: ControlResult, tz: ZoneInfo) -> Detail:
         Fact("Reason", Cell(control.reason)),
         Fact("Remediation", Cell(control.remediation)),
     ]
+    if control.evidence:
+        sha = control.evidence.manifest_sha256
+        facts.append(Fact("Evidence manifest (sha256)", Cell(short_sha(sha), full=sha)))
     if control.ticket:
         facts.append(Fact("Ticket", _ticket(control)))
     return Detail(
@@ -551,4 +626,5 @@ def build_view(report: Report) -> View:
         controls=_controls_table(report.controls),
         details=[_detail(c, tz) for c in report.controls],
         filters=_filters(report),
+        triage=_triage(report, tz),
     )

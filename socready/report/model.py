@@ -1,4 +1,4 @@
-"""report.json, schema socready.report/v1: the contract other tools read. Documented in docs/report-schema.md."""
+"""report.json, schema socready.report/v2: the contract other tools read. Documented in docs/report-schema.md."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from socready.readiness.model import ControlResult
+from socready.readiness.model import ControlResult, Decision, GapTicket
 from socready.readiness.score import CriterionStatus, MonthStatus, Tally
 
-REPORT_SCHEMA = "socready.report/v1"
+REPORT_SCHEMA = "socready.report/v2"
 
 
 class Model(BaseModel):
@@ -63,6 +63,27 @@ class TicketStep(Model):
         return f"{self.status}: {self.note}" if self.note else self.status
 
 
+class OwnerTriage(Model):
+    """One owner's gap tickets and decisions, as the triage view shows them."""
+
+    owner: str
+    open_tickets: list[GapTicket] = Field(description="Open gap tickets, oldest first.")
+    overdue: list[str] = Field(description="Keys of open tickets past their due date.")
+    responses: list[Decision] = Field(description="Management responses received.")
+    acceptances: list[Decision] = Field(description="Risk acceptances in force (by an approver, not expired).")
+    expiring: list[str] = Field(description="Tickets whose acceptance expires within 30 days.")
+
+
+class Triage(Model):
+    """The triage view: owners' gap tickets and decisions read back from Jira."""
+
+    as_of: date = Field(description="The day ages, overdue and expiry are counted to.")
+    owners: list[OwnerTriage]
+    problems: list[str] = Field(
+        default=[], description="Triage data that could not be read (no evidence), each naming the ticket or field."
+    )
+
+
 class HistoryPoint(Model):
     """One run's figures, for the score across runs of the same organization and window."""
 
@@ -75,7 +96,7 @@ class HistoryPoint(Model):
 
 
 class Report(Model):
-    schema_: Literal["socready.report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
+    schema_: Literal["socready.report/v2"] = Field(default=REPORT_SCHEMA, alias="schema")
     generated_at: AwareDatetime
     run_id: str
     evidence_store: str
@@ -90,6 +111,7 @@ class Report(Model):
     history: list[HistoryPoint] = Field(
         default=[], description="Every run of this organization and window, oldest first, this one included."
     )
+    triage: Triage | None = Field(default=None, description="Gap tickets and owners' decisions; unset without Jira.")
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=2)

@@ -68,6 +68,8 @@ def _sections(view: View) -> list[str]:
     parts += [f"## {view.grid.title}", _table(view.grid), f"Legend: {legend}."]
     parts += [f"## {view.timeline.title}", _timeline(view.timeline)]
     parts += [f"## {history.table.title}", _table(history.table) if history.table.rows else history.empty]
+    if view.triage:
+        parts += ["## Gap-ticket triage", *(_block(block) for block in view.triage)]
     for table in (view.criteria, view.controls):
         parts += [f"## {table.title}", _table(table)]
     parts.append("## Control detail")

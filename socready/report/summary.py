@@ -35,4 +35,8 @@ def summary_table(report: Report) -> str:
     ]
     if report.tickets and report.tickets.status in ("skipped", "failed"):
         lines.append(f"Gap tickets {report.tickets.text}")
+    if report.triage is not None:
+        overdue = ", ".join(f"{o.owner} {len(o.overdue)}" for o in report.triage.owners) or "none open"
+        lines.append(f"Overdue gap tickets per owner: {overdue}.")
+        lines += [f"Triage data not read or not applied: {problem}" for problem in report.triage.problems]
     return "\n".join(line.rstrip() for line in lines)

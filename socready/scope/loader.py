@@ -62,6 +62,11 @@ def scope_from_text(text: str, *, source: str = "<scope>", base: Path | None = N
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ScopeError(f"{source}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    return scope_from_mapping(raw, source=source, base=base)
+
+
+def scope_from_mapping(raw: object, *, source: str, base: Path | None = None) -> Scope:
+    """Validate parsed scope settings; relative paths are resolved against `base` (default: the working folder)."""
     if not isinstance(raw, dict):
         raise ScopeError(f"{source}: expected a mapping of settings at the top level; run `socready init`")
     try:
@@ -96,3 +101,26 @@ def load_scope(path: Path) -> Scope:
     except OSError as exc:
         raise ScopeError(f"{path}: cannot read scope file: {exc.strerror}") from exc
     return scope_from_text(text, source=str(path), base=path.parent.resolve())
+
+
+def _read_s3(url: str) -> str:
+    import boto3  # the worker's own credentials: the scope that could name others is not read yet
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket, _, key = url.removeprefix("s3://").partition("/")
+    try:
+        return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+    except (ClientError, BotoCoreError) as exc:
+        raise ScopeError(f"{url}: cannot read the scope file: {exc}") from exc
+
+
+def read_scope(location: str | None, inline: dict | None = None) -> Scope:
+    """A run's scope: a local file, an s3://bucket/key, or the settings themselves (a deployment parameter).
+    Relative paths in a scope read from S3 or given inline are resolved against the working folder."""
+    if (location is None) == (inline is None):
+        raise ScopeError("give the scope once: scope_path (a file or s3://bucket/key) or scope_settings")
+    if inline is not None:
+        return scope_from_mapping(inline, source="parameter scope_settings")
+    if location.startswith("s3://"):
+        return scope_from_text(_read_s3(location), source=location)
+    return load_scope(Path(location))

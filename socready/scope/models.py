@@ -18,6 +18,7 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # An API token, not a name: Atlassian's prefix, or a long run of mixed case and digits with no underscore.
 TOKEN_SHAPED = re.compile(r"ATATT.*|(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{16,}")
+BLOCK_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # Prefect block names: lowercase letters, digits and dashes
 
 
 class Strict(BaseModel):
@@ -62,6 +63,16 @@ def http_url(value: str | None) -> str | None:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} needs a scheme and a host, e.g. https://example.atlassian.net")
+    return value
+
+
+def block_name(value: str | None) -> str | None:
+    # the value is never repeated: it may be a secret pasted here by mistake
+    if value is not None and (TOKEN_SHAPED.fullmatch(value) or not BLOCK_NAME.fullmatch(value)):
+        raise ValueError(
+            "must name a Prefect block (lowercase letters, digits and -, e.g. jira-token), not hold a secret; "
+            "the value is not shown in case it is one (then revoke it)"
+        )
     return value
 
 
@@ -197,6 +208,11 @@ class AwsSpec(Strict):
     production: ProductionSpec = Field(
         default_factory=ProductionSpec, description="Which data stores the production-database controls assess."
     )
+    credentials_block: str | None = Field(
+        default=None,
+        description="Name of a prefect-aws AwsCredentials block holding the base credentials (the role in `role` "
+        "is assumed from them); unset: the worker's own (instance or task role, AWS_PROFILE, environment).",
+    )
 
     @field_validator("config_history")
     @classmethod
@@ -209,6 +225,11 @@ class AwsSpec(Strict):
     @classmethod
     def _endpoint_scheme(cls, value: str | None) -> str | None:
         return http_url(value)
+
+    @field_validator("credentials_block")
+    @classmethod
+    def _credentials_block(cls, value: str | None) -> str | None:
+        return block_name(value)
 
     @property
     def discovery_account(self) -> str | None:
@@ -364,6 +385,19 @@ class JiraSpec(Strict):
     url: str
     user: str
     token_env: str = Field(default="JIRA_API_TOKEN", description="Environment variable holding the API token.")
+    auth: Literal["basic", "bearer"] = Field(
+        default="basic",
+        description="basic: user + API token (Jira Cloud, Data Center); bearer: a personal access token (Data Center).",
+    )
+    deployment: Literal["cloud", "data_center"] = Field(
+        default="cloud",
+        description="cloud: search through /search/jql with page tokens; data_center: Jira Data Center/Server, "
+        "REST API v2 /search with startAt.",
+    )
+    token_block: str | None = Field(
+        default=None,
+        description="Name of a Prefect Secret block holding the API token; when set it is used instead of token_env.",
+    )
     change_jql: str = Field(default="project = CHG", description="Change tickets when `changes` is not set.")
     changes: JiraQuery | None = None
     incidents: JiraQuery | None = None
@@ -400,6 +434,11 @@ class JiraSpec(Strict):
                 "JIRA_API_TOKEN), not hold the token; the value is not shown in case it is one (then revoke it)"
             )
         return value
+
+    @field_validator("token_block")
+    @classmethod
+    def _token_block(cls, value: str | None) -> str | None:
+        return block_name(value)
 
     @field_validator("timezone")
     @classmethod
@@ -494,11 +533,37 @@ class OwnerRoute(Strict):
     component: str | None = None
     issue_type: str | None = Field(default=None, description="Overrides tickets.issue_type for this owner.")
     labels: list[str] = Field(default_factory=list, description="Added to this owner's gap tickets.")
+    approvers: list[str] = Field(
+        default_factory=list,
+        description="Jira accountIds, e-mail addresses or display names of who may accept this owner's risks "
+        "in a gap ticket (tickets.acceptance); an acceptance by anyone else is ignored.",
+    )
 
     @field_validator("labels")
     @classmethod
     def _labels(cls, value: list[str]) -> list[str]:
         return jira_labels(value)
+
+
+class AcceptanceSpec(Strict):
+    """How an owner accepts a gap's risk in its ticket: a resolution (or a status) and an expiry date field."""
+
+    resolution: str | None = Field(
+        default="Risk Accepted", description="Resolution that records an accepted risk; None to use `status` alone."
+    )
+    status: str | None = Field(
+        default=None, description="A status that records an accepted risk, instead of or beside the resolution."
+    )
+    expiry_field: str = Field(
+        default="Risk acceptance expiry",
+        description="Date field (id, or name looked up in Jira's field list) holding the acceptance's expiry.",
+    )
+
+    @model_validator(mode="after")
+    def _some_marker(self) -> AcceptanceSpec:
+        if self.resolution is None and self.status is None:
+            raise ValueError("tickets.acceptance needs a resolution or a status that records the acceptance")
+        return self
 
 
 class SlaDays(Strict):
@@ -538,6 +603,27 @@ class TicketSpec(Strict):
     )
     search_lag_seconds: float = Field(default=30.0, ge=0, description="How far Jira search may lag behind writes.")
     lock_timeout_seconds: float = Field(default=600.0, gt=0)
+    fieldwork_date: date | None = Field(
+        default=None,
+        description="First day of the planned audit fieldwork; historical gaps' management responses are due "
+        "`response_lead_days` before it. Default: 30 days after the window end.",
+    )
+    response_lead_days: int = Field(
+        default=7, ge=0, description="Days before the fieldwork date that management responses are due."
+    )
+    response_field: str | None = Field(
+        default=None,
+        description="Text field (id, or name looked up in Jira's field list) holding the management response; "
+        "unset: the latest comment starting 'Management response:'.",
+    )
+    acceptance: AcceptanceSpec | None = Field(
+        default=None, description="Risk acceptance in the ticket (resolution or status, expiry field); unset: off."
+    )
+    dispute_resolution: str | None = Field(
+        default=None,
+        description="Resolution an owner sets to dispute a finding (with a comment giving the reason); "
+        "recorded for review, the exception stays. Unset: off.",
+    )
 
     @field_validator("labels")
     @classmethod

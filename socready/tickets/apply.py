@@ -112,7 +112,7 @@ class Applier:
 
     def _reopen(self, step: Step) -> None:
         assert step.issue is not None and step.draft is not None and step.reopen_id is not None
-        comment = (
+        comment = step.comment or (
             f"socready: the gap is back ({step.draft.fields['summary']}). Reopened with a new due date, "
             f"{step.draft.fields['duedate']}; the description lists the current findings."
         )
@@ -126,9 +126,11 @@ class Applier:
 
     def _resolve(self, step: Step) -> None:
         assert step.issue is not None
+        if step.draft is not None:  # a gap that stays, resolved by a management response: its text first
+            self._edit(step, {})
         names = self.settings.resolve_transitions
         key, status = step.issue.key, _status(step.issue.raw["fields"])
-        comment = (
+        comment = step.comment or (
             f"socready: the evidence showed {step.name} clean in {step.record.clean_runs} consecutive runs; resolving. "
             "socready reopens this ticket if the gap returns."
         )

@@ -10,8 +10,9 @@ import requests
 from jira import JIRAError
 from jira.resources import Issue
 
+from socready.credentials import jira_token
 from socready.errors import ScopeError, TicketError
-from socready.jira_connection import api_token, open_client, retry_after
+from socready.jira_connection import open_client, retry_after
 from socready.scope.models import JiraSpec
 from socready.tickets.identity import PROPERTY
 
@@ -30,13 +31,14 @@ class Jira:
     second issue; here a create or transition whose outcome is unknown raises UnknownOutcome for the caller to check."""
 
     def __init__(self, spec: JiraSpec, *, attempts: int = 5, max_delay: float = 60.0, timeout: float = 30.0) -> None:
-        token = api_token(spec, ScopeError)
+        token = jira_token(spec, ScopeError)
         self._attempts, self._max_delay = attempts, max_delay
         self.client = self._call(
             f"connecting to {spec.url}",
             lambda: open_client(spec, token, timeout),
         )
         self.server_url = spec.url.rstrip("/")
+        self.data_center = spec.deployment == "data_center"
 
     def close(self) -> None:
         self.client.close()
@@ -68,6 +70,8 @@ class Jira:
 
     def search(self, jql: str, fields: list[str]) -> list[dict[str, Any]]:
         """Every match, page by page, with the fingerprint property."""
+        if self.data_center:
+            return self._search_from(jql, fields)
         issues: list[dict[str, Any]] = []
         token: str | None = None
         while True:
@@ -82,12 +86,31 @@ class Jira:
             if page.get("isLast", True) or not token:
                 return issues
 
-    def issue(self, key: str, fields: list[str]) -> Issue | None:
+    def _search_from(self, jql: str, fields: list[str]) -> list[dict[str, Any]]:
+        """Jira Data Center/Server: /rest/api/2/search, paged by startAt (it has no /search/jql)."""
+        issues: list[dict[str, Any]] = []
+        while True:
+            start = len(issues)
+            page = self._call(
+                "searching gap tickets",
+                lambda start=start: self.client.search_issues(
+                    jql, startAt=start, maxResults=PAGE, fields=fields, properties=PROPERTY, json_result=True
+                ),
+            )
+            issues += page["issues"]
+            if not page["issues"] or len(issues) >= page.get("total", 0):
+                return issues
+
+    def fields(self) -> list[dict[str, Any]]:
+        """Jira's field list: ids and names, to find custom fields the scope names."""
+        return self._call("reading Jira's field list", self.client.fields)
+
+    def issue(self, key: str, fields: list[str], expand: str | None = None) -> Issue | None:
         """The current issue (GET is consistent, unlike search), or None when it no longer exists."""
 
         def get() -> Issue | None:
             try:
-                return self.client.issue(key, fields=",".join(fields), properties=PROPERTY)
+                return self.client.issue(key, fields=",".join(fields), expand=expand, properties=PROPERTY)
             except JIRAError as exc:
                 if exc.status_code == 404:
                     return None
@@ -118,6 +141,9 @@ class Jira:
             lambda: self.client.transition_issue(key, transition_id, comment=comment),
             repeatable=False,
         )
+
+    def comment(self, key: str, body: str) -> None:
+        self._call(f"commenting on {key}", lambda: self.client.add_comment(key, body), repeatable=False)
 
     def link(self, link_type: str, key: str, other: str) -> None:
         # a second identical link after a lost answer is harmless; a missing one is not, so links are repeated

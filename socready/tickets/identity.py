@@ -10,6 +10,7 @@ from typing import Literal
 from socready.readiness.model import ControlResult
 
 GroupBy = Literal["control", "control_and_resource", "owner"]
+Kind = Literal["ongoing", "historical"]
 GAP_STATUSES = ("exception", "no_evidence")
 PROPERTY = "socready.fingerprint"  # issue property holding the full fingerprint (labels carry only a prefix)
 
@@ -72,18 +73,31 @@ class Gap:
     def label(self) -> str:
         return fingerprint_label(self.fingerprint)
 
+    @property
+    def kind(self) -> Kind:
+        """ongoing: it still fails at the end of the evaluated span (or cannot be read) and asks for a fix;
+        historical: fixed since, yet inside the window, so it asks for a management response."""
+        return "historical" if all(r.holds_today is True for r in self.results) else "ongoing"
+
 
 def _resources(result: ControlResult) -> list[str]:
     return list(dict.fromkeys(item.resource for item in [*result.exceptions, *result.coverage_gaps]))
 
 
 def _per_resource(result: ControlResult, organization: str) -> Iterable[Gap]:
+    items = [*result.exceptions, *result.coverage_gaps]
+    # intervals end at the evaluated span's end at the latest: a failing control's latest end is that end
+    last = max((i.end for i in items), default=None)
     for resource in _resources(result):
+        exceptions = [e for e in result.exceptions if e.resource == resource]
+        gaps = [g for g in result.coverage_gaps if g.resource == resource]
+        reaches_end = any(i.end == last for i in [*exceptions, *gaps])
         narrowed = result.model_copy(
             update={
-                "exceptions": [e for e in result.exceptions if e.resource == resource],
-                "coverage_gaps": [g for g in result.coverage_gaps if g.resource == resource],
+                "exceptions": exceptions,
+                "coverage_gaps": gaps,
                 "collection_errors": [],
+                "holds_today": result.holds_today if result.holds_today is not False else not reaches_end,
             }
         )
         key = GroupKey("control_and_resource", result.owner, (result.id,), resource)

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from socready.errors import ScopeError, TicketError
 from socready.scope import Scope
-from socready.tickets.identity import GroupBy, GroupKey
+from socready.tickets.identity import GroupBy, GroupKey, Kind
 
 OUTBOX_VERSION = 1
 
@@ -33,6 +33,10 @@ class Record(BaseModel):
     resolved: bool = False
     clean_runs: int = 0  # consecutive runs whose evidence showed the group clean
     previous: list[str] = []  # earlier tickets of this gap, closed for good (the workflow cannot reopen them)
+    kind: Kind | None = None  # ongoing or historical when last synced: a change resets the due date
+    # the findings a management response covered when socready resolved on it, and that response's time
+    answered: list[str] = []
+    response_at: AwareDatetime | None = None
 
     @property
     def group(self) -> GroupKey:

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from socready.applicability import needed_sources, plan_assessments
-from socready.assess import assess_control
+from socready.assess import assess_run
 from socready.catalog import load_catalog
 from socready.collect import collect
 from socready.evidence import open_store
@@ -91,7 +91,7 @@ def assess(path: Path, as_of: datetime) -> Run:
     plans = plan_assessments(load_catalog(), scope_)
     manifest = collect(scope_, window, store, needed_sources(plans))
     view = EvidenceView(store, manifest)
-    return Run([assess_control(plan, scope_, window, view, store) for plan in plans], unsupported)
+    return Run(assess_run(plans, scope_, window, view, store), unsupported)
 
 
 def full_and_mid_window(path: Path) -> tuple[Run, Run]:

@@ -39,7 +39,7 @@ def result(control: str, status: str = "operating", *, population: int = 1, reas
         population=population,
         exceptions=lists.get("exceptions", []),
         coverage_gaps=lists.get("gaps", []),
-        evidence=[],
+        evidence=None,
         remediation="",
     )
 

@@ -52,7 +52,7 @@ def test_discovered_account_is_assessed_from_when_it_joined(aws, tmp_path):
     assert (resource, gap_start) == (f"account/{member}", start)
     assert NOW - timedelta(minutes=5) < joined <= datetime.now(UTC)  # moto's JoinedTimestamp: the account's creation
     assert value.startswith("account joined the organization at ")
-    assert any(e.source == "aws.organizations.accounts" for e in result.evidence)
+    assert result.evidence.objects("aws.organizations.accounts") > 0
 
 
 def test_excluded_accounts_stay_out(aws, tmp_path):

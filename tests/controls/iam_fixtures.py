@@ -107,12 +107,12 @@ def start_recorder(endpoint: str, account: str = PROD, region: str = "us-east-1"
 
 
 def scope_for(folder, endpoint: str, accounts: tuple[str, ...] = (PROD,), *, config: bool = False, **extra) -> Scope:
-    """The fixture scope; moto has no API rate limit to stay under, and `config` reads CONFIG_BUCKET's history."""
+    """The fixture scope; `config` reads CONFIG_BUCKET's history."""
     scope = make_scope(folder, endpoint=endpoint, accounts=list(accounts), log_bucket=BUCKET, **extra)
-    update: dict = {"requests_per_second": 1000}
-    if config:
-        update["config_history"] = [S3Location(bucket=CONFIG_BUCKET, account=PROD)]
-    return scope.model_copy(update={"aws": scope.aws.model_copy(update=update)})
+    if not config:
+        return scope
+    history = [S3Location(bucket=CONFIG_BUCKET, account=PROD)]
+    return scope.model_copy(update={"aws": scope.aws.model_copy(update={"config_history": history})})
 
 
 def assess(folder, endpoint: str, control: str, accounts: tuple[str, ...] = (PROD,), **options) -> ControlResult:

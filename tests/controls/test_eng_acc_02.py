@@ -54,7 +54,7 @@ def test_grants_after_an_approved_request_operate(logs, jira, tmp_path):
     result = assess(logs, jira, tmp_path, events)
     assert result.status == "operating", result.reason
     assert result.population == 3
-    assert {e.source for e in result.evidence} == {"aws.cloudtrail.logs", "jira.access_requests"}
+    assert {s.source for s in result.evidence.sources} == {"aws.cloudtrail.logs", "jira.access_requests"}
 
 
 def test_a_grant_without_any_request_is_an_exception(logs, jira, tmp_path):

@@ -87,7 +87,7 @@ def test_password_removed_two_hours_after_last_day_operates(logs, tmp_path):
     assert (result.population, result.exceptions) == (1, [])
     # Config history too: its IAM items show users deleted before the first credential report
     cited = {"file.hr_roster", "aws.cloudtrail.logs", "aws.iam.credential_report", "aws.config.history"}
-    assert {e.source for e in result.evidence} == cited
+    assert {s.source for s in result.evidence.sources if s.objects} == cited
 
 
 def test_removal_five_days_late_is_exception_from_end_of_last_day_to_removal(logs, tmp_path):

@@ -33,7 +33,7 @@ from tests.controls.data_fixtures import (
     gaps,
     prepare,
 )
-from tests.helpers import window_of
+from tests.helpers import objects_read, window_of
 
 REPORTS = "fixture-backup-reports"
 FIRST, LAST = date(2026, 6, 30), date(2026, 8, 1)  # UTC days around the fixture window
@@ -178,8 +178,9 @@ def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkey
     assert delivered(early) == [f"{d:%Y%m%d}" for d in (FIRST + timedelta(days=n) for n in range(1, 22))]
     assert delivered(late) == [f"{d:%Y%m%d}" for d in (date(2026, 7, 22) + timedelta(days=n) for n in range(12))]
     assert (first.status, second.status) == ("operating", "operating")
-    assert {e.sha256 for e in first.evidence if e.source == "aws.backup.job_reports"} < {
-        e.sha256 for e in second.evidence if e.source == "aws.backup.job_reports"
+    store = open_store(str(tmp_path / "evidence"))
+    assert {e.sha256 for e in objects_read(first, store, "aws.backup.job_reports")} < {
+        e.sha256 for e in objects_read(second, store, "aws.backup.job_reports")
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from expectations.eng_iam_04 import SPEC, EngIam04Parameters
 from socready_sandbox.aws_iam import BASELINE_PASSWORD_POLICY, WEAK_PASSWORD_POLICY, iam_event, request_fields
 from tests.controls.iam_fixtures import (
     PROD,
@@ -74,3 +75,15 @@ def test_scope_can_relax_the_baseline(aws, tmp_path):
     upload(aws, [])
     result = assess(tmp_path, aws, CONTROL, controls={CONTROL: {"parameters": {"max_age_days": 0}}})
     assert result.status == "operating", result.reason
+
+
+def test_the_suite_states_the_baseline_over_the_policys_settings():
+    relaxed = EngIam04Parameters(min_length=16, require_symbols=False, max_age_days=0)
+    stated = {(r.expectation, r.arguments["column"]): r.arguments for r in SPEC.rules(relaxed)}
+    assert stated[("ExpectColumnValuesToBeBetween", "min_length")]["min_value"] == 16
+    assert stated[("ExpectColumnValuesToBeBetween", "reuse_prevention")]["min_value"] == 24
+    assert ("ExpectColumnValuesToBeInSet", "require_numbers") in stated
+    assert ("ExpectColumnValuesToBeInSet", "require_symbols") not in stated
+    assert ("ExpectColumnValuesToBeBetween", "max_age_days") not in stated
+    default = {r.arguments["column"]: r.arguments for r in SPEC.rules(EngIam04Parameters())}
+    assert (default["max_age_days"]["min_value"], default["max_age_days"]["max_value"]) == (1, 90)

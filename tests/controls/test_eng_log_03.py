@@ -3,6 +3,7 @@ Config history and retention/lifecycle events, via moto over HTTP."""
 
 from __future__ import annotations
 
+from expectations.eng_log_03 import SPEC, EngLog03Parameters
 from socready_sandbox.aws_iam import iam_event
 from socready_sandbox.config_files import config_item
 from tests.controls.aws_fixtures import BUCKET
@@ -107,3 +108,11 @@ def test_denied_log_group_listing_is_no_evidence_naming_the_permission(aws, tmp_
     [error] = result.collection_errors
     assert "AccessDeniedException" in error or "AccessDenied" in error
     assert error.endswith("grant logs:DescribeLogGroups")
+
+
+def test_the_suite_states_the_minimum_over_the_retention_days():
+    stated = {r.arguments["column"]: r for r in SPEC.rules(EngLog03Parameters(min_retention_days=400))}
+    assert stated["retention_days"].arguments["min_value"] == 400
+    assert stated["expires"].on_fail == "coverage"
+    assert stated["fixed_expiry_date"].arguments["value_set"] == [False]
+    assert SPEC.rules(EngLog03Parameters())[1].arguments["min_value"] == 365

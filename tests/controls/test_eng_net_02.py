@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from expectations.eng_net_02 import SPEC, EngNet02Parameters
 from socready.readiness.model import ControlResult
 from socready.scope.models import JiraSpec
 from socready_sandbox.aws_data import group_config_item, ingress_event
@@ -134,3 +135,11 @@ def test_group_created_open_and_deleted_inside_the_window_fails_for_its_open_lif
     result = assess(aws, tmp_path, "ENG-NET-02")
     assert exceptions(result) == [(arn(group), opened, DELETED, SSH_FROM_ANYWHERE)]
     assert result.coverage_gaps == []
+
+
+def test_the_suite_states_the_sla_over_each_exposures_hours_and_ticket():
+    none_allowed = [(r.expectation, r.arguments) for r in SPEC.rules(EngNet02Parameters())[1:]]
+    assert none_allowed == [("ExpectColumnValuesToBeInSet", {"column": "internet_ingress", "value_set": [False]})]
+    stated = {r.arguments["column"]: r.arguments for r in SPEC.rules(EngNet02Parameters(close_within_hours=72.0))}
+    assert stated["exposure_hours"]["max_value"] == 72.0
+    assert stated["incident_ticket"]["value_set"] == [True]

@@ -33,7 +33,7 @@ def test_hires_checked_before_or_on_start_operate_and_earlier_staff_are_not_in_t
     result = assess(tmp_path, people)
     assert result.status == "operating", result.reason
     assert (result.population, result.coverage, result.exceptions) == (2, 1.0, [])
-    assert [e.source for e in result.evidence] == ["file.hr_roster"]
+    assert [s.source for s in result.evidence.sources] == ["file.hr_roster"]
 
 
 def test_check_completed_after_start_is_exception_from_start_day_to_check_day(tmp_path):

@@ -43,7 +43,7 @@ def test_everyone_acknowledged_the_current_version_in_time_operates(tmp_path):
     result = assess(tmp_path, people, acks)
     assert result.status == "operating", result.reason
     assert (result.population, result.coverage) == (4, 1.0)
-    assert {e.source for e in result.evidence} == {"file.hr_roster", "file.policy_acknowledgements"}
+    assert {s.source for s in result.evidence.sources} == {"file.hr_roster", "file.policy_acknowledgements"}
 
 
 def test_late_acknowledgement_is_exception_from_the_day_after_due_through_the_day_acknowledged(tmp_path):

@@ -39,7 +39,7 @@ def test_an_offboarding_ticket_closed_within_72_hours_operates(jira, tmp_path):
     result = assess(jira, tmp_path, [Person("E1", LAST_DAY), Person("E2")])
     assert result.status == "operating", result.reason
     assert result.population == 1
-    assert {e.source for e in result.evidence} == {"file.hr_roster", "jira.offboarding"}
+    assert {s.source for s in result.evidence.sources if s.objects} == {"file.hr_roster", "jira.offboarding"}
 
 
 def test_a_ticket_closed_late_is_an_exception_until_it_closed(jira, tmp_path):

@@ -42,7 +42,7 @@ def test_critical_vendors_reviewed_within_a_year_on_every_day_operate(tmp_path):
     assert result.status == "operating", result.reason
     assert (result.population, result.coverage, result.clean_since) == (2, 1.0, date(2026, 7, 1))
     assert result.exceptions == result.coverage_gaps == result.collection_errors == []
-    assert [e.source for e in result.evidence] == ["file.vendor_register"]
+    assert [s.source for s in result.evidence.sources if s.objects] == ["file.vendor_register"]
 
 
 def test_lapsed_review_is_exception_from_expiry_to_next_review_local_midnights(tmp_path):
@@ -173,7 +173,7 @@ def test_a_review_only_in_jira_keeps_the_vendor_reviewed(jira, tmp_path):
     result = with_jira(jira, tmp_path, [Supplier("Acme", LAPSING)])
     assert result.status == "operating", result.reason
     assert result.population == 1
-    assert {e.source for e in result.evidence} == {"file.vendor_register", "jira.vendor_reviews"}
+    assert {s.source for s in result.evidence.sources if s.objects} == {"file.vendor_register", "jira.vendor_reviews"}
 
 
 def test_a_jira_review_ends_a_lapse_on_its_local_day(jira, tmp_path):
@@ -195,7 +195,7 @@ def test_a_lapse_after_a_review_only_in_jira_names_and_cites_its_ticket(jira, tm
     [lapse] = result.exceptions
     assert (lapse.start, lapse.end) == (datetime(2026, 7, 5, tzinfo=NEW_YORK), datetime(2026, 7, 20, tzinfo=NEW_YORK))
     assert lapse.value == f"last review 2025-07-05 ({key}) expired"
-    sources = {e.sha256: e.source for e in result.evidence}
+    sources = {e.sha256: e.source for e in result.evidence.cited}
     assert sorted(sources[sha] for sha in lapse.evidence) == ["file.vendor_register", "jira.vendor_reviews"]
 
 
@@ -248,4 +248,5 @@ def test_a_jira_section_without_vendor_reviews_reads_the_register_only(jira, tmp
     review(jira, "Acme SOC 2 report review", datetime(2026, 7, 3, 15, tzinfo=NEW_YORK))  # not read
     result = with_jira(jira, tmp_path, [Supplier("Acme", LAPSING)], vendor_reviews=None)
     assert result.status == "exception"
-    assert (result.collection_errors, [e.source for e in result.evidence]) == ([], ["file.vendor_register"])
+    read = [s.source for s in result.evidence.sources if s.objects]
+    assert (result.collection_errors, read) == ([], ["file.vendor_register"])

@@ -16,7 +16,7 @@ import yaml
 from trestle.oscal.assessment_results import AssessmentResults
 
 from socready.applicability import needed_sources, plan_assessments
-from socready.assess import assess_control
+from socready.assess import assess_run
 from socready.catalog import load_catalog
 from socready.cli import main
 from socready.collect import collect
@@ -62,7 +62,7 @@ def run_pipeline(folder: Path, suppliers: list[Supplier]) -> Path:
     plans = plan_assessments(load_catalog(), scope)
     manifest = collect(scope, window, store, needed_sources(plans))
     view = EvidenceView(store, manifest)
-    results = [assess_control(plan, scope, window, view, store) for plan in plans]
+    results = assess_run(plans, scope, window, view, store)
     report = build_report(scope, window, manifest.run_id, store.location, results, dry_run=True)
     write_report(report, Path(scope.output))
     return path
@@ -152,7 +152,7 @@ def test_evidence_verify_passes_unpacked_and_names_a_tampered_object(exported, t
     assert main(["evidence", "verify", "--store", str(root / "evidence")]) == 0
     assert "0 problem(s)" in capsys.readouterr().out
 
-    [sha] = {ref.sha256 for ref in exported.control("PROC-02").evidence}
+    [sha] = {ref.sha256 for ref in exported.control("PROC-02").evidence.cited}
     target = root / "evidence" / "objects" / sha[:2] / sha
     target.write_bytes(target.read_bytes() + b"Umbrella,critical,,,2026-01-01\n")
     assert main(["evidence", "verify", "--store", str(root / "evidence")]) == 1
@@ -179,7 +179,7 @@ def test_exceptions_csv_lists_open_and_accepted_exceptions_with_reasons(exported
         ACCEPTANCE["reason"],
         ACCEPTANCE["expires"],
     )
-    assert acme["evidence"] == proc.evidence[0].sha256
+    assert acme["evidence"] == proc.evidence.cited[0].sha256
 
 
 def test_data_docs_are_gx_pages_per_validated_control(exported):
@@ -249,15 +249,18 @@ def test_oscal_evidence_points_at_packaged_files_by_sha256(exported):
     oscal_dir = exported.root / "oscal"
     observation = next(o for o in document.results[0].observations if o.title.startswith("PROC-02"))
     cited = [resources[e.href.removeprefix("#")] for e in observation.relevant_evidence]
-    assert len(cited) == 3  # the vendor register, the dataset and the GX validation result
+    assert len(cited) == 4  # the manifest, the vendor register its exceptions cite, the dataset and the GX result
     for resource in cited:
         [link] = resource.rlinks
         data = (oscal_dir / link.href).resolve().read_bytes()
         assert link.hashes[0].value == hashlib.sha256(data).hexdigest()
     [page] = observation.links
     assert (oscal_dir / page.href).resolve().is_file()
-    sha = exported.control("PROC-02").evidence[0].sha256
-    assert cited[0].rlinks[0].href == f"../evidence/objects/{sha[:2]}/{sha}"
+    evidence = exported.control("PROC-02").evidence
+    assert cited[0].rlinks[0].href == f"../evidence/runs/{exported.run_id}/manifest.json"
+    assert cited[0].rlinks[0].hashes[0].value == evidence.manifest_sha256
+    sha = evidence.cited[0].sha256
+    assert cited[1].rlinks[0].href == f"../evidence/objects/{sha[:2]}/{sha}"
 
 
 def test_oscal_is_reproducible_with_uuid5_ids(exported, tmp_path):

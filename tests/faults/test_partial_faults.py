@@ -12,6 +12,7 @@ from connectors.aws.iam import CredentialReportCollector
 from socready.evidence import open_store
 from socready.readiness.model import ControlResult
 from tests.controls.iam_fixtures import PROD, STAGING, assess, console_user, deny, throttle, upload
+from tests.helpers import objects_read
 
 CONTROL = "ENG-IAM-02"  # every console user has MFA: read per account (ListUsers, ListMFADevices)
 
@@ -37,7 +38,7 @@ def run(folder, endpoint) -> ControlResult:
 def users_read(result: ControlResult, folder) -> str:
     """The user listings the control's evidence holds, as stored."""
     store = open_store(str(folder / "evidence"))
-    return "".join(store.read(e.sha256).decode() for e in result.evidence if e.source == "aws.iam.users")
+    return "".join(store.read(e.sha256).decode() for e in objects_read(result, store, "aws.iam.users"))
 
 
 def verdict(result: ControlResult) -> tuple:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from socready.readiness.model import ControlResult, CoverageGap, EvidenceRef, ExceptionInterval, TicketRef
+from socready.readiness.model import (
+    ControlResult,
+    CoverageGap,
+    EvidenceDigest,
+    EvidenceRef,
+    ExceptionInterval,
+    SourceRead,
+    TicketRef,
+)
 from socready.readiness.score import criteria_status, rollup, tally
 from socready.report.build import report_controls
 from socready.report.model import HistoryPoint, Readiness, Report, ReportScope, ReportWindow
@@ -26,13 +34,18 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 GENERATED = at(8, 15, 14, 5)
 
 
-def evidence(n: int, source: str) -> list[EvidenceRef]:
-    return [EvidenceRef(source=source, sha256=f"{i:02x}" * 32) for i in range(n)]
+MANIFEST_SHA256 = "ab" * 32
+
+
+def evidence(n: int, source: str, cited: int = 0) -> EvidenceDigest:
+    """`n` objects of `source` read, the first `cited` of them cited by findings."""
+    refs = [EvidenceRef(source=source, sha256=f"{i:02x}" * 32) for i in range(cited)]
+    return EvidenceDigest(manifest_sha256=MANIFEST_SHA256, sources=[SourceRead(source=source, objects=n)], cited=refs)
 
 
 def control(control_id: str, title: str, owner: str, criteria: list[str], categories: list[str], **kw) -> ControlResult:
     base = {"kind": "state", "severity": "high", "clean_since": None, "coverage": 0.0, "population": 0,
-            "exceptions": [], "evidence": [], "remediation": f"Fix {control_id}."}  # fmt: skip
+            "exceptions": [], "evidence": None, "remediation": f"Fix {control_id}."}  # fmt: skip
     return ControlResult(id=control_id, title=title, owner=owner, criteria=criteria, categories=categories,
                          **{**base, **kw})  # fmt: skip
 
@@ -65,7 +78,7 @@ def make_controls() -> list[ControlResult]:
             CoverageGap(resource="arn:aws:iam::111111111111:user/carol", start=at(7, 2, 4), end=at(7, 3, 4),
                         reason="No CloudTrail record for the termination day.", value="no event"),
         ],
-        evidence=evidence(15, "aws.cloudtrail.logs"),
+        evidence=evidence(40, "aws.cloudtrail.logs", cited=15),
         ticket=TicketRef(key="SOC-42", url=TICKET_URL, action="updated"),
     )  # fmt: skip
     no_evidence = control(

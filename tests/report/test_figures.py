@@ -14,7 +14,7 @@ from socready.readiness.verdicts import decide
 from socready.report.build import build_readiness, report_controls
 from socready.report.format import build_view
 from socready.window import Window
-from tests.report.builders import build, control
+from tests.report.builders import build, control, evidence
 
 NEW_YORK = Window(date(2026, 5, 1), date(2026, 10, 31), "America/New_York", datetime(2026, 8, 15, 14, tzinfo=UTC))
 CLOSED = Window(date(2026, 5, 1), date(2026, 10, 31), "America/New_York", datetime(2026, 11, 26, 12, tzinfo=UTC))
@@ -132,7 +132,7 @@ def _state(control_id: str, rows: list[tuple[datetime, datetime, bool]]) -> Cont
     """A state control's verdict from a real dataset and GX suite, like the sandbox's trail and recorder."""
     df = frame([Row("org-trail", start, end, "seen", {"ok": ok}) for start, end, ok in rows], {"ok": "boolean"})
     entry = load_catalog()[control_id]
-    return decide(entry, df, validate(control_id, df, SUITE), CLOSED, [], [])
+    return decide(entry, df, validate(control_id, df, SUITE), CLOSED, [], evidence(1, "aws.cloudtrail.trails"))
 
 
 def _sandbox_like(recorder_stops: bool) -> list[ControlResult]:

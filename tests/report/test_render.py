@@ -115,7 +115,9 @@ def test_markdown_details_exceptions_in_the_scope_time_zone(report: Report) -> N
     assert "- arn:aws:iam::\\*:user/legacy-\\*: accepted by cto@acme.example, expired 2026-06-30" in md
     assert f"- {MISSING}" in md
     assert "grant s3:GetObject" in md
-    assert "0b" * 32 in md and "0c" * 32 not in md
+    assert re.search(r"^\| aws\.cloudtrail\.logs +\| 40 +\|$", md, re.MULTILINE)  # read: a count, not a list
+    assert f"**Evidence manifest (sha256):** {'ab' * 32}" in md
+    assert "0b" * 32 in md and "0c" * 32 not in md  # the first 12 objects the findings cite
     assert "and 3 more" in md
 
 

@@ -55,18 +55,18 @@ def interval(resource: str, end_day: int = 16, value: str = "stopped") -> Except
 
 def gap(control_id: str = "ENG-LOG-01", *resources: str, end_day: int = 16) -> ControlResult:
     """An exception on each resource (default: one account)."""
-    result = lacking_evidence(load_catalog()[control_id], "placeholder", [], [])
+    result = lacking_evidence(load_catalog()[control_id], "placeholder", [], None)
     exceptions = [interval(r, end_day) for r in resources or ("account/111111111111",)]
     return result.model_copy(update={"status": "exception", "reason": "It stopped.", "exceptions": exceptions})
 
 
 def operating(control_id: str = "ENG-LOG-01") -> ControlResult:
-    result = lacking_evidence(load_catalog()[control_id], "placeholder", [], [])
+    result = lacking_evidence(load_catalog()[control_id], "placeholder", [], None)
     return result.model_copy(update={"status": "operating", "reason": "It operated throughout."})
 
 
 def no_evidence(control_id: str = "ENG-LOG-01") -> ControlResult:
-    result = lacking_evidence(load_catalog()[control_id], "The trail could not be read.", [], [])
+    result = lacking_evidence(load_catalog()[control_id], "The trail could not be read.", [], None)
     return result.model_copy(update={"collection_errors": ["aws.cloudtrail.trails: AccessDenied"]})
 
 
@@ -79,7 +79,7 @@ def sync(
     today: date = TODAY,
 ) -> dict[str, TicketRef]:
     show = lines.append if lines is not None else (lambda _: None)
-    return sync_tickets(results, scope, "out/report.html", dry_run=dry_run, show=show, today=today)
+    return sync_tickets(results, scope, "out/report.html", dry_run=dry_run, show=show, today=today).refs
 
 
 PRESENT = {

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from socready.errors import ScopeError, TicketError
-from socready.readiness.model import EvidenceRef
+from socready.readiness.model import EvidenceDigest, EvidenceRef, SourceRead
 from socready.tickets.content import describe, draft
 from socready.tickets.identity import fingerprint, group_gaps
 from socready.tickets.outbox import state_dir
@@ -49,7 +49,8 @@ def test_description_is_stable_lists_twenty_exceptions_and_ignores_run_wide_evid
     assert "account/19" in text and "account/20" not in text
     assert "Report: out/report.html" in text and "Observation window: 2026-07-01 to 2026-07-31" in text
     snapshot = EvidenceRef(source="aws.iam.credential_report", sha256="b" * 64)  # new every run
-    rerun = many.model_copy(update={"evidence": [snapshot]})
+    digest = EvidenceDigest(manifest_sha256="c" * 64, sources=[SourceRead(source=snapshot.source, objects=1)])
+    rerun = many.model_copy(update={"evidence": digest.model_copy(update={"cited": [snapshot]})})
     assert describe(group_gaps([rerun], scope.organization, "control")[0], scope, "out/report.html") == text
 
 

@@ -190,7 +190,7 @@ def test_owner_batching_keeps_one_ticket_per_owner_listing_its_gaps(jira, tmp_pa
     refs = sync(scope, [gap("ENG-LOG-01"), gap("ENG-ACC-03", "employee/E1004"), gap("PROC-02", "vendor/Ledgerly")])
     assert refs["ENG-LOG-01"].key == refs["ENG-ACC-03"].key != refs["PROC-02"].key
     eng = by_key(jira)[refs["ENG-LOG-01"].key]["fields"]
-    assert eng["summary"] == "[SOC 2] engineering gaps: ENG-ACC-03, ENG-LOG-01"
+    assert eng["summary"] == "[SOC 2] engineering gaps: ENG-ACC-03, ENG-LOG-01 — fix needed"
     assert "*ENG-ACC-03" in eng["description"] and "*ENG-LOG-01" in eng["description"]
     assert eng["assignee"]["accountId"] == "acc-eng-lead"
     updated = sync(scope, [gap("ENG-LOG-01"), operating("ENG-ACC-03"), gap("PROC-02", "vendor/Ledgerly")])
@@ -214,7 +214,7 @@ def test_per_resource_tickets_appear_and_heal_one_by_one(jira, tmp_path):
         ("resolve", "ENG-LOG-01 account/1"),
     ]
     summaries = sorted(i["fields"]["summary"] for i in jira.issues())
-    assert summaries[0].endswith("exception (account/1)") and len(summaries) == 3
+    assert summaries[0].endswith("exception (account/1) — fix needed") and len(summaries) == 3
 
 
 def test_dry_run_prints_the_plan_of_the_next_real_run_on_every_path(jira, tmp_path):

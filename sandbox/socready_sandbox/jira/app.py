@@ -6,7 +6,7 @@ from collections.abc import Callable
 from time import sleep
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from socready_sandbox.jira.faults import Fault
@@ -106,18 +106,33 @@ class App:
             if fault.delay:
                 sleep(fault.delay)
             return self._fault_response(fault)
-        auth = request.authorization
-        if not (
-            auth is not None
-            and auth.type == "basic"
-            and hmac.compare_digest((auth.username or "").encode(), self._user.encode())
-            and hmac.compare_digest((auth.password or "").encode(), self._token.encode())
-        ):
+        if not self._signed_in(request.authorization):
             response = self._error_response(401, ["Client must be authenticated to access this resource."], {})
             response.headers["WWW-Authenticate"] = 'Basic realm="protected-area"'
             response.headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
             return response
         return None
+
+    def _signed_in(self, auth: Any) -> bool:
+        """Basic (login + token) or bearer (a personal access token, as on Data Center); sets who acts."""
+        if auth is None or auth.type not in ("basic", "bearer"):
+            return False
+        token = (auth.token if auth.type == "bearer" else auth.password) or ""
+        logins = {self._token: (self._user, self._me), **self._logins}
+        found = next(
+            (who for known, who in logins.items() if hmac.compare_digest(token.encode(), known.encode())), None
+        )
+        if found is None:
+            return False
+        if auth.type == "basic" and not hmac.compare_digest((auth.username or "").encode(), found[0].encode()):
+            return False
+        g.actor = found[1]
+        return True
+
+    @property
+    def _actor(self) -> str:
+        """Who acts: the user the request authenticated as; seeding acts as the API user."""
+        return g.get("actor", self._me) if has_request_context() else self._me
 
     @staticmethod
     def _error_response(status: int, messages: list[str], errors: dict[str, str]) -> Response:

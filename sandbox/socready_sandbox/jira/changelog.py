@@ -65,7 +65,7 @@ class Changelog:
 
     def _apply(self, issue: dict[str, Any], changes: dict[str, Any], comments: Sequence[Any] = ()) -> None:
         now = self._now()
-        self._record(issue, self._me, now, self._set_fields(issue, changes))
+        self._record(issue, self._actor, now, self._set_fields(issue, changes))
         for body in comments:
             self._append_comment(issue, body, now)
         self._indexed(issue)

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from socready_sandbox.jira.vocabulary import PRIORITIES, RESOLUTIONS
 from socready_sandbox.jira.wire import JiraApiError, format_time, parse_time
 
 _NOT_SETTABLE = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
@@ -61,7 +60,7 @@ class FieldValues:
                 raise _Invalid(f"Component name '{value[names.index(None)]}' is not valid")
             return list(dict.fromkeys(names))
         if field in ("priority", "resolution"):
-            table = PRIORITIES if field == "priority" else RESOLUTIONS
+            table = self._id_tables[field]
             name = self._by_name_or_id(value, table)
             if name is None:
                 raise _Invalid(f"Specify a valid {field} name or id")

@@ -44,7 +44,7 @@ class Issues:
                 "description": None,
                 "labels": [],
                 "assignee": None,
-                "reporter": self._me,
+                "reporter": self._actor,
                 "components": [],
                 "priority": "Medium",
                 "duedate": None,
@@ -67,7 +67,7 @@ class Issues:
 
     def _append_comment(self, issue: dict[str, Any], body: Any, when: datetime) -> dict[str, Any]:
         stamp = format_time(when)
-        comment = {"id": self._next_id(), "body": body, "author": self._me, "created": stamp, "updated": stamp}
+        comment = {"id": self._next_id(), "body": body, "author": self._actor, "created": stamp, "updated": stamp}
         issue["comments"].append(comment)
         issue["fields"]["updated"] = max(issue["fields"]["updated"], stamp, key=parse_time)
         return comment

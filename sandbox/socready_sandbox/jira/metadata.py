@@ -28,7 +28,8 @@ class Metadata:
 
     @property
     def _id_tables(self) -> dict[str, dict[str, str]]:
-        return {"status": {name: status_id for name, (status_id, _) in self._statuses.items()}, **ID_TABLES}
+        statuses = {name: status_id for name, (status_id, _) in self._statuses.items()}
+        return {"status": statuses, **ID_TABLES, "resolution": RESOLUTIONS | self._state["resolutions"]}
 
     def add_project(
         self,
@@ -55,8 +56,12 @@ class Metadata:
             self._forget_searches()
             self._save()
 
-    def add_user(self, account_id: str, display_name: str, email: str) -> None:
+    def add_user(self, account_id: str, display_name: str, email: str, *, token: str | None = None) -> None:
+        """With `token`, the user can sign in (basic: email + token; or the token as a bearer token) and acts as
+        themself: changelog entries and comments name them."""
         with self._lock:
+            if token is not None:
+                self._logins[token] = (email, account_id)
             self._state["users"][account_id] = {
                 "accountId": account_id,
                 "displayName": display_name,
@@ -64,6 +69,13 @@ class Metadata:
             }
             self._forget_searches()
             self._save()
+
+    def add_resolution(self, name: str) -> None:
+        """A resolution of the site's own (e.g. Risk Accepted), set by a transition into a done status."""
+        with self._lock:
+            if name not in self._id_tables["resolution"]:
+                self._state["resolutions"][name] = self._next_id()
+                self._save()
 
     def add_status(self, name: str, category: str) -> None:
         """A workflow status of the site's own (e.g. Approved, Deployed) in category new, indeterminate or done."""
@@ -97,7 +109,7 @@ class Metadata:
             "baseUrl": request.host_url.rstrip("/"),
             "version": "1001.0.0-SNAPSHOT",
             "versionNumbers": [1001, 0, 0],
-            "deploymentType": "Cloud",
+            "deploymentType": self._deployment,
             "buildNumber": 100288,
             "serverTime": format_time(self._now()),
             "scmInfo": "socready-sandbox",
@@ -105,7 +117,7 @@ class Metadata:
         }
 
     def _get_myself(self) -> Any:
-        return {**self._user_json(self._me, self._rest()), "locale": "en_US"}
+        return {**self._user_json(self._actor, self._rest()), "locale": "en_US"}
 
     def _get_user(self) -> Any:
         account = request.args.get("accountId", "")
@@ -177,7 +189,8 @@ class Metadata:
         return [self._status_json(name, self._rest()) for name in self._statuses]
 
     def _get_resolutions(self) -> Any:
-        return [self._named_json("resolution", name, RESOLUTIONS, self._rest()) for name in RESOLUTIONS]
+        table = self._id_tables["resolution"]
+        return [self._named_json("resolution", name, table, self._rest()) for name in table]
 
     def _get_labels(self) -> Any:
         labels = sorted({label for issue in self._state["issues"].values() for label in issue["fields"]["labels"]})

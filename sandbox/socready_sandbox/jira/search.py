@@ -204,13 +204,35 @@ class Search:
         return matches
 
     def _removed_search(self) -> Any:
+        if self._deployment == "Server":
+            return self._search_from()
         raise JiraApiError(410, _SEARCH_REMOVED)
 
-    def _search(self) -> Any:
+    def _search_from(self) -> Any:
+        """Data Center/Server's /search: startAt and total instead of page tokens."""
+        params = self._search_params()
+        jql_text = params.get("jql") or ""
+        fields = self._select_fields(name_list(params.get("fields")), default=("*navigable",))
+        start, size = self._int_arg(params, "startAt", 0), min(self._int_arg(params, "maxResults", 50), 1000)
+        matches = self._query(jql_text)
+        properties = name_list(params.get("properties"))
+        return {
+            "startAt": start,
+            "maxResults": size,
+            "total": len(matches),
+            "issues": [
+                self._render_issue(issue, self._rest(), fields, properties=properties)
+                for issue in matches[start : start + size]
+            ],
+        }
+
+    def _search_params(self) -> dict[str, Any]:
         if request.method == "GET":
-            params = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
-        else:
-            params = self._read_json(dict)
+            return {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()}
+        return self._read_json(dict)
+
+    def _search(self) -> Any:
+        params = self._search_params()
         jql_text = params.get("jql") or ""
         requested = name_list(params.get("fields"))
         fields = self._select_fields(requested, default=())

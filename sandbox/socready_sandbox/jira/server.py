@@ -58,8 +58,11 @@ class JiraSandbox(
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], datetime] = _utc_now,
+        deployment: str = "Cloud",
     ) -> None:
+        """`deployment` "Server" acts as Jira Data Center/Server: serverInfo says so and /search (startAt) answers."""
         self._state_path = state_path
+        self._deployment = deployment
         self._user = user
         self._token = token
         self._page_size_cap = page_size_cap
@@ -98,6 +101,8 @@ class JiraSandbox(
                 raise ValueError(f"{state_path} holds sandbox state version {self._state.get('version')}")
             self._state.setdefault("links", [])  # state files written before issue links existed
         self._state.setdefault("statuses", {})  # a workflow's own statuses (add_status), beside the built-in ones
+        self._state.setdefault("resolutions", {})  # the site's own resolutions (add_resolution)
+        self._logins: dict[str, tuple[str, str]] = {}  # token -> (login name, account id) of other users
         self._by_id = {issue["id"]: key for key, issue in self._state["issues"].items()}
         # the API user gets a stable account id so persisted issues still point at it in the next run
         self._me = "712020:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{user}"))

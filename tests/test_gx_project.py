@@ -1,0 +1,70 @@
+"""The GX project a run leaves in its evidence store: suites and validation definitions named by control id,
+one Checkpoint per run, results that line up across runs; on S3 the run's project files are uploaded."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import boto3
+import pandas as pd
+
+from expectations.runner import Suite, validate_in_store
+from expectations.spec import at_most, covered
+from socready.evidence import open_store
+
+RULES = [covered("age", "No age was read."), at_most("age", 90, "The key is older than 90 days.")]
+
+
+def suites(ages: list[float | None]) -> dict[str, Suite]:
+    """ENG-IAM-01 with the given key ages; ENG-LOG-01 always clean (a decoy beside it)."""
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    keys = pd.DataFrame({"resource": [f"key/{n}" for n in range(len(ages))], "start": start, "age": ages})
+    clean = pd.DataFrame({"resource": ["trail/main"], "start": [start], "age": [1.0]})
+    return {"ENG-IAM-01": Suite(keys, RULES), "ENG-LOG-01": Suite(clean, RULES)}
+
+
+def test_local_store_keeps_one_project_with_a_checkpoint_per_run(tmp_path):
+    store = open_store(str(tmp_path / "evidence"))
+    first = validate_in_store(store, "run-1", suites([10.0, 120.0, 30.0]))
+    second = validate_in_store(store, "run-2", suites([10.0, 20.0, None]))
+
+    assert [(f.on_fail, f.rows) for f in first["ENG-IAM-01"].failures] == [("exception", [1])]
+    assert [(f.on_fail, f.rows) for f in second["ENG-IAM-01"].failures] == [("coverage", [2])]
+    assert first["ENG-LOG-01"].failures == second["ENG-LOG-01"].failures == []
+
+    project = tmp_path / "evidence" / "gx"
+    assert sorted(p.stem for p in (project / "expectations").glob("*.json")) == ["ENG-IAM-01", "ENG-LOG-01"]
+    assert sorted(p.stem for p in (project / "validation_definitions").glob("*.json")) == ["ENG-IAM-01", "ENG-LOG-01"]
+    checkpoints = {p.stem: json.loads(p.read_text()) for p in (project / "checkpoints").glob("*.json")}
+    assert sorted(checkpoints) == ["run-1", "run-2"]
+    assert sorted(d["name"] for d in checkpoints["run-2"]["validation_definitions"]) == ["ENG-IAM-01", "ENG-LOG-01"]
+    # both runs' results are filed under the same suite, one folder per run: they line up
+    runs = sorted(p.name for p in (project / "uncommitted" / "validations" / "ENG-IAM-01").iterdir())
+    assert runs == ["run-1", "run-2"]
+    result = json.loads(
+        next((project / "uncommitted" / "validations" / "ENG-IAM-01" / "run-1").rglob("*.json")).read_text()
+    )
+    [failed] = [r for r in result["results"] if not r["success"]]
+    assert failed["result"]["unexpected_index_list"][0]["resource"] == "key/1"
+
+
+def test_s3_store_gets_the_runs_project_files_under_its_derived_files(aws, tmp_path):
+    boto3.client("s3", endpoint_url=aws, region_name="us-east-1").create_bucket(Bucket="evidence")
+    store = open_store("s3://evidence/socready", endpoint_url=aws)
+    outcomes = validate_in_store(store, "run-1", suites([120.0]))
+
+    assert [f.rows for f in outcomes["ENG-IAM-01"].failures] == [[0]]
+    files = set(store.backend.keys("derived/run-1/"))
+    assert {"derived/run-1/gx/checkpoints/run-1.json", "derived/run-1/gx/expectations/ENG-IAM-01.json"} <= files
+    assert "derived/run-1/gx/validation_definitions/ENG-LOG-01.json" in files
+    assert not any(key.endswith(".pkl") for key in files)  # the datasets are stored as dataset.csv by assessment
+    assert store.verify_derived() == []
+
+
+def test_a_run_id_whose_suffix_reads_as_a_time_offset_validates(tmp_path):
+    """A run id whose random suffix ends in "ad" (20261202T185323Z-8545ad) parses as a -85:45 offset when GX
+    reads the run name as a date; the Checkpoint gets the run's time instead."""
+    store = open_store(str(tmp_path / "evidence"))
+    found = validate_in_store(store, "20261202T185323Z-8545ad", suites([10.0, 120.0]))
+    assert [(f.on_fail, f.rows) for f in found["ENG-IAM-01"].failures] == [("exception", [1])]
