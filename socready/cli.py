@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -156,18 +157,36 @@ def sandbox_environment() -> ModuleType:
     return environment
 
 
+def start_prefect_server() -> threading.Thread | None:
+    """Starts the flow's temporary Prefect server (a process of its own, ~7 s) while this process does other work;
+    join the thread before the flow runs, which then finds the server running. None: an API URL is set."""
+
+    def start() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        SubprocessASGIServer().start()  # the instance Prefect's client takes when no API URL is set
+
+    _prefect_defaults()
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    starting = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    starting.start()
+    return starting
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     Sandbox = sandbox_environment().Sandbox
     folder = Path(args.sandbox_dir)
     print(f"Starting the sandbox (moto AWS + Jira stand-in) in {folder} ...", flush=True)
+    server = start_prefect_server()  # alongside the sandbox's seeding
     with Sandbox(folder) as sandbox:
         print(f"  AWS: {sandbox.aws_endpoint}   Jira: {sandbox.jira_url}   scope: {sandbox.scope_path}", flush=True)
+        if server:
+            server.join()
         return run_readiness(sandbox.scope_path, args.as_of, args.dry_run, args.output, args.full)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    import threading
-
     environment = sandbox_environment()
     with environment.Sandbox(Path(args.sandbox_dir)) as sandbox:
         # Throwaway credentials of loopback stand-ins, shown so another shell can reach them; never real ones.

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from socready_sandbox.aws import SANDBOX_CREDENTIALS, planted_events, seed_aws, start_moto
+from socready_sandbox.aws import SANDBOX_CREDENTIALS
+from socready_sandbox.aws_process import AwsProcess
 from socready_sandbox.company import REGIONS
 from socready_sandbox.exports import write_exports
 from socready_sandbox.jira import JiraSandbox
@@ -38,7 +39,7 @@ class Sandbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.scope_path = folder / "socready.yaml"
-        self._moto = None
+        self._aws: AwsProcess | None = None
         self._jira: JiraSandbox | None = None
         self._saved_env: dict[str, str | None] = {}
 
@@ -62,13 +63,14 @@ class Sandbox:
         )
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.pop("AWS_PROFILE", None)
-        self._moto, aws_endpoint = start_moto()
-        seed_aws(aws_endpoint)
+        self._aws = AwsProcess()  # seeds itself while this process seeds Jira
         self._jira = JiraSandbox(self.folder / "jira.json", user=JIRA_USER, token=token)
         jira_url = self._jira.start()
         seed_jira(self._jira)
-        seed_jira_company(self._jira, planted_events())
         write_exports(self.folder)
+        aws = self._aws.seeded()
+        seed_jira_company(self._jira, aws.events)
+        aws_endpoint = aws.endpoint
         template = files("socready_sandbox").joinpath("scope.yaml").read_text(encoding="utf-8")
         self.scope_path.write_text(template.replace("{aws_endpoint}", aws_endpoint).replace("{jira_url}", jira_url))
         return SandboxInfo(self.folder, self.scope_path, aws_endpoint, jira_url)
@@ -76,8 +78,8 @@ class Sandbox:
     def stop(self) -> None:
         if self._jira:
             self._jira.stop()
-        if self._moto:
-            self._moto.stop()
+        if self._aws:
+            self._aws.stop()
         for name, value in self._saved_env.items():  # leave the process's environment as it was
             if value is None:
                 os.environ.pop(name, None)
