@@ -135,10 +135,12 @@ def measure(scope_path: str, as_of: str, runner: str, workers: int, spawned: flo
 
 
 def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
+    from connectors.aws.organizations import run_scope
     from connectors.aws.session import AwsSessions
     from connectors.policy import iam_action
+    from flows.execution import collect_on, datasets_on, task_runner
     from socready.applicability import plan_assessments
-    from socready.assess import assess_control
+    from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
     from socready.catalog import load_catalog
     from socready.collect import collect
     from socready.evidence import open_store
@@ -172,25 +174,24 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     plans = [p for p in catalog if p.applicable and all(s.startswith("aws.") for s in required(p))]
     sources = sorted({s for p in plans for s in required(p)})
     store = open_store(scope.evidence_store)
+    where = (scope, window, store, sources)
     started = time.perf_counter()
     run_started = datetime.now(UTC)
     with ChildMemory() as children:
-        if runner == "dask":
-            from flows.execution import assess_on, collect_on, dask_task_runner
-
-            with dask_task_runner(ExecutionSpec(runner="dask", dask_workers=workers)) as tasks:
-                with phases("collection"):
-                    manifest = collect_on(tasks, scope, window, store, sources, full=False)
-                collect_peak = peak_rss_mb()
-                with phases("assessment"):
-                    results = assess_on(tasks, plans, scope, window, store, manifest)
-        else:
+        with task_runner(ExecutionSpec(runner=runner, dask_workers=workers), store) as dask:
             with phases("collection"):
-                manifest = collect(scope, window, store, sources)
+                manifest = collect_on(dask, *where, full=False) if dask else collect(*where)
             collect_peak = peak_rss_mb()
-            with phases("assessment"):
+            with phases("assessment"):  # datasets as Dask tasks; the Checkpoint and verdicts in this process
                 view = EvidenceView(store, manifest)
-                results = [assess_control(p, scope, window, view, store) for p in plans]
+                discovered = run_scope(scope, view)
+                if dask:
+                    staged = datasets_on(dask, plans, discovered, window, store, manifest)
+                else:
+                    staged = [build_dataset(plan, discovered, window, view) for plan in plans]
+        with phases("assessment"):
+            outcomes = validate_datasets([d for d in staged if isinstance(d, Dataset)], manifest.run_id, store)
+            results = decide_verdicts(staged, outcomes, window, view, store)
     with phases("tickets"):  # the AWS-only scope has no Jira: the step records itself skipped
         if scope.jira:
             sync_tickets(results, scope, "report.html", dry_run=True)

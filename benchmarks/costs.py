@@ -4,7 +4,6 @@ the AWS stand-in's, which runs in a process of its own, and the wall time of eac
 from __future__ import annotations
 
 import resource
-import subprocess
 import sys
 import threading
 import time
@@ -15,41 +14,24 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-# The sandbox's moto with AWS Backup selections added (see socready_sandbox.moto_backup), serving until stdin closes.
-MOTO = (
-    "import sys\n"
-    f"sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'sandbox')!r}]\n"
-    "from socready_sandbox import moto_backup\n"
-    "from socready_sandbox.aws import start_moto\n"
-    "moto_backup.install()\n"
-    "server, url = start_moto()\n"
-    "print(url, flush=True)\n"
-    "sys.stdin.read()\n"
-    "server.stop()\n"
-)
+sys.path[:0] = [str(ROOT), str(ROOT / "sandbox")]  # the core and the sandbox distribution, from this checkout
+
+from socready_sandbox.aws_process import AwsProcess  # noqa: E402
 
 
-class MotoProcess:
-    """moto in its own process, so the CPU it spends answering is not counted as socready's."""
+class MotoProcess(AwsProcess):
+    """The sandbox's moto in its own process, empty, so the CPU it spends answering is not counted as socready's."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
-        )
-        self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("http"):
-            raise SystemExit("the moto server did not start")
+        super().__init__(seed=False)
+        self.url = self.seeded().endpoint
 
     def cpu_seconds(self) -> float:
-        times = psutil.Process(self.process.pid).cpu_times()
+        times = psutil.Process(self.child.pid).cpu_times()
         return times.user + times.system
 
     def rss_mb(self) -> int:
-        return psutil.Process(self.process.pid).memory_info().rss // 2**20
-
-    def stop(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+        return psutil.Process(self.child.pid).memory_info().rss // 2**20
 
 
 def own_cpu_seconds() -> float:

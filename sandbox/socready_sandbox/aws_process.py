@@ -1,5 +1,6 @@
 """The sandbox's AWS (moto) in a process of its own, seeded there: its request handling then runs beside the
-pipeline on another core, not under the pipeline's interpreter lock (it was most of the demo's CPU)."""
+pipeline on another core, not under the pipeline's interpreter lock (it was most of the demo's CPU). The
+benchmarks start it empty, to count its CPU apart from socready's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from socready_sandbox import moto_backup
 from socready_sandbox.aws import planted_events, seed_aws, start_moto
+
+EMPTY = "--empty"
 
 
 @dataclass(frozen=True)
@@ -18,43 +22,42 @@ class SeededAws:
 
 
 class AwsProcess:
-    """Start, do other work (the Jira stand-in), then `seeded()` waits until AWS is seeded; `stop()` ends it.
-    The child inherits this process's environment (the sandbox's AWS credentials) and writes errors to stderr."""
+    """Start, do other work (the Jira stand-in), then `seeded()` waits until AWS is ready; `stop()` ends it.
+    `seed=False`: moto with no company in it. The child inherits this process's environment (the sandbox's AWS
+    credentials) and writes its errors to stderr."""
 
-    def __init__(self) -> None:
-        self._child = subprocess.Popen(
-            [sys.executable, "-m", "socready_sandbox.aws_process"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    def __init__(self, seed: bool = True) -> None:
+        command = [sys.executable, "-m", "socready_sandbox.aws_process", *([] if seed else [EMPTY])]
+        self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def seeded(self) -> SeededAws:
-        line = self._child.stdout.readline()
+        line = self.child.stdout.readline()
         if not line:
             self.stop()
             raise RuntimeError(
-                f"the sandbox's AWS stand-in did not start (exit code {self._child.returncode}); its error is above"
+                f"the sandbox's AWS stand-in did not start (exit code {self.child.returncode}); its error is above"
             )
         return SeededAws(**json.loads(line))
 
     def stop(self) -> None:
-        if self._child.poll() is None:
-            self._child.stdin.close()  # the child stops its server when its stdin closes
+        if self.child.poll() is None:
+            self.child.stdin.close()  # the child stops its server when its stdin closes
             try:
-                self._child.wait(timeout=30)
+                self.child.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self._child.kill()
-                self._child.wait()
+                self.child.kill()
+                self.child.wait()
 
 
-def serve() -> None:
+def serve(seed: bool) -> None:
+    moto_backup.install()  # AWS Backup selections, which moto lacks
     server, endpoint = start_moto()
-    seed_aws(endpoint)
-    print(json.dumps({"endpoint": endpoint, "events": planted_events()}), flush=True)
+    if seed:
+        seed_aws(endpoint)
+    print(json.dumps({"endpoint": endpoint, "events": planted_events() if seed else []}), flush=True)
     sys.stdin.read()  # until the parent closes it, or exits
     server.stop()
 
 
 if __name__ == "__main__":
-    serve()
+    serve(seed=EMPTY not in sys.argv[1:])
