@@ -235,12 +235,14 @@ def run_measure(scope_path: Path, as_of: datetime, args: argparse.Namespace, mot
     moto_before = moto.cpu_seconds()
     command = [sys.executable, __file__, "--measure", str(scope_path), "--as-of", as_of.isoformat()]
     command += ["--runner", args.runner, "--workers", str(args.workers), "--spawned", str(time.time())]
-    out = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **env, "GX_ANALYTICS_ENABLED": "false"}
-    )
-    if out.returncode:
-        raise SystemExit(f"the measured run failed:\n{out.stderr[-5000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    # Output to files, not pipes: a server the run leaves behind (Prefect's, if the run dies) would hold a pipe open.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        env = {**os.environ, **env, "GX_ANALYTICS_ENABLED": "false"}
+        code = subprocess.run(command, stdout=out, stderr=err, text=True, env=env).returncode
+        out.seek(0), err.seek(0)
+        if code:
+            raise SystemExit(f"the measured run failed (exit code {code}):\n{err.read()[-5000:]}")
+        result = json.loads(out.read().strip().splitlines()[-1])
     return {**result, "moto_cpu_seconds": round(moto.cpu_seconds() - moto_before, 1), "moto_rss_mb": moto.rss_mb()}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -101,6 +102,34 @@ def datasets_on(
 
 
 @contextmanager
+def server_for_workers(execution: ExecutionSpec) -> Iterator[None]:
+    """Dask workers report their task runs to the flow's Prefect server. A run with no PREFECT_API_URL has a
+    temporary server of its own on loopback: the LocalCluster's workers, spawned meanwhile, are given its address
+    (without it each worker would start a server of its own, and its threads race to do so); a cluster on other
+    machines cannot reach it, so that run is refused before any work."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    if execution.dask_address:
+        raise ScopeError(
+            f"execution.dask_address {execution.dask_address}: the cluster's workers report to the flow's Prefect "
+            "server, and this run has only a temporary one on loopback; set PREFECT_API_URL to a Prefect server "
+            "(or Prefect Cloud) that both reach"
+        )
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the flow's own: Prefect's client started it
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the workers the cluster spawns
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)  # it was unset (or empty)
+
+
+@contextmanager
 def task_runner(execution: ExecutionSpec, store: EvidenceStore) -> Iterator[DaskTaskRunner | None]:
     """A DaskTaskRunner for the run's collection shards and datasets, or None (the flow's process runs them); a
     cluster on other machines must share an S3 evidence store."""
@@ -109,5 +138,5 @@ def task_runner(execution: ExecutionSpec, store: EvidenceStore) -> Iterator[Dask
         return
     if problem := remote_store_problem(execution, store.location):
         raise ScopeError(problem)
-    with dask_task_runner(execution) as runner:
+    with server_for_workers(execution), dask_task_runner(execution) as runner:
         yield runner

@@ -103,3 +103,16 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     assert list(by_place["222222222222", "us-east-1"].earlier) == [keys["222222222222"]]
     assert by_place["333333333333", "eu-west-1"].earlier == {}
     assert all(isinstance(job, ShardJob) and job.store == store.location and job.run_id == "run-1" for job in jobs)
+
+
+def test_a_cluster_elsewhere_is_refused_a_flow_without_a_reachable_prefect_server(tmp_path, monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.execution import task_runner
+
+    remote = ExecutionSpec(runner="dask", dask_address=ADDRESS)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    refused = pytest.raises(ScopeError, match="only a temporary one on loopback; set PREFECT_API_URL")
+    store = open_store("s3://evidence/socready")
+    with temporary_settings({PREFECT_API_URL: None}), refused, task_runner(remote, store):
+        pass
