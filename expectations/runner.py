@@ -8,9 +8,9 @@ run's validation results; an ephemeral one (one control assessed alone) keeps no
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,8 +36,7 @@ SOURCE = "socready"
 BATCH = "dataset"
 DATASETS = "uncommitted/datasets"  # inside the project's gx/ folder, beside GX's own uncommitted files
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ROW_KEYS}
-_project_locks: dict[Path, threading.Lock] = {}
-_locks_lock = threading.Lock()
+LOCK_FILE = "gx.lock"
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,18 @@ def expectation(item: Rule) -> gx.expectations.Expectation:
     return kind(**item.arguments, meta={"on_fail": item.on_fail, "reason": item.reason})
 
 
-def _lock(root: Path) -> threading.Lock:
-    """One run at a time writes a project's datasets, suites and definitions (flows may share a store)."""
-    with _locks_lock:
-        return _project_locks.setdefault(root.resolve(), threading.Lock())
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """One run at a time writes a project's datasets, suites and definitions and runs its Checkpoint: flows in
+    other threads or processes may share the store, and GX refuses a Checkpoint whose suite another run rewrote.
+    An flock on a file opened per call excludes threads and processes alike; the kernel drops it if the holder dies."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _file_context(root: Path):
@@ -126,7 +133,7 @@ def validate_run(project: Path | None, run_id: str, suites: dict[str, Suite]) ->
     if project is None:
         with _ephemeral() as (context, datasets):
             return _run(context, datasets, run_id, suites)
-    with _lock(project):
+    with _locked(project):
         context = _file_context(project)
         return _run(context, Path(context.root_directory) / DATASETS, run_id, suites)
 
@@ -143,7 +150,8 @@ def validate_in_store(store: EvidenceStore | None, run_id: str, suites: dict[str
     with tempfile.TemporaryDirectory(prefix="socready-gx-") as folder:
         outcomes = validate_run(Path(folder), run_id, suites)
         for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and path.suffix != ".pkl":  # the datasets are kept as dataset.csv already
+            # the datasets are kept as dataset.csv already; the lock guarded a folder no other run sees
+            if path.is_file() and path.suffix != ".pkl" and path.name != LOCK_FILE:
                 store.put_derived(run_id, path.relative_to(folder).as_posix(), path.read_bytes())
     return outcomes
 

@@ -4,6 +4,8 @@ one Checkpoint per run, results that line up across runs; on S3 the run's projec
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
 import boto3
@@ -68,3 +70,26 @@ def test_a_run_id_whose_suffix_reads_as_a_time_offset_validates(tmp_path):
     store = open_store(str(tmp_path / "evidence"))
     found = validate_in_store(store, "20261202T185323Z-8545ad", suites([10.0, 120.0]))
     assert [(f.on_fail, f.rows) for f in found["ENG-IAM-01"].failures] == [("exception", [1])]
+
+
+def validate_repeatedly(root: str, limit: int) -> list[list[int]]:
+    """Runs in another process: the same store's project, a suite whose rule differs from the other process's."""
+    store = open_store(root)
+    rules = [covered("age", "No age was read."), at_most("age", limit, "The key is too old.")]
+    found = []
+    for n in range(4):
+        keys = pd.DataFrame(
+            {"resource": ["key/0", "key/1"], "start": datetime(2026, 5, 1, tzinfo=UTC), "age": [70.0, 100.0]}
+        )
+        outcome = validate_in_store(store, f"run-{limit}-{n}", {"ENG-IAM-01": Suite(keys, rules)})["ENG-IAM-01"]
+        found.append([row for f in outcome.failures for row in f.rows])
+    return found
+
+
+def test_runs_in_two_processes_sharing_a_store_each_validate_their_own_suite(tmp_path):
+    """Two overlapping runs (a schedule and a manual run) rewrite the same suite; GX refuses a Checkpoint whose
+    suite changed since it was saved, so each run holds the project until its Checkpoint is done."""
+    root = str(tmp_path / "evidence")
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        strict, lenient = pool.map(validate_repeatedly, [root, root], [60, 90])
+    assert strict == [[0, 1]] * 4 and lenient == [[1]] * 4
