@@ -17,9 +17,16 @@ from socready.window import Window
 
 CONTROL_ID = "ENG-INC-01"
 # Per incident: its severity and owner (None: not set), the days it took to resolve (or has been open, at
-# as-of), and whether a required post-mortem came in time (a yes/no of its own: not required, not yet due, or
-# unknown when no post-mortem field is mapped).
-FACTS = {"severity": "string", "owner": "string", "days_to_resolve": "Float64", "postmortem_in_time": "boolean"}
+# as-of), the Jira field its post-mortem is kept in (None: none mapped, so the tickets cannot show one), and the
+# days from its resolution to its post-mortem, or to as-of while none is written (None: no post-mortem is due,
+# the severity needs none or the incident is not resolved, or no field shows it).
+FACTS = {
+    "severity": "string",
+    "owner": "string",
+    "days_to_resolve": "Float64",
+    "postmortem_field": "string",
+    "days_to_postmortem": "Float64",
+}
 SOURCE = "jira.incidents"
 
 
@@ -48,9 +55,10 @@ def postmortem(issue: Issue, mapping: JiraFieldMap, window: Window) -> datetime 
     return filled[0] if filled else issue.created
 
 
-def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
-    """Done by the due time, or not done yet with time left."""
-    return done <= due if done else as_of <= due
+def days_after(resolved: datetime, done: datetime | None, as_of: datetime) -> float:
+    """Days from the resolution to the post-mortem, or to as-of while none is written: over the limit either way
+    exactly when the post-mortem was not done by its due time (done late, or not done with the time up)."""
+    return ((done or as_of) - resolved) / timedelta(days=1)
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Parameters) -> pd.DataFrame:
@@ -68,14 +76,14 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Para
             day_end(created, window.tz),
             resolved or min(created + timedelta(days=params.resolution_days), window.as_of),
         ]
-        review, reviewed = "not required", True
+        review, days_to_postmortem = "not required", None
         if severity.casefold() in needs_review:
             done = postmortem(issue, mapping, window) if mapping.postmortem else None
             review = f"post-mortem {stamp(done)}" if done else "no post-mortem"
             if mapping.postmortem is None:
-                reviewed, review = None, "no post-mortem field mapped (jira.fields.postmortem)"
+                review = "no post-mortem field mapped (jira.fields.postmortem)"
             elif resolved:
-                reviewed = in_time(done, resolved + review_in, window.as_of)
+                days_to_postmortem = days_after(resolved, done, window.as_of)
                 ends.append(done or min(resolved + review_in, window.as_of))
         seen = (
             f"{severity or 'no severity'}, owner {owner.name if owner else 'none'}, "
@@ -85,10 +93,17 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngInc01Para
             "severity": severity or None,
             "owner": owner.id if owner else None,
             "days_to_resolve": ((resolved or window.as_of) - created) / timedelta(days=1),
-            "postmortem_in_time": reviewed,
+            "postmortem_field": mapping.postmortem,
+            "days_to_postmortem": days_to_postmortem,
         }
         rows.append(Row(f"incident/{issue.key}", created, max(ends), seen, metrics, issue.evidence))
     return frame(rows, FACTS)
+
+
+def needs_postmortem(params: EngInc01Parameters) -> str:
+    """The pandas row condition selecting incidents whose severity needs a post-mortem, matched as the builder
+    matches it (case-insensitively)."""
+    return f"severity.str.casefold() in {[s.casefold() for s in severities(params)]!r}"
 
 
 def rules(params: EngInc01Parameters) -> list[Rule]:
@@ -99,7 +114,9 @@ def rules(params: EngInc01Parameters) -> list[Rule]:
             "ExpectColumnValuesToNotBeNull",
             "coverage",
             f"The incident tickets do not show whether a {named} incident had a post-mortem.",
-            column="postmortem_in_time",
+            column="postmortem_field",
+            row_condition=needs_postmortem(params),
+            condition_parser="pandas",
         ),
         *(
             rule("ExpectColumnValuesToNotBeNull", "exception", "The incident has no severity or no owner.", column=c)
@@ -110,12 +127,10 @@ def rules(params: EngInc01Parameters) -> list[Rule]:
             params.resolution_days,
             f"The incident was not resolved within {params.resolution_days:g} days.",
         ),
-        rule(
-            "ExpectColumnValuesToBeInSet",
-            "exception",
+        at_most(
+            "days_to_postmortem",
+            days,
             f"The {named} incident had no post-mortem within {days:g} days of its resolution.",
-            column="postmortem_in_time",
-            value_set=[True],
         ),
     ]
 

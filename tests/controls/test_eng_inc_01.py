@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 
+from expectations.eng_inc_01 import SPEC, days_after
 from socready.readiness.model import ControlResult
 from tests.controls.jira_fixtures import jira_sandbox, jira_scope, seed_ticket
-from tests.helpers import make_scope, run_control
+from tests.helpers import collected, make_scope, run_control
 
 CONTROL = "ENG-INC-01"
 OPENED = datetime(2026, 7, 6, 9, tzinfo=UTC)
 RESOLVED = OPENED + timedelta(days=1)
 LINK = "https://wiki.example.com/postmortems/1"
+DUE = RESOLVED + timedelta(days=14)
+TICK = timedelta(microseconds=1)
 
 
 @pytest.fixture
@@ -45,6 +49,36 @@ def assess(jira, folder, fields: dict | None = None, **extra) -> ControlResult:
     return run_control(make_scope(folder, jira=jira_scope(jira, fields), **extra), CONTROL)
 
 
+def dataset(jira, folder, fields: dict | None = None) -> pd.DataFrame:
+    """The facts the suite reads, with the default parameters."""
+    scope = make_scope(folder, jira=jira_scope(jira, fields))
+    _, window, view = collected(scope, CONTROL)
+    return SPEC.build(view, scope, window, SPEC.parameters()).set_index("resource")
+
+
+def in_time(done: datetime | None, due: datetime, as_of: datetime) -> bool:
+    """The judgement the builder made before the suite stated it: done by the due time, or not done, time left."""
+    return done <= due if done else as_of <= due
+
+
+MOMENTS = [DUE - TICK, DUE, DUE + TICK]
+
+
+@pytest.mark.parametrize(
+    ("done", "as_of"),
+    [(done, as_of) for as_of in MOMENTS for done in [None, *MOMENTS] if not done or done <= as_of],
+)
+def test_the_suites_limit_on_days_to_post_mortem_judges_as_the_due_time_did(done, as_of):
+    """Done or not (a post-mortem is seen by as-of), before, at or after the due time: the fact is over the
+    suite's limit exactly when the post-mortem was late."""
+    [limit] = [
+        r.arguments["max_value"]
+        for r in SPEC.rules(SPEC.parameters())
+        if r.arguments.get("column") == "days_to_postmortem"
+    ]
+    assert (days_after(RESOLVED, done, as_of) <= limit) == in_time(done, DUE, as_of)
+
+
 def test_a_sev2_with_a_post_mortem_in_time_and_a_sev3_without_one_operate(jira, tmp_path):
     incident(jira, "Sev2", postmortem=RESOLVED + timedelta(days=5))
     incident(jira, "Sev3")
@@ -68,9 +102,20 @@ def test_a_sev2_without_a_post_mortem_is_an_exception_until_it_fell_due(jira, tm
 
 def test_a_late_post_mortem_is_an_exception_until_it_was_written(jira, tmp_path):
     written = RESOLVED + timedelta(days=20)
-    incident(jira, "Sev1", postmortem=written)
+    key = incident(jira, "Sev1", postmortem=written)
     [exception] = assess(jira, tmp_path).exceptions
     assert exception.end == written
+    assert dataset(jira, tmp_path / "facts").loc[f"incident/{key}", "days_to_postmortem"] == 20.0
+
+
+def test_a_post_mortem_not_yet_written_with_time_left_is_not_due(jira, tmp_path):
+    resolved = datetime(2026, 7, 28, 9, tzinfo=UTC)  # 14 days end after as-of
+    key = incident(jira, "Sev2", resolved=resolved, opened=resolved - timedelta(days=1))
+    result = assess(jira, tmp_path)
+    assert result.status == "operating", result.reason
+    facts = dataset(jira, tmp_path / "facts").loc[f"incident/{key}"]
+    assert 0 < facts.days_to_postmortem < 14
+    assert facts.postmortem_field == "customfield_10045"
 
 
 def test_an_incident_without_severity_is_an_exception(jira, tmp_path):
@@ -92,6 +137,8 @@ def test_an_unmapped_post_mortem_field_leaves_sev1_and_sev2_without_evidence(jir
     assert result.status == "no_evidence"
     assert len(result.coverage_gaps) == 1
     assert result.coverage == 0.5
+    facts = dataset(jira, tmp_path / "facts", {"postmortem": None})
+    assert facts.postmortem_field.isna().all() and facts.days_to_postmortem.isna().all()
 
 
 def test_a_post_mortem_date_field_gives_the_day_it_was_held(jira, tmp_path):
