@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from pydantic import Field
 
 from expectations.dataset import Row, frame
-from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
+from expectations.spec import ControlSpec, Parameters, Rule, at_most, covered
 from expectations.tables import EMPTY, UNUSABLE, Cells, days, midnight, staffed
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
-from socready.intervals import intersect
+from socready.intervals import Interval, intersect
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "HR-03"
-# A yes/no fact per span of employment: acknowledged by the due day, or not yet due.
-FACTS = {"acknowledged_in_time": "boolean"}
+# Per span of employment: the local day (its midnight) the person first acknowledged the current version (None:
+# not at all), and the days from their obligation's first day (publication, or the start day of a later hire) to
+# that day, or to the span's last day when they had not acknowledged by then (None: their rows were unusable).
+FACTS = {"acknowledged": "datetime64[ns, UTC]", "days_to_acknowledge": "Int64"}
 ACKNOWLEDGEMENTS = "file.policy_acknowledgements"
 COLUMNS = ["employee_id", "policy_version", "acknowledged"]
 
@@ -52,6 +55,14 @@ def policy(params: Hr03Parameters) -> tuple[str, date | None]:
         raise EvidenceUnusable(f"HR-03 parameter policy_published {published!r} is not a date (YYYY-MM-DD)") from exc
 
 
+def acknowledgement(owed: date, first: date | None, span: Interval, tz: ZoneInfo) -> dict[str, object]:
+    """A span's facts. The days are counted only to the span's last day: an acknowledgement after it (after the
+    person left, or after as-of) cannot make a span late whose days were all within the allowed days."""
+    last = (span[1] - timedelta(microseconds=1)).astimezone(tz).date()
+    reached = min(first, last) if first else last
+    return {"acknowledged": midnight(first, tz) if first else None, "days_to_acknowledge": (reached - owed).days}
+
+
 def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Parameters) -> pd.DataFrame:
     version, published = policy(params)
     within = timedelta(days=params.acknowledge_within_days)
@@ -68,7 +79,8 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Paramete
     rows = list(joined.unusable)
     for person, acknowledgements in joined.people:
         first = min(acknowledgements, default=None)
-        due = max(person.start, published or person.start) + within
+        owed = max(person.start, published or person.start)
+        due = owed + within
         # Overdue from the day after the due day through the day of a late acknowledgement.
         after = due + timedelta(days=1)
         late = days(after, first, window.tz) if first else (midnight(after, window.tz), person.active[1])
@@ -79,19 +91,27 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: Hr03Paramete
                 if first
                 else f"no acknowledgement of {version}, due {due}"
             )
-            rows.append(Row(person.resource, *overdue[0], seen, {"acknowledged_in_time": False}, joined.evidence))
         else:
             seen = f"acknowledged {version} on {first}" if first else f"acknowledgement of {version} due {due}"
-            rows.append(Row(person.resource, *person.active, seen, {"acknowledged_in_time": True}, joined.evidence))
+        span = overdue[0] if overdue else person.active
+        facts = acknowledgement(owed, first, span, window.tz)
+        rows.append(Row(person.resource, *span, seen, facts, joined.evidence))
     return frame(rows, FACTS)
 
 
 def rules(params: Hr03Parameters) -> list[Rule]:
-    return held_throughout(
-        "acknowledged_in_time",
-        UNUSABLE,
-        "A person worked past the due date without acknowledging the current policy version.",
-    )
+    """A span is late when the person went more than the allowed days unacknowledged; one they had acknowledged
+    before it began is not, however late that was: a deviation before the span is none inside it."""
+    return [
+        covered("days_to_acknowledge", UNUSABLE),
+        at_most(
+            "days_to_acknowledge",
+            params.acknowledge_within_days,
+            "A person worked past the due date without acknowledging the current policy version.",
+            row_condition="acknowledged.isna() or acknowledged >= start",
+            condition_parser="pandas",
+        ),
+    ]
 
 
 SPEC = ControlSpec(

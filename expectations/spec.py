@@ -71,8 +71,9 @@ def never(column: str, reason: str) -> Rule:
     return rule("ExpectColumnValuesToBeInSet", "exception", reason, column=column, value_set=[False])
 
 
-def at_most(column: str, limit: float, reason: str) -> Rule:
-    return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, max_value=limit)
+def at_most(column: str, limit: float, reason: str, **where: object) -> Rule:
+    """`where`: a row condition (`row_condition`, `condition_parser`) limiting the rows the limit applies to."""
+    return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, max_value=limit, **where)
 
 
 def at_least(column: str, limit: float, reason: str) -> Rule:

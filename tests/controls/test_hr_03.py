@@ -5,21 +5,35 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 
+from expectations.hr_03 import SPEC
 from socready.readiness.model import ControlResult
 from tests.controls.file_fixtures import Day, Person, acknowledgements, hr_roster
-from tests.helpers import make_scope, run_control
+from tests.helpers import collected, local_midnight, make_scope, run_control
 
 CONTROL = "HR-03"
 POLICY = {"policy_version": "2026.1", "policy_published": "2026-06-01"}  # due 2026-07-01 for earlier staff
 WINDOW_END = datetime(2026, 8, 1, 4, tzinfo=UTC)
 
 
-def assess(tmp_path, people: list[Person], acks: list[tuple[str, str, Day]], policy=POLICY, xlsx=False):
+def scope_of(tmp_path, people: list[Person], acks: list[tuple[str, str, Day]], policy=POLICY, xlsx=False):
     files = hr_roster(tmp_path, people) | acknowledgements(tmp_path, acks, xlsx)
-    scope = make_scope(tmp_path, files=files, controls={CONTROL: {"parameters": policy}})
-    return run_control(scope, CONTROL)
+    return make_scope(tmp_path, files=files, controls={CONTROL: {"parameters": policy}})
+
+
+def assess(tmp_path, people: list[Person], acks: list[tuple[str, str, Day]], policy=POLICY, xlsx=False):
+    return run_control(scope_of(tmp_path, people, acks, policy, xlsx), CONTROL)
+
+
+def dataset(folder, people: list[Person], acks: list[tuple[str, str, Day]], policy=POLICY) -> pd.DataFrame:
+    """The facts the suite reads, per person (one row each)."""
+    folder.mkdir()
+    scope = scope_of(folder, people, acks, policy)
+    _, window, view = collected(scope, CONTROL)
+    params = SPEC.parameters.model_validate(policy)
+    return SPEC.build(view, scope, window, params).set_index("resource")[["acknowledged", "days_to_acknowledge"]]
 
 
 def intervals(result: ControlResult) -> list[tuple[str, datetime, datetime, str]]:
@@ -58,6 +72,23 @@ def test_late_acknowledgement_is_exception_from_the_day_after_due_through_the_da
     ]
     assert result.clean_since == date(2026, 7, 11)
     assert result.reason == "A person worked past the due date without acknowledging the current policy version."
+    facts = dataset(tmp_path / "facts", [Person("E1")], [("E1", "2026.1", date(2026, 7, 10))])
+    assert facts.loc["employee/E1"].tolist() == [local_midnight(date(2026, 7, 10)), 39]  # due after 30 days
+
+
+def test_late_acknowledgement_before_the_window_or_due_after_leaving_is_no_deviation_in_it(tmp_path):
+    policy = {"policy_version": "2026.1", "policy_published": "2026-05-01"}  # due 2026-05-31 for earlier staff
+    people = [Person("E1"), Person("E2", started=date(2026, 6, 20), terminated=date(2026, 7, 5))]  # E2 due 07-20
+    acks = [("E1", "2026.1", date(2026, 6, 15)), ("E2", "2026.1", date(2026, 7, 25))]
+    result = assess(tmp_path, people, acks, policy)
+    assert result.status == "operating", result.exceptions
+    facts = dataset(tmp_path / "facts", people, acks, policy)
+    # E1's 45 days lie before the window (the suite reads only rows not acknowledged before they begin);
+    # E2's days count to their last working day, not to an acknowledgement after they left.
+    assert facts.to_dict("index") == {
+        "employee/E1": {"acknowledged": local_midnight(date(2026, 6, 15)), "days_to_acknowledge": 45},
+        "employee/E2": {"acknowledged": local_midnight(date(2026, 7, 25)), "days_to_acknowledge": 15},
+    }
 
 
 def test_acknowledging_only_an_older_version_is_exception_to_the_end_of_the_window(tmp_path):
@@ -65,6 +96,9 @@ def test_acknowledging_only_an_older_version_is_exception_to_the_end_of_the_wind
     assert intervals(result) == [
         ("employee/E1", datetime(2026, 7, 2, 4, tzinfo=UTC), WINDOW_END, "no acknowledgement of 2026.1, due 2026-07-01")
     ]
+    facts = dataset(tmp_path / "facts", [Person("E1")], [("E1", "2025.2", date(2025, 6, 3))])
+    assert facts.loc["employee/E1", "acknowledged"] is pd.NaT
+    assert facts.loc["employee/E1", "days_to_acknowledge"] == 60  # 2026-06-01 to the window's last day
 
 
 @pytest.mark.parametrize(
