@@ -46,6 +46,7 @@ class Seen:
     account: str | None = None  # default: the evidence's account and region
     region: str | None = None
     facts: dict[str, object] = field(default_factory=dict)  # the settings seen, for a control whose suite judges them
+    before_facts: dict[str, object] = field(default_factory=dict)  # for changes: the settings before, where known
 
 
 @dataclass
@@ -85,7 +86,8 @@ class Timelines:
 
     def add(self, seen: Seen, account: str, region: str, **observation) -> None:
         tracked = self.tracked.setdefault(seen.resource, Tracked(seen.account or account, seen.region or region))
-        observed = Observation(state=seen.state, value=seen.value, before=seen.before, facts=seen.facts, **observation)
+        shown = {"facts": seen.facts, "before_facts": seen.before_facts}
+        observed = Observation(state=seen.state, value=seen.value, before=seen.before, **shown, **observation)
         tracked.observations.append(observed)
 
     def config(
@@ -137,7 +139,8 @@ class Timelines:
         """For settings that events change one at a time: each resource's facts folded in time order into its
         settings so far, each judged as `judge(settings, whole, time)`; `whole` is False until a whole
         configuration was seen, so the judge can answer "unknown" where a setting it needs was never shown.
-        The judge answers (state, value) or (state, value, the dataset's facts of those settings)."""
+        The judge answers (state, value) or (state, value, the dataset's facts of those settings); a change's
+        settings before it are judged too, so the days before a resource's first change carry their facts."""
         by_resource: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             by_resource[fact.resource].append(fact)
@@ -149,11 +152,12 @@ class Timelines:
                     self.add(Seen(resource, "absent", "deleted"), fact.account, fact.region, **where)
                     settings, whole = {}, False
                     continue
-                before = "absent" if fact.created else judge(settings, whole, fact.time)[0]
+                before, _, *before_shown = ("absent", "") if fact.created else judge(settings, whole, fact.time)
                 settings = dict(fact.settings) if fact.whole else {**settings, **fact.settings}
                 whole = whole or fact.whole
                 state, value, *shown = judge(settings, whole, fact.time)
-                seen = Seen(resource, state, value, before=before, facts=shown[0] if shown else {})
+                facts = {"facts": shown[0] if shown else {}, "before_facts": before_shown[0] if before_shown else {}}
+                seen = Seen(resource, state, value, before=before, **facts)
                 self.add(seen, fact.account, fact.region, **where)
         return self
 
@@ -198,7 +202,8 @@ class Timelines:
 
 def settle(observations: list[Observation], grace: timedelta) -> list[Observation]:
     """A resource created non-compliant and made compliant within `grace` is compliant from its creation:
-    infrastructure code creates a resource and configures it moments later."""
+    infrastructure code creates a resource and configures it moments later. Its settings from its creation are
+    those it was made compliant with, so a suite judging the facts agrees."""
     ordered = sorted(observations, key=lambda o: o.time)
     if not grace:
         return ordered
@@ -218,7 +223,7 @@ def settle(observations: list[Observation], grace: timedelta) -> list[Observatio
             index += 1
         else:
             value = f"{created.value}; {ordered[fixed_at].value} within the grace period"
-            settled.append(replace(created, state="pass", value=value))
+            settled.append(replace(created, state="pass", value=value, facts=ordered[fixed_at].facts))
             index = fixed_at
     return settled
 

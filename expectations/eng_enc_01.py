@@ -15,21 +15,23 @@ from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import document
-from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
-from expectations.state_timeline import State, named
+from expectations.spec import ControlSpec, Parameters, Rule, always, covered, rule
+from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-ENC-01"
-FACT = "encrypted_and_tls_only"
-FACTS = {FACT: "boolean"}
+# The bucket's settings in force: its default encryption (the strongest SSE algorithm its configuration names, or
+# "none"; None: not shown) and whether its policy denies requests without TLS (None: policy not shown).
+FACTS = {"encryption": "string", "tls_only": "boolean"}
 BUCKETS = "aws.s3.buckets"
 CONFIG_TYPE = "AWS::S3::Bucket"
 # From this date S3 encrypts every new object with SSE-S3 when a bucket has no configuration of its own, and
 # the default cannot be removed: "no encryption configuration" then means SSE-S3, not unencrypted.
 S3_DEFAULT_ENCRYPTION = datetime(2023, 1, 5, tzinfo=UTC)
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+STRONGEST_FIRST = ("aws:kms:dsse", "aws:kms", "AES256")
 EVENTS = (
     "CreateBucket",
     "DeleteBucket",
@@ -97,15 +99,33 @@ def encryption_in_force(shown: list[str] | None, at: datetime) -> tuple[list[str
     return ([], "none") if shown == [] else (None, "not shown")
 
 
-def judge(settings: dict, at: datetime, required: str) -> tuple[State, str]:
+def allowed(required: str) -> tuple[str, ...]:
+    """The SSE algorithms that meet `required_encryption`: any of S3's for `any`, else a KMS one."""
+    return ("AES256", *KMS_ALGORITHMS) if required == "any" else KMS_ALGORITHMS
+
+
+def strongest(in_force: list[str] | None) -> str | None:
+    """The encryption fact: S3 keeps one default-encryption rule per bucket, but should a configuration name
+    several algorithms, the fact is the strongest of them, so a bucket meets a requirement when any of its
+    algorithms does; "none" where the configuration names none (before S3's default encryption)."""
+    if in_force is None:
+        return None
+    return next((a for a in STRONGEST_FIRST if a in in_force), in_force[0] if in_force else "none")
+
+
+def judge(settings: dict, at: datetime, required: str) -> tuple[State, str, dict[str, object]]:
+    """The bucket's state (rows are cut where it changes; a state fixed within the creation grace settles) and
+    its settings as the suite's facts."""
     in_force, encryption = encryption_in_force(settings.get("encryption"), at)
-    encrypted = None
-    if in_force is not None:
-        encrypted = bool(in_force) and (required == "any" or any(a in KMS_ALGORITHMS for a in in_force))
-    tls = tls_only(settings["policy"], settings["name"]) if "policy" in settings else None
+    facts = {
+        "encryption": strongest(in_force),
+        "tls_only": tls_only(settings["policy"], settings["name"]) if "policy" in settings else None,
+    }
+    encrypted = None if facts["encryption"] is None else facts["encryption"] in allowed(required)
+    tls = facts["tls_only"]
     policy = {True: "TLS-only policy", False: "no TLS-only policy", None: "policy not shown"}[tls]
     state = "fail" if False in (encrypted, tls) else ("unknown" if None in (encrypted, tls) else "pass")
-    return state, f"encryption {encryption}, {policy}"
+    return state, f"encryption {encryption}, {policy}", facts
 
 
 def item_fact(item: ConfigItem) -> Fact:
@@ -172,15 +192,26 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngEnc01Para
     timelines = Timelines().fold(facts, lambda settings, whole, at: judge(settings, at, required))
     grace = timedelta(hours=params.creation_grace_hours)
     rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window), creation_grace=grace)
-    return frame(named(rows, FACT), FACTS)
+    return frame(rows, FACTS)
 
 
 def rules(params: EngEnc01Parameters) -> list[Rule]:
-    return held_throughout(
-        FACT,
-        "The evidence does not show whether this bucket was encrypted and TLS-only.",
-        "The bucket was not encrypted as required or did not deny requests without TLS.",
-    )
+    """Each setting unshown is no evidence, unless the other already fails: a bucket shown unencrypted (or not
+    TLS-only) is an exception whatever its other setting (a row with a coverage gap is never an exception)."""
+    required = list(allowed(params.required_encryption))
+    unknown = "The evidence does not show whether this bucket was encrypted and TLS-only."
+    failed = "The bucket was not encrypted as required or did not deny requests without TLS."
+    return [
+        covered("encryption", unknown, row_condition="tls_only.isna() or tls_only", condition_parser="pandas"),
+        covered(
+            "tls_only",
+            unknown,
+            row_condition=f"encryption.isna() or encryption in {required!r}",
+            condition_parser="pandas",
+        ),
+        rule("ExpectColumnValuesToBeInSet", "exception", failed, column="encryption", value_set=required),
+        always("tls_only", failed),
+    ]
 
 
 SPEC = ControlSpec(

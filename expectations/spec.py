@@ -56,9 +56,10 @@ def rule(expectation: str, on_fail: OnFail, reason: str, **arguments: object) ->
     return Rule(expectation, on_fail, reason, arguments)
 
 
-def covered(column: str, reason: str) -> Rule:
-    """A null fact is a period or item without evidence."""
-    return rule("ExpectColumnValuesToNotBeNull", "coverage", reason, column=column)
+def covered(column: str, reason: str, **where: object) -> Rule:
+    """A null fact is a period or item without evidence; `where`: a row condition (`row_condition`,
+    `condition_parser`) limiting the rows it is needed on."""
+    return rule("ExpectColumnValuesToNotBeNull", "coverage", reason, column=column, **where)
 
 
 def always(column: str, reason: str) -> Rule:

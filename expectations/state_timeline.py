@@ -48,6 +48,7 @@ class Observation:
     blindable: bool = True  # False for evidence the Config recorder does not produce (CloudTrail, API snapshots)
     kind: Literal["change", "snapshot"] = "change"  # snapshot: current state read by a collector
     facts: dict[str, object] = field(default_factory=dict)  # the settings seen, as the control's dataset columns
+    before_facts: dict[str, object] = field(default_factory=dict)  # for changes: the settings before, where known
 
 
 def state_rows(
@@ -61,8 +62,9 @@ def state_rows(
     if before:
         current = before[-1]
     elif first is not None and first.kind == "change" and first.before is not None:
-        # Only the verdict before a change is known, not the settings it changed from.
-        current = replace(first, time=start, state=first.before, value=f"before {first.value}", before=None, facts={})
+        # The verdict before a change is known; the settings it changed from only where its reader knew them.
+        before = {"state": first.before, "value": f"before {first.value}", "before": None, "facts": first.before_facts}
+        current = replace(first, time=start, **before)
     elif first is not None and first.kind == "snapshot":
         current = replace(first, time=start, value=f"{first.value} (no change recorded before)")
     else:

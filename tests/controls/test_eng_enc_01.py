@@ -8,6 +8,19 @@ from datetime import UTC, datetime, timedelta
 from botocore.awsrequest import AWSResponse
 
 from connectors.aws.session import AwsSessions
+from expectations.aws_state import Fact, Timelines
+from expectations.dataset import Row, frame
+from expectations.eng_enc_01 import (
+    FACTS,
+    KMS_ALGORITHMS,
+    EngEnc01Parameters,
+    encryption_in_force,
+    judge,
+    rules,
+    tls_only,
+)
+from expectations.runner import validate
+from expectations.state_timeline import state_rows
 from socready_sandbox.aws_data import bucket_config_item, tls_only_policy
 from socready_sandbox.config_files import config_item
 from tests.controls.data_fixtures import (
@@ -225,3 +238,75 @@ def answer_baselines(monkeypatch, buckets: dict[str, bool]) -> list[tuple]:
 
     monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
     return asked
+
+
+CONTROL = "ENG-ENC-01"
+OUTCOMES = ("coverage", "exception")  # a row failing both is a coverage gap
+BEFORE_DEFAULT = datetime(2022, 6, 1, tzinfo=UTC)
+
+
+POLICIES = {"not shown": {}, "no policy": {"policy": None}, "TLS-only": "tls", "grants only": "open"}
+ENCRYPTIONS = {
+    "not shown": {},  # no configuration shown, before S3's default encryption
+    "none": {"encryption": []},
+    "AES256": {"encryption": ["AES256"]},
+    "aws:kms": {"encryption": ["aws:kms"]},
+    "aws:kms:dsse": {"encryption": ["aws:kms:dsse"]},
+    "AES256 and aws:kms": {"encryption": ["AES256", "aws:kms"]},
+}
+
+
+def settings_of(encryption: str, policy: str) -> dict:
+    name = "northwind-exports"
+    shown = POLICIES[policy]
+    if isinstance(shown, str):
+        text = tls_only_policy(name) if shown == "tls" else ALLOWED.replace("northwind-open", name)
+        shown = {"policy": json.loads(text)}
+    return {"name": name, **ENCRYPTIONS[encryption], **shown}
+
+
+def old_verdict(settings: dict, at_time: datetime, required: str) -> str:
+    """The judgement the builder made before the suite stated it, over the same settings."""
+    in_force, _ = encryption_in_force(settings.get("encryption"), at_time)
+    encrypted = None
+    if in_force is not None:
+        encrypted = bool(in_force) and (required == "any" or any(a in KMS_ALGORITHMS for a in in_force))
+    tls = tls_only(settings["policy"], settings["name"]) if "policy" in settings else None
+    return "exception" if False in (encrypted, tls) else ("coverage" if None in (encrypted, tls) else "operating")
+
+
+def suite_verdicts(rows: list[Row], required: str) -> list[str]:
+    """Each row's verdict from the suite's failures, as the verdicts read them: a coverage gap wins."""
+    outcome = validate(CONTROL, frame(rows, FACTS), rules(EngEnc01Parameters(required_encryption=required)))
+    failed = {kind: {i for f in outcome.failures if f.on_fail == kind for i in f.rows} for kind in OUTCOMES}
+    return [next((kind for kind in OUTCOMES if i in failed[kind]), "operating") for i in range(len(rows))]
+
+
+def test_the_suite_judges_the_settings_as_the_builder_did():
+    """Every combination of encryption and policy, before and after S3's default encryption, under both
+    requirements: the settings as facts give each row the verdict the old yes/no fact gave it."""
+    for required in ("any", "aws:kms"):
+        cases = [(e, p, when) for e in ENCRYPTIONS for p in POLICIES for when in (BEFORE_DEFAULT, WINDOW_START)]
+        rows, expected = [], []
+        for number, (encryption, policy, when) in enumerate(cases):
+            settings = settings_of(encryption, policy)
+            _, value, facts = judge(settings, when, required)
+            rows.append(Row(f"bucket/{number}", when, when + timedelta(hours=1), value, facts))
+            expected.append(old_verdict(settings, when, required))
+        assert suite_verdicts(rows, required) == expected, required
+
+
+def test_the_days_before_a_first_change_carry_the_settings_judged_before_it():
+    """A bucket first seen through a policy change: before it, S3's default encryption and no policy shown,
+    which the KMS requirement already fails (an exception, not a gap), as the state before the change says."""
+    arn, changed = "arn:aws:s3:::northwind-exports", at(5, 14)
+    policy = json.loads(tls_only_policy("northwind-exports"))
+    fact = Fact(arn, changed, {"name": "northwind-exports", "policy": policy}, "sha", PROD, EAST)
+    timelines = Timelines().fold([fact], lambda settings, whole, when: judge(settings, when, "aws:kms"))
+    rows = state_rows(arn, timelines.tracked[arn].observations, WINDOW_START, WINDOW_END)
+    assert [(r.start, r.metrics["encryption"], r.metrics["tls_only"]) for r in rows] == [
+        (WINDOW_START, "AES256", None),
+        (changed, "AES256", True),
+    ]
+    assert suite_verdicts(rows, "aws:kms") == ["exception", "exception"]
+    assert suite_verdicts(rows, "any") == ["coverage", "operating"]
