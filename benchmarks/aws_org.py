@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
+from distributed.diagnostics.plugin import WorkerPlugin
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "sandbox")]  # the core and the sandbox distribution, from this checkout
@@ -134,10 +135,38 @@ def measure(scope_path: str, as_of: str, runner: str, workers: int, spawned: flo
         measured(scope_path, as_of, runner, workers, spawned)
 
 
+def call_counter(calls: Counter):
+    """A client hook counting each API call by its IAM action name."""
+    from connectors.policy import iam_action
+
+    def count(client, account, region) -> None:
+        service = client.meta.service_model.service_name
+        client.meta.events.register(
+            "before-call.*.*", lambda model, **_: calls.update([iam_action(service, model.name)])
+        )
+
+    return count
+
+
+class CountCalls(WorkerPlugin):
+    """A Dask worker plugin (sent by value with cloudpickle): each worker counts its clients' API calls."""
+
+    name = "count-aws-calls"
+
+    def setup(self, worker) -> None:
+        from connectors.aws.session import AwsSessions
+
+        self.calls: Counter = Counter()
+        AwsSessions.client_hooks.append(call_counter(self.calls))
+
+    @staticmethod
+    def counted(dask_worker) -> dict[str, int]:
+        return dict(dask_worker.plugins[CountCalls.name].calls)
+
+
 def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
     from connectors.aws.organizations import run_scope
     from connectors.aws.session import AwsSessions
-    from connectors.policy import iam_action
     from flows.execution import collect_on, datasets_on, task_runner
     from socready.applicability import plan_assessments
     from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
@@ -156,14 +185,7 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     phases.seconds["start-up"] = round(time.time() - spawned, 2)  # interpreter, imports (and Prefect's server)
 
     calls: Counter = Counter()
-
-    def count(client, account, region):
-        service = client.meta.service_model.service_name
-        client.meta.events.register(
-            "before-call.*.*", lambda model, **_: calls.update([iam_action(service, model.name)])
-        )
-
-    AwsSessions.client_hooks.append(count)
+    AwsSessions.client_hooks.append(call_counter(calls))
     scope = load_scope(Path(scope_path))
     window = Window(scope.window.start, scope.window.end, scope.window.timezone, datetime.fromisoformat(as_of))
 
@@ -179,8 +201,13 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     run_started = datetime.now(UTC)
     with ChildMemory() as children:
         with task_runner(ExecutionSpec(runner=runner, dask_workers=workers), store) as dask:
+            if dask:  # shards run in the workers: their clients are counted there
+                dask.client.register_plugin(CountCalls(), name=CountCalls.name)
             with phases("collection"):
                 manifest = collect_on(dask, *where, full=False) if dask else collect(*where)
+            if dask:
+                for counted in dask.client.run(CountCalls.counted).values():
+                    calls.update(counted)
             collect_peak = peak_rss_mb()
             with phases("assessment"):  # datasets as Dask tasks; the Checkpoint and verdicts in this process
                 view = EvidenceView(store, manifest)

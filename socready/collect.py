@@ -115,8 +115,11 @@ def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoin
         split = places is not None and aws is not None and source != DISCOVERY
         for place in places(aws) if split else [None]:
             earlier = context.earlier.get(source, {})
-            if place is not None:  # each task holds its own account's share, not the whole source's
-                earlier = {q: e for q, e in earlier.items() if e.account in (None, place[0])}
+            if place is not None:  # each task is sent its own place's share, not the whole source's
+                account, region = place
+                earlier = {
+                    q: e for q, e in earlier.items() if e.account in (None, account) and e.region in (None, region)
+                }
             where = (context.recorder.store.location, endpoint_url, run_id)
             flags = (context.unreadable, context.resuming)
             jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, *flags))
