@@ -231,7 +231,10 @@ def settle(observations: list[Observation], grace: timedelta) -> list[Observatio
 def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
     """One row list where every aspect of a resource must hold (verdict `HOLDS`). `primary` says when each
     resource exists; the others add conditions wherever they have rows. Over each span a False wins, then a
-    null (no evidence), else True; the value names the aspects that decided it."""
+    null (no evidence), else True; the value names the aspects that decided it. Each row also carries the
+    facts of the aspects covering it, so a suite can state each aspect's rule; spans merge as the verdict
+    reads them, and a merged row keeps the facts of its first span: the aspects that decide it, as its value
+    names them, are the same throughout."""
     spans: dict[str, list[Row]] = defaultdict(list)
     for row in (r for rows in others for r in rows):
         spans[row.resource].append(row)
@@ -247,11 +250,12 @@ def all_of(primary: list[Row], *others: list[Row]) -> list[Row]:
             value = "; ".join(dict.fromkeys(r.value for r in deciding))
             evidence = tuple(dict.fromkeys(e for r in deciding for e in r.evidence))
             last = combined[-1] if combined else None
-            same = (row.resource, start, value, {HOLDS: verdict}, evidence)
-            if last and (last.resource, last.end, last.value, last.metrics, last.evidence) == same:
+            same = (row.resource, start, value, verdict, evidence)
+            if last and (last.resource, last.end, last.value, last.metrics[HOLDS], last.evidence) == same:
                 combined[-1] = replace(last, end=end)
             else:
-                combined.append(Row(row.resource, start, end, value, {HOLDS: verdict}, evidence))
+                facts = {k: v for r in covering for k, v in r.metrics.items() if k != HOLDS}
+                combined.append(Row(row.resource, start, end, value, {HOLDS: verdict, **facts}, evidence))
     return combined
 
 

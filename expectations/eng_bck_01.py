@@ -13,6 +13,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatchcase
 
@@ -23,9 +24,9 @@ from expectations.aws_state import Seen, Timelines, all_of, as_list, pick, tag_v
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row
+from expectations.rds_instances import NEAR_MISS_RULE, PRODUCTION, Production, Setting, production_rows
 from expectations.rds_instances import SOURCE as INSTANCES
-from expectations.rds_instances import Production, Setting, production_facts, production_rows, production_suite
-from expectations.spec import ControlSpec, Parameters, Rule
+from expectations.spec import ControlSpec, Parameters, Rule, always, at_least, covered
 from expectations.state_timeline import HOLDS, State
 from socready.evidence.aws_formats import key_date
 from socready.evidence.view import EvidenceView
@@ -34,8 +35,20 @@ from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-BCK-01"
-FACT = "backed_up_as_required"
-FACTS = production_facts(FACT)
+# Each aspect's facts: the RDS retention in force (null: not shown); whether a backup plan selects the database
+# (null: not known); for the UTC day, whether it counts toward the share (a whole day of the database's life, or
+# any day a job completed on), whether a backup job completed (null: no report covers the day), and the share of
+# the database's counted days with a completed job.
+OWN_FACTS = {
+    "retention_days": "Int64",
+    "in_backup_plan": "boolean",
+    "backup_due": "boolean",
+    "job_completed": "boolean",
+    "backup_day_share": "Float64",
+}
+FACTS = {**OWN_FACTS, **PRODUCTION}
+UNKNOWN = "The evidence does not show whether this production database was backed up as required."
+FAILED = "This production database's backups fell short of policy (retention, backup plan or daily backups)."
 PLANS = "aws.backup.plans"
 REPORTS = "aws.backup.job_reports"
 PLAN_EVENTS = (
@@ -64,8 +77,9 @@ class EngBck01Parameters(Parameters):
 
 
 def retention(minimum: int) -> Setting:
-    def judge(days) -> tuple[State, str]:
-        return ("pass" if int(days) >= minimum else "fail"), f"backup retention {int(days)} days"
+    def judge(days) -> tuple[State, str, dict[str, object]]:
+        state = "pass" if int(days) >= minimum else "fail"
+        return state, f"backup retention {int(days)} days", {"retention_days": int(days)}
 
     # Retention changes apply at once, except turning backups on or off (to or from 0) without ApplyImmediately.
     return Setting("BackupRetentionPeriod", 1, judge, applies_at_once=lambda days: int(days) > 0)
@@ -119,7 +133,12 @@ def plan_rows(view: EvidenceView, scope: Scope, window: Window, chosen: Producti
                 yield Seen(arn, "unknown", f"backup plans changed by {event.name} ({event.actor})")
 
     timelines = Timelines().events(cloudtrail_logs(view).named(*PLAN_EVENTS), from_event)
-    return timelines.snapshots(view, PLANS, from_snapshot).rows(scope, window, keep=chosen.__contains__)
+    return with_selection(timelines.snapshots(view, PLANS, from_snapshot).rows(scope, window, keep=chosen.__contains__))
+
+
+def with_selection(rows: list[Row]) -> list[Row]:
+    """Plan rows with their fact: selection is itself a yes/no fact, the row's verdict."""
+    return [replace(r, metrics={**r.metrics, "in_backup_plan": r.metrics[HOLDS]}) for r in rows]
 
 
 def normalized(record: dict) -> dict:
@@ -188,30 +207,35 @@ class JobReports:
                 shown = tuple(covered.get(day, ()))
                 created_today = first < start and day_start < start  # not just the window's first day
                 deleted_today = end < last and end < day_start + DAY
-                if day in self.completed[arn]:
-                    rows.append(Row(arn, *span, "backup job completed", {HOLDS: True}, shown))
-                elif created_today or deleted_today:
-                    rows.append(Row(arn, *span, NOT_DUE, {HOLDS: True}, shown))
+                completed = day in self.completed[arn]
+                facts = {
+                    "backup_due": completed or not (created_today or deleted_today),
+                    "job_completed": True if completed else (False if shown else None),
+                }
+                if completed:
+                    rows.append(Row(arn, *span, "backup job completed", {HOLDS: True, **facts}, shown))
+                elif not facts["backup_due"]:
+                    rows.append(Row(arn, *span, NOT_DUE, {HOLDS: True, **facts}, shown))
                 elif shown:
-                    rows.append(Row(arn, *span, "no completed backup job", {HOLDS: False}, shown))
+                    rows.append(Row(arn, *span, "no completed backup job", {HOLDS: False, **facts}, shown))
                 else:
-                    rows.append(Row(arn, *span, "no backup job report for this day", {HOLDS: None}))
+                    rows.append(Row(arn, *span, "no backup job report for this day", {HOLDS: None, **facts}))
                 day += DAY
         return rows
 
 
 def within_allowance(rows: list[Row], share: float) -> list[Row]:
-    """Days without a completed job are no exception while jobs completed on at least `share` of the days a
-    backup was due."""
-    due = [r for r in rows if r.value != NOT_DUE]
-    done = sum(1 for r in due if r.metrics[HOLDS] is True)
-    if not due or done / len(due) < share:
-        return rows
+    """Each day's row with the share of the database's counted days with a completed job (`backup_day_share`);
+    days without a completed job are no exception while that share is at least `share` (their value says so)."""
+    due = [r for r in rows if r.metrics["backup_due"]]
+    done = sum(1 for r in due if r.metrics["job_completed"] is True)
+    day_share = done / len(due) if due else None
+    allowed = day_share is not None and day_share >= share
     return [
-        Row(r.resource, r.start, r.end, f"{r.value} (within the allowance)", {HOLDS: True}, r.evidence)
-        if r.metrics[HOLDS] is False
+        replace(r, value=f"{r.value} (within the allowance)", metrics={**r.metrics, HOLDS: True})
+        if allowed and r.metrics[HOLDS] is False
         else r
-        for r in rows
+        for r in (replace(r, metrics={**r.metrics, "backup_day_share": day_share}) for r in rows)
     ]
 
 
@@ -226,15 +250,43 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngBck01Para
         for arn, spans in lifetimes.items()
         for row in within_allowance(reports.day_rows(arn, merge(spans), window), share)
     ]
-    return found.dataset(FACT, all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily))
+    combined = all_of(found.rows, plan_rows(view, scope, window, found.chosen), daily)
+    return found.facts_frame(combined, OWN_FACTS)
+
+
+def not_failing(params: EngBck01Parameters) -> dict[str, str]:
+    """Per aspect, the pandas row condition "this aspect does not fail the row" (it holds, or is not shown), so
+    that each aspect's coverage is needed only where no other aspect fails: a known failure is an exception,
+    else an unknown is a gap, as the combined yes/no fact read. Written so that no null reaches the mask."""
+    missed = "backup_due.isna() or not backup_due or job_completed.isna() or job_completed"
+    return {
+        "retention_days": f"retention_days.isna() or retention_days >= {params.min_retention_days}",
+        "in_backup_plan": "in_backup_plan.isna() or in_backup_plan",
+        "job_completed": f"{missed} or backup_day_share.isna() or backup_day_share >= {params.min_backup_day_share}",
+    }
+
+
+def needed(params: EngBck01Parameters, aspect: str, only: str = "") -> dict[str, str]:
+    """The row condition of `aspect`'s coverage: no other aspect fails the row (and `only`, where given)."""
+    others = [f"({condition})" for name, condition in not_failing(params).items() if name != aspect]
+    return {"row_condition": " and ".join([*([only] if only else []), *others]), "condition_parser": "pandas"}
 
 
 def rules(params: EngBck01Parameters) -> list[Rule]:
-    return production_suite(
-        FACT,
-        "The evidence does not show whether this production database was backed up as required.",
-        "This production database's backups fell short of policy (retention, backup plan or daily backups).",
-    )
+    """Retention at or above `min_retention_days`, a backup plan selecting the database, and on each counted
+    day without a completed job, jobs on at least `min_backup_day_share` of the counted days. A not-counted day
+    needs no job report. The near misses' rule comes last, so its reason names their rows."""
+    counted = "not backup_due.isna() and backup_due"
+    missed = {"row_condition": f"{counted} and not job_completed.isna() and not job_completed"}
+    return [
+        covered("retention_days", UNKNOWN, **needed(params, "retention_days")),
+        covered("in_backup_plan", UNKNOWN, **needed(params, "in_backup_plan")),
+        covered("job_completed", UNKNOWN, **needed(params, "job_completed", counted)),
+        at_least("retention_days", params.min_retention_days, FAILED),
+        always("in_backup_plan", FAILED),
+        at_least("backup_day_share", params.min_backup_day_share, FAILED, **missed, condition_parser="pandas"),
+        NEAR_MISS_RULE,
+    ]
 
 
 SPEC = ControlSpec(

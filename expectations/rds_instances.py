@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from expectations.aws_state import Seen, Timelines, pick, production_rule, production_tag, unread_places
+from expectations.aws_state import Judged, Seen, Timelines, pick, production_rule, production_tag, unread_places
 from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.dataset import Inventory, Row, frame
 from expectations.eng_cfg_01 import blind_intervals
-from expectations.spec import Rule, held_throughout, rule
+from expectations.spec import Rule, covered, held_throughout
 from expectations.state_timeline import HOLDS, State, named
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -30,10 +30,13 @@ CONFIG_TYPE = "AWS::RDS::DBInstance"
 EVENTS = ("CreateDBInstance", "DeleteDBInstance", "ModifyDBInstance")
 TAG_EVENTS = ("CreateDBInstance", "AddTagsToResource")
 UNKNOWN = {HOLDS: None, "production": None}
+PRODUCTION = {"production": "boolean"}  # null for a near miss
 NEAR_MISS = (
     "A tag of this database equals an aws.production tag only when case and spaces are ignored "
     "(tag_match: exact): whether it is production is not known."
 )
+# Last in a production suite, so its reason names the near misses' rows.
+NEAR_MISS_RULE = covered("production", NEAR_MISS)
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Setting:
 
     name: str  # as DescribeDBInstances spells it; Config items and events differ only in case
     created_default: object
-    judge: Callable[[object], tuple[State, str]]
+    judge: Callable[[object], Judged]  # (state, value) or (state, value, the dataset's facts of the value)
     # Whether ModifyDBInstance applies it at once even without ApplyImmediately (else the Config item shows when).
     applies_at_once: Callable[[object], bool] = lambda value: False
 
@@ -60,8 +63,12 @@ def event_arn(event: TrailEvent) -> str:
     return identifier if identifier.startswith("arn:") else instance_arn(event.account, event.region, identifier)
 
 
-def judged(setting: Setting, value) -> tuple[State, str]:
-    return ("unknown", f"{setting.name} not shown") if value is None else setting.judge(value)
+def judged(setting: Setting, value) -> tuple[State, str, dict[str, object]]:
+    """The setting's state, value text and facts (none where the value is not shown or the control states none)."""
+    if value is None:
+        return "unknown", f"{setting.name} not shown", {}
+    state, text, *facts = setting.judge(value)
+    return state, text, facts[0] if facts else {}
 
 
 def timelines(view: EvidenceView, setting: Setting) -> Timelines:
@@ -72,17 +79,18 @@ def timelines(view: EvidenceView, setting: Setting) -> Timelines:
         if event.name == "DeleteDBInstance":
             yield Seen(arn, "absent", f"deleted by {event.actor}")
         elif event.name == "CreateDBInstance":
-            state, value = judged(setting, pick(params, setting.name, setting.created_default))
-            yield Seen(arn, state, f"{value} at creation by {event.actor}", before="absent")
+            state, value, facts = judged(setting, pick(params, setting.name, setting.created_default))
+            yield Seen(arn, state, f"{value} at creation by {event.actor}", before="absent", facts=facts)
         elif (value := pick(params, setting.name)) is not None and (
             pick(params, "applyImmediately") or setting.applies_at_once(value)
         ):
-            state, seen = judged(setting, value)
-            yield Seen(arn, state, f"{seen} set by {event.actor}")
+            state, seen, facts = judged(setting, value)
+            yield Seen(arn, state, f"{seen} set by {event.actor}", facts=facts)
 
     def from_snapshot(body: dict) -> Iterator[Seen]:
         for instance in body.get("instances", []):
-            yield Seen(instance["DBInstanceArn"], *judged(setting, instance.get(setting.name)))
+            state, value, facts = judged(setting, instance.get(setting.name))
+            yield Seen(instance["DBInstanceArn"], state, value, facts=facts)
 
     return (
         Timelines()
@@ -141,11 +149,15 @@ class ProductionRows:
     near_misses: list[Row]  # no-evidence rows over each near miss's lifetime
     inventory: Inventory  # the instances in scope, from which the production ones were chosen
 
-    def dataset(self, fact: str, rows: list[Row] | None = None) -> pd.DataFrame:
-        """The frame of `rows` (default: the setting's rows; BCK-01 passes rows judged on more) and the near misses,
-        their verdict named `fact`."""
-        chosen = [replace(r, metrics={**r.metrics, "production": True}) for r in (self.rows if rows is None else rows)]
-        return frame(named(chosen + self.near_misses, fact), production_facts(fact), self.inventory)
+    def dataset(self, fact: str) -> pd.DataFrame:
+        """The frame of the setting's rows and the near misses, their verdict the yes/no fact `fact`."""
+        return self.facts_frame(named(self.rows, fact), production_facts(fact))
+
+    def facts_frame(self, rows: list[Row], facts: dict[str, str]) -> pd.DataFrame:
+        """The frame of `rows` (BCK-01's, judged on more than the setting) and the near misses, whose facts are
+        all null: `facts` are the dataset's columns besides `production`."""
+        chosen = [replace(r, metrics={**r.metrics, "production": True}) for r in rows]
+        return frame(chosen + self.near_misses, {**facts, **PRODUCTION}, self.inventory)
 
 
 def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: Setting) -> ProductionRows:
@@ -174,12 +186,9 @@ def production_rows(view: EvidenceView, scope: Scope, window: Window, setting: S
 def production_facts(fact: str) -> dict[str, str]:
     """The dataset columns of a production-database control: its yes/no fact, and whether the database is
     production (null for a near miss)."""
-    return {fact: "boolean", "production": "boolean"}
+    return {fact: "boolean", **PRODUCTION}
 
 
 def production_suite(fact: str, coverage_reason: str, exception_reason: str) -> list[Rule]:
     """The suite of a production-database setting; a near miss's reason comes last, so it names those rows."""
-    return [
-        *held_throughout(fact, coverage_reason, exception_reason),
-        rule("ExpectColumnValuesToNotBeNull", "coverage", NEAR_MISS, column="production"),
-    ]
+    return [*held_throughout(fact, coverage_reason, exception_reason), NEAR_MISS_RULE]

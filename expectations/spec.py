@@ -77,8 +77,9 @@ def at_most(column: str, limit: float, reason: str, **where: object) -> Rule:
     return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, max_value=limit, **where)
 
 
-def at_least(column: str, limit: float, reason: str) -> Rule:
-    return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, min_value=limit)
+def at_least(column: str, limit: float, reason: str, **where: object) -> Rule:
+    """`where`: a row condition (`row_condition`, `condition_parser`) limiting the rows the limit applies to."""
+    return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, min_value=limit, **where)
 
 
 def held_throughout(column: str, coverage_reason: str, exception_reason: str) -> list[Rule]:

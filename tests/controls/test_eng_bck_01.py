@@ -4,10 +4,25 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import product
+from types import SimpleNamespace
 
 import pytest
 
 from connectors.aws.session import AwsSessions
+from expectations.aws_state import all_of
+from expectations.dataset import Row, frame
+from expectations.eng_bck_01 import (
+    FACTS,
+    EngBck01Parameters,
+    JobReports,
+    retention,
+    rules,
+    with_selection,
+    within_allowance,
+)
+from expectations.runner import validate
+from expectations.state_timeline import HOLDS, METRIC
 from socready.collect import collect
 from socready.evidence import open_store
 from socready_sandbox import moto_backup
@@ -201,3 +216,60 @@ def test_reports_of_two_regions_in_one_bucket_are_carried_once_each(aws, tmp_pat
     queries = [[e.query for e in run.entries] for run in runs]
     assert len(queries[0]) == 2 * ((LAST - FIRST).days + 1)
     assert sorted(queries[1]) == sorted(queries[0]) == sorted(set(queries[0]))
+
+
+CONTROL = "ENG-BCK-01"
+OUTCOMES = ("coverage", "exception")  # a row failing both is a coverage gap
+DAY0 = datetime(2026, 7, 1, tzinfo=UTC)
+FILLERS = 9  # days after the tested one, each with a completed job: one missed day makes the share 0.9
+RETENTIONS = (7, 5, None)  # None: not shown
+PLANS = (True, False, None)  # None: not known
+LIVES = {"whole day": DAY0, "created that day": DAY0 + timedelta(hours=6)}
+JOBS = ("completed", "missed", "no report")
+REQUIREMENTS = (
+    EngBck01Parameters(min_retention_days=7, min_backup_day_share=0.95),
+    EngBck01Parameters(min_retention_days=5, min_backup_day_share=0.85),
+)
+
+
+def aspect_rows(arn: str, days, in_plan, life: str, job: str, params: EngBck01Parameters) -> list[Row]:
+    """One database's rows as the builder combines them: its retention, its plan selection, and its days, the
+    first in the state under test and the others each with a completed job."""
+    start, end = LIVES[life], DAY0 + timedelta(days=FILLERS + 1)
+    if days is None:
+        kept = Row(arn, start, end, "BackupRetentionPeriod not shown", {HOLDS: None})
+    else:
+        state, value, facts = retention(params.min_retention_days).judge(days)
+        kept = Row(arn, start, end, value, {HOLDS: METRIC[state], **facts}, ("rds",))
+    plan = with_selection([Row(arn, start, end, f"selected: {in_plan}", {HOLDS: in_plan}, ("plans",))])
+    reports = JobReports.__new__(JobReports)  # the days a report covers and those with a completed job, given
+    days_after = [DAY0.date() + timedelta(days=n) for n in range(1, FILLERS + 1)]
+    reports.completed = {arn: {*days_after, *([DAY0.date()] if job == "completed" else [])}}
+    shown = [*days_after, *([DAY0.date()] if job != "no report" else [])]
+    reports.covered = {(PROD, EAST): {day: [f"report {day}"] for day in shown}}
+    window = SimpleNamespace(start_utc=DAY0, evaluated_end_utc=end)
+    daily = within_allowance(reports.day_rows(arn, [(start, end)], window), params.min_backup_day_share)
+    return all_of([kept], plan, daily)
+
+
+def suite_verdicts(rows: list[Row], params: EngBck01Parameters) -> list[str]:
+    """Each row's verdict from the suite's failures, as the verdicts read them: a coverage gap wins."""
+    production = [Row(r.resource, r.start, r.end, r.value, {**r.metrics, "production": True}) for r in rows]
+    outcome = validate(CONTROL, frame(production, FACTS), rules(params))
+    failed = {kind: {i for f in outcome.failures if f.on_fail == kind for i in f.rows} for kind in OUTCOMES}
+    return [next((kind for kind in OUTCOMES if i in failed[kind]), "operating") for i in range(len(rows))]
+
+
+def test_the_suite_judges_the_aspects_facts_as_the_combined_yes_no_fact_did():
+    """Every combination of retention, plan selection, and a day's job (completed, missed, unreported, on a
+    whole day or the day of creation), under two requirements: the facts give each combined row the verdict
+    its yes/no fact (a False wins, then a null) gave it, with a missed day inside and outside the allowance."""
+    old = {False: "exception", None: "coverage", True: "operating"}
+    for params in REQUIREMENTS:
+        rows = [
+            row
+            for number, case in enumerate(product(RETENTIONS, PLANS, LIVES, JOBS))
+            for row in aspect_rows(f"arn:aws:rds:{EAST}:{PROD}:db:case-{number}", *case, params)
+        ]
+        assert {old[r.metrics[HOLDS]] for r in rows} == {"exception", "coverage", "operating"}
+        assert suite_verdicts(rows, params) == [old[r.metrics[HOLDS]] for r in rows], params
