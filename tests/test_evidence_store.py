@@ -13,7 +13,7 @@ from socready.cli import main
 from socready.errors import EvidenceError
 from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, backends, open_store
 from socready.evidence.backends import S3Backend
-from socready.evidence.manifest import ManifestWindow
+from socready.evidence.manifest import ManifestWindow, run_id_for
 from socready.evidence.view import EvidenceView
 
 WINDOW = ManifestWindow(start=datetime(2026, 5, 1, tzinfo=UTC), end=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
@@ -166,3 +166,15 @@ def test_objects_become_durable_in_batches_before_what_lists_them(tmp_path, monk
     assert all(store.object_key(e.sha256) in synced[2] for e in entries)
     assert "runs/20261126T000000Z-batch/manifest.json" not in synced[2]
     assert {"runs/20261126T000000Z-batch/manifest.json", "ledger/00000001.json"} <= synced[3]
+
+
+def test_run_ids_sort_as_runs_started_within_one_second():
+    """Two runs started 1 ms apart: the second's id sorts last whatever the random suffixes (an incremental run
+    takes the last finished run as what was fetched before; a chance order made it refetch a whole lookback)."""
+    first = datetime(2026, 12, 3, 10, 20, 1, 5000, tzinfo=UTC)
+    second = first.replace(microsecond=6000)
+    assert sorted([run_id_for(second, "000000"), run_id_for(first, "ffffff")]) == [
+        run_id_for(first, "ffffff"),
+        run_id_for(second, "000000"),
+    ]
+    assert run_id_for(first, "ab12cd") == "20261203T102001005Z-ab12cd"

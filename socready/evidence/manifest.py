@@ -76,4 +76,7 @@ class Manifest(Frozen):
 
 
 def run_id_for(moment: datetime, suffix: str) -> str:
-    return f"{moment:%Y%m%dT%H%M%SZ}-{suffix}"
+    """Run ids sort as their runs started: the store lists runs by id, and "the latest run" is the last. Down to
+    the millisecond, since two runs can start within one second (a schedule beside a manual run, a retry) and the
+    random suffix would then order them by chance."""
+    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z-{suffix}"
