@@ -9,7 +9,7 @@ from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_issues import field_map, jira_issues, stamp
-from expectations.spec import ControlSpec, Parameters, Rule, covered, rule
+from expectations.spec import ControlSpec, Parameters, Rule, covered, rule, where
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window, add_months
@@ -67,8 +67,7 @@ def rules(params: EngAcc01Parameters) -> list[Rule]:
             "No user-access review was completed in this period.",
             column="reviews",
             min_value=1,
-            row_condition="due==True",
-            condition_parser="pandas",
+            **where("due==True"),
         ),
     ]
 

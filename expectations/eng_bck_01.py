@@ -26,7 +26,7 @@ from expectations.config_items import CONFIG_STATE
 from expectations.dataset import Row
 from expectations.rds_instances import NEAR_MISS_RULE, PRODUCTION, Production, Setting, production_rows
 from expectations.rds_instances import SOURCE as INSTANCES
-from expectations.spec import ControlSpec, Parameters, Rule, always, at_least, covered
+from expectations.spec import ControlSpec, Parameters, Rule, always, at_least, covered, where
 from expectations.state_timeline import HOLDS, State
 from socready.evidence.aws_formats import key_date
 from socready.evidence.view import EvidenceView
@@ -269,7 +269,7 @@ def not_failing(params: EngBck01Parameters) -> dict[str, str]:
 def needed(params: EngBck01Parameters, aspect: str, only: str = "") -> dict[str, str]:
     """The row condition of `aspect`'s coverage: no other aspect fails the row (and `only`, where given)."""
     others = [f"({condition})" for name, condition in not_failing(params).items() if name != aspect]
-    return {"row_condition": " and ".join([*([only] if only else []), *others]), "condition_parser": "pandas"}
+    return where(" and ".join([*([only] if only else []), *others]))
 
 
 def rules(params: EngBck01Parameters) -> list[Rule]:
@@ -277,14 +277,14 @@ def rules(params: EngBck01Parameters) -> list[Rule]:
     day without a completed job, jobs on at least `min_backup_day_share` of the counted days. A not-counted day
     needs no job report. The near misses' rule comes last, so its reason names their rows."""
     counted = "not backup_due.isna() and backup_due"
-    missed = {"row_condition": f"{counted} and not job_completed.isna() and not job_completed"}
+    missed = where(f"{counted} and not job_completed.isna() and not job_completed")
     return [
         covered("retention_days", UNKNOWN, **needed(params, "retention_days")),
         covered("in_backup_plan", UNKNOWN, **needed(params, "in_backup_plan")),
         covered("job_completed", UNKNOWN, **needed(params, "job_completed", counted)),
         at_least("retention_days", params.min_retention_days, FAILED),
         always("in_backup_plan", FAILED),
-        at_least("backup_day_share", params.min_backup_day_share, FAILED, **missed, condition_parser="pandas"),
+        at_least("backup_day_share", params.min_backup_day_share, FAILED, **missed),
         NEAR_MISS_RULE,
     ]
 

@@ -15,7 +15,7 @@ from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import frame
 from expectations.eng_cfg_01 import blind_intervals
 from expectations.iam_timeline import document
-from expectations.spec import ControlSpec, Parameters, Rule, always, covered, rule
+from expectations.spec import ControlSpec, Parameters, Rule, always, covered, rule, where
 from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -202,12 +202,11 @@ def rules(params: EngEnc01Parameters) -> list[Rule]:
     unknown = "The evidence does not show whether this bucket was encrypted and TLS-only."
     failed = "The bucket was not encrypted as required or did not deny requests without TLS."
     return [
-        covered("encryption", unknown, row_condition="tls_only.isna() or tls_only", condition_parser="pandas"),
+        covered("encryption", unknown, **where("tls_only.isna() or tls_only")),
         covered(
             "tls_only",
             unknown,
-            row_condition=f"encryption.isna() or encryption in {required!r}",
-            condition_parser="pandas",
+            **where(f"encryption.isna() or encryption in {required!r}"),
         ),
         rule("ExpectColumnValuesToBeInSet", "exception", failed, column="encryption", value_set=required),
         always("tls_only", failed),

@@ -15,7 +15,7 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.iam_timeline import Aspect, any_true, combine, event_span, unlogged_accounts
 from expectations.iam_users import credentials, owner, user_resource
-from expectations.spec import ControlSpec, Rule, WithGrace, rule
+from expectations.spec import ControlSpec, Rule, WithGrace, rule, where
 from expectations.state_timeline import HOLDS
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
@@ -84,8 +84,7 @@ def rules(params: EngIam02Parameters) -> list[Rule]:
             "coverage",
             "The evidence does not show whether this console user had MFA.",
             column="mfa",
-            row_condition='check=="user"',
-            condition_parser="pandas",
+            **where('check=="user"'),
         ),
         rule(
             "ExpectColumnValuesToBeInSet",

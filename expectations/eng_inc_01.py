@@ -9,7 +9,7 @@ from pydantic import Field
 
 from expectations.dataset import Row, frame
 from expectations.jira_issues import Issue, day_end, field_map, jira_issues, stamp
-from expectations.spec import ControlSpec, Parameters, Rule, at_most, rule
+from expectations.spec import ControlSpec, Parameters, Rule, at_most, rule, where
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -115,8 +115,7 @@ def rules(params: EngInc01Parameters) -> list[Rule]:
             "coverage",
             f"The incident tickets do not show whether a {named} incident had a post-mortem.",
             column="postmortem_field",
-            row_condition=needs_postmortem(params),
-            condition_parser="pandas",
+            **where(needs_postmortem(params)),
         ),
         *(
             rule("ExpectColumnValuesToNotBeNull", "exception", "The incident has no severity or no owner.", column=c)

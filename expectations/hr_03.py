@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field
 
 from expectations.dataset import Row, frame
-from expectations.spec import ControlSpec, Parameters, Rule, at_most, covered
+from expectations.spec import ControlSpec, Parameters, Rule, at_most, covered, where
 from expectations.tables import EMPTY, UNUSABLE, Cells, days, midnight, staffed
 from socready.errors import EvidenceUnusable
 from socready.evidence.view import EvidenceView
@@ -108,8 +108,7 @@ def rules(params: Hr03Parameters) -> list[Rule]:
             "days_to_acknowledge",
             params.acknowledge_within_days,
             "A person worked past the due date without acknowledging the current policy version.",
-            row_condition="acknowledged.isna() or acknowledged >= start",
-            condition_parser="pandas",
+            **where("acknowledged.isna() or acknowledged >= start"),
         ),
     ]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from expectations.dataset import Inventory
 from expectations.jira_approvals import Approval
 from expectations.jira_issues import Issue, Person, When, field_map, jira_issues, matches, stamp
-from expectations.spec import Rule, rule
+from expectations.spec import Rule, rule, where
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.scope.models import JiraFieldMap
@@ -102,9 +102,9 @@ APPROVAL_FACTS = {"approved_at": "datetime64[ns, UTC]", "approver": "string", "i
 def parties_named(counted: str) -> list[Rule]:
     """Wherever an approval counts (`counted`: a pandas row condition), the ticket names both people: else the
     row is without evidence, since independence cannot be judged."""
-    where = {"row_condition": counted, "condition_parser": "pandas"}
+    limited = where(counted)
     return [
-        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column=c, **where)
+        rule("ExpectColumnValuesToNotBeNull", "coverage", UNNAMED, column=c, **limited)
         for c in ("approver", "implementer")
     ]
 

@@ -56,9 +56,13 @@ def rule(expectation: str, on_fail: OnFail, reason: str, **arguments: object) ->
     return Rule(expectation, on_fail, reason, arguments)
 
 
+def where(condition: str) -> dict[str, str]:
+    """The arguments that limit an expectation to the rows a pandas query `condition` selects."""
+    return {"row_condition": condition, "condition_parser": "pandas"}
+
+
 def covered(column: str, reason: str, **where: object) -> Rule:
-    """A null fact is a period or item without evidence; `where`: a row condition (`row_condition`,
-    `condition_parser`) limiting the rows it is needed on."""
+    """A null fact is a period or item without evidence; `where`: see `where()`, the rows it is needed on."""
     return rule("ExpectColumnValuesToNotBeNull", "coverage", reason, column=column, **where)
 
 
@@ -73,12 +77,12 @@ def never(column: str, reason: str) -> Rule:
 
 
 def at_most(column: str, limit: float, reason: str, **where: object) -> Rule:
-    """`where`: a row condition (`row_condition`, `condition_parser`) limiting the rows the limit applies to."""
+    """`where`: see `where()`, the rows the limit applies to."""
     return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, max_value=limit, **where)
 
 
 def at_least(column: str, limit: float, reason: str, **where: object) -> Rule:
-    """`where`: a row condition (`row_condition`, `condition_parser`) limiting the rows the limit applies to."""
+    """`where`: see `where()`, the rows the limit applies to."""
     return rule("ExpectColumnValuesToBeBetween", "exception", reason, column=column, min_value=limit, **where)
 
 
