@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeVar
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -34,6 +35,18 @@ REGION_NOT_ENABLED = {"UnrecognizedClientException", "InvalidClientTokenId", "Au
 EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
 NO_CREDENTIALS = (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError, TokenRetrievalError)
 Place = tuple[str, str]  # (account id, region): the unit a collection task may be given
+Item = TypeVar("Item")
+
+
+def in_threads(work: Callable[[Item], None], items: Iterable[Item], workers: int) -> None:
+    """`work(item)` for every item, `workers` at a time: reads wait on the network and on each client's rate
+    limit, so they overlap. An unexpected error stops the run instead of vanishing in a worker."""
+    with ThreadPoolExecutor(workers) as pool:
+        started = [pool.submit(work, item) for item in items]
+    for done in started:
+        done.result()
+
+
 CREDENTIALS_FIX = (
     "set AWS_PROFILE (after `aws sso login` for SSO) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
     "or run where an instance or task role provides credentials"
@@ -50,16 +63,23 @@ class CollectContext:
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
     resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
     shard: Place | None = None  # collect only this account and region (one task's share); None: every place
+    _sessions: AwsSessions | None = field(default=None, repr=False)  # made on first use
+    _sessions_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def mine(self, places: Iterable[Place]) -> list[Place]:
         """The places of a collector this context reads: all of them, or its shard's."""
         return [place for place in places if self.shard is None or place == self.shard]
 
-    @cached_property
+    @property
     def aws(self) -> AwsSessions:
+        """One set of sessions for every source collected at once: its assumed roles and its rate limits are
+        the run's, not each thread's."""
         if self.scope.aws is None:
             raise CollectionError("the scope has no `aws` section; add accounts and regions to collect AWS evidence")
-        return AwsSessions(self.scope.aws, base=aws_session(self.scope.aws, CollectionError))
+        with self._sessions_lock:
+            if self._sessions is None:
+                self._sessions = AwsSessions(self.scope.aws, base=aws_session(self.scope.aws, CollectionError))
+            return self._sessions
 
     @contextmanager
     def guard(

@@ -21,7 +21,7 @@ from connectors.aws.organizations import run_scope
 from expectations.outcome import SuiteOutcome
 from flows.execution import collect_on, datasets_on, task_runner
 from socready.applicability import Assessment, needed_sources, plan_assessments
-from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
+from socready.assess import Dataset, build_dataset, decide_verdicts, load_validation_meanwhile, validate_datasets
 from socready.catalog import load_catalog
 from socready.collect import collect
 from socready.errors import ScopeError, SocreadyError
@@ -161,6 +161,7 @@ def readiness(
     window = Window(scope.window.start, scope.window.end, scope.window.timezone, as_of or datetime.now(UTC))
     store = open_scope_store(scope)
     plans = plan_assessments(load_catalog(), scope)
+    load_validation_meanwhile()
     with task_runner(execution or scope.execution, store) as dask:  # None: this process runs every task
         sources = needed_sources(plans)
         if dask:

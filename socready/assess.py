@@ -3,7 +3,9 @@ them, and each control's window verdict from its outcome."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -88,6 +90,18 @@ def _build(plan: Assessment, scope: Scope, window: Window, view: EvidenceView) -
     spec = control_spec(control.id)
     df = spec.build(view.limited_to(sources), scope, window, plan.parameters)
     return Dataset(plan, scope, sources, evidence, df, spec.rules(plan.parameters))
+
+
+VALIDATION = "expectations.runner"  # GX and the suites' runner: seconds of imports
+
+
+def load_validation_meanwhile() -> threading.Thread:
+    """Imports the validation step's modules in a thread while the run collects, which mostly waits on the
+    network. `validate_datasets` then finds them loaded, or waits for this import to finish (Python imports a
+    module once, under a lock of its own)."""
+    loading = threading.Thread(target=importlib.import_module, args=(VALIDATION,), name="load-gx", daemon=True)
+    loading.start()
+    return loading
 
 
 def validate_datasets(

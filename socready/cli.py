@@ -264,7 +264,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from socready.export import export_package  # GX and trestle load only for this command
+    from socready.export.package import export_package  # GX and trestle load only for this command
 
     if args.store:
         if not args.report:

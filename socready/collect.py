@@ -6,6 +6,7 @@ import json
 import sys
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -33,6 +34,7 @@ def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -
     return RunRecorder(store, run_id, scope.organization, manifest_window(window))
 
 
+SOURCES_AT_ONCE = 8  # sources collected side by side in one process (each reads its accounts and regions in threads)
 Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
 
 
@@ -56,6 +58,7 @@ def collect_source(source: str, context: CollectContext) -> None:
     """One source; AWS sources without an `aws` scope section are recorded as not configured. A failure a
     collector did not guard itself (no credentials before the first call, say) is recorded for the whole source,
     so the run goes on to its report."""
+    context.progress(f"collecting {source}")
     if source.startswith("aws.") and context.scope.aws is None:
         context.not_configured(source, "the scope has no aws section; add accounts and regions")
         return
@@ -106,6 +109,18 @@ def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda messag
     return recorder.entries, recorder.errors
 
 
+def collect_side_by_side(sources: list[str], context: CollectContext, on_done: Callable[[int], None]) -> None:
+    """Sources in threads of this process, SOURCES_AT_ONCE at a time: a run with little new to fetch is mostly
+    waiting on list calls and per-service rate limits, which overlap across sources (the rate limits are each
+    account, region and service's, shared by the sources that call it). The recorder is thread-safe and still
+    checkpoints every `checkpoint_every` entries, so a killed run resumes as before."""
+    with ThreadPoolExecutor(SOURCES_AT_ONCE, thread_name_prefix="collect") as pool:
+        started = [pool.submit(collect_source, source, context) for source in sources]
+        for done, finished in enumerate(as_completed(started), 1):
+            finished.result()  # an unexpected error stops the run, as it did one source at a time
+            on_done(done)
+
+
 def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoint_url: str | None) -> list[ShardJob]:
     """One job per account and region for collectors that read places, one per source for the others."""
     jobs = []
@@ -146,18 +161,18 @@ def collect(
     unreadable = store.unreadable() if incremental else frozenset()
     context = CollectContext(scope, window, recorder, progress, earlier, unreadable, resuming)
     sources = with_discovery(scope, sources)
-    inline = sources if fan_out is None else [s for s in sources if s == DISCOVERY]
-    for done, source in enumerate(inline, 1):
-        progress(f"collecting {source} ({done}/{len(sources)})")
-        collect_source(source, context)
-        if source == DISCOVERY:
-            listings = [json.loads(store.read(e.sha256)) for e in recorder.entries if e.source == DISCOVERY]
-            context.scope = with_discovered_accounts(scope, listings)
-            progress(f"in scope: {len(context.scope.aws.accounts)} AWS accounts")
-        on_source_done(done, len(sources))
-    if fan_out is not None:
-        jobs = shard_jobs(context, [s for s in sources if s != DISCOVERY], recorder.run_id, endpoint_url)
-        progress(f"collecting {len(jobs)} shards of {len(sources) - len(inline)} sources")
+    if DISCOVERY in sources:  # every AWS collector reads the accounts it finds
+        collect_source(DISCOVERY, context)
+        listings = [json.loads(store.read(e.sha256)) for e in recorder.entries if e.source == DISCOVERY]
+        context.scope = with_discovered_accounts(scope, listings)
+        progress(f"in scope: {len(context.scope.aws.accounts)} AWS accounts")
+        on_source_done(1, len(sources))
+    rest = [s for s in sources if s != DISCOVERY]
+    if fan_out is None:
+        collect_side_by_side(rest, context, lambda done: on_source_done(len(sources) - len(rest) + done, len(sources)))
+    else:
+        jobs = shard_jobs(context, rest, recorder.run_id, endpoint_url)
+        progress(f"collecting {len(jobs)} shards of {len(rest)} sources")
         for done, (entries, failures) in enumerate(fan_out(jobs), 1):
             for entry in entries:
                 recorder.carry(entry)

@@ -178,3 +178,19 @@ def test_run_ids_sort_as_runs_started_within_one_second():
         run_id_for(second, "000000"),
     ]
     assert run_id_for(first, "ab12cd") == "20261203T102001005Z-ab12cd"
+
+
+def test_a_manifest_lists_failures_by_source_each_in_the_order_it_happened(tmp_path):
+    """Sources collected side by side fail in any order; the same failures give the same manifest."""
+    recorder = RunRecorder(open_store(str(tmp_path / "store")), "20261126T000000Z-order", "Acme", WINDOW)
+    at = datetime.now(UTC)
+    arrived = [("jira.changes", "page 1"), ("aws.iam.users", "account=2"), ("jira.changes", "page 0")]
+    for source, query in [*arrived, ("aws.iam.users", "account=1")]:
+        recorder.fail(CollectionFailure(source=source, query=query, error="E", message="m", at=at))
+    listed = [(f.source, f.query) for f in recorder.finish().errors]
+    assert listed == [
+        ("aws.iam.users", "account=2"),
+        ("aws.iam.users", "account=1"),
+        ("jira.changes", "page 1"),
+        ("jira.changes", "page 0"),
+    ]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from connectors.base import CollectContext
+from connectors.base import CollectContext, in_threads
 from socready.collect import ShardJob, shard_jobs, start_run
 from socready.errors import ScopeError
 from socready.evidence import EvidenceEntry, open_store
@@ -116,3 +116,16 @@ def test_a_cluster_elsewhere_is_refused_a_flow_without_a_reachable_prefect_serve
     store = open_store("s3://evidence/socready")
     with temporary_settings({PREFECT_API_URL: None}), refused, task_runner(remote, store):
         pass
+
+
+def test_work_in_threads_stops_on_an_unexpected_error_after_the_others_finish():
+    finished = []
+
+    def work(item: int) -> None:
+        if item == 2:
+            raise ValueError("unexpected")
+        finished.append(item)
+
+    with pytest.raises(ValueError, match="unexpected"):
+        in_threads(work, [1, 2, 3, 4], workers=2)
+    assert sorted(finished) == [1, 3, 4]

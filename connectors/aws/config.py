@@ -14,10 +14,10 @@ import gzip
 import json
 from datetime import UTC, datetime, time, timedelta
 
-from connectors.aws.delivered import DeliveredFiles, key_day
+from connectors.aws.delivered import PLACES_AT_ONCE, DeliveredFiles, key_day
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
-from connectors.base import CollectContext
+from connectors.base import CollectContext, in_threads
 from socready.evidence import EvidenceEntry
 from socready.evidence.aws_formats import BASELINE_API, EMPTY_LOCATION, HISTORY_API
 from socready.window import add_months
@@ -91,8 +91,8 @@ class HistoryCollector(DeliveredFiles):
 
     def collect(self, ctx: CollectContext) -> None:
         super().collect(ctx)
-        for account, region in ctx.mine((a.id, r) for a in ctx.scope.aws.accounts for r in ctx.scope.aws.regions):
-            self.baselines(ctx, account, region)
+        places = ctx.mine((a.id, r) for a in ctx.scope.aws.accounts for r in ctx.scope.aws.regions)
+        in_threads(lambda place: self.baselines(ctx, *place), places, PLACES_AT_ONCE)
 
     def on_empty(self, ctx: CollectContext, account: str, region: str, location: str | None) -> None:
         """A configured location without files is recorded (the period it should cover is a coverage gap); with

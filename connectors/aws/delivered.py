@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import ClassVar
 
 from connectors.aws.reads import read
-from connectors.base import CollectContext, Place
+from connectors.base import CollectContext, Place, in_threads
 from socready.evidence import EvidenceEntry
 from socready.scope.models import AwsSpec, S3Location
 
+PLACES_AT_ONCE = 4  # account and region folders listed side by side, each fetching `workers` files at a time
 RELIST = timedelta(days=2)  # files for a day can arrive after a run has listed it
 
 
@@ -45,10 +45,7 @@ def fetch_objects(
                 media_type=media_type_of(key),
             )
 
-    with ThreadPoolExecutor(workers) as pool:
-        fetches = [pool.submit(fetch, key) for key in keys]
-    for done in fetches:
-        done.result()
+    in_threads(fetch, keys, workers)
 
 
 def month_prefixes(start: datetime, end: datetime, padded: bool) -> list[str]:
@@ -167,9 +164,13 @@ class DeliveredFiles:
             return
         for location in locations:
             root = f"{location.prefix.strip('/')}/" if location.prefix.strip("/") else ""
-            for account, region in ctx.mine(self.places(aws)):
+
+            def collect_place(place: Place, location: S3Location = location, root: str = root) -> None:
+                account, region = place
                 base = f"{root}{self.account_folder(location, account)}{self.service_folder}/{region}/"
                 self._collect_place(ctx, location, base, account, region, first, last)
+
+            in_threads(collect_place, ctx.mine(self.places(aws)), PLACES_AT_ONCE)
 
     def _collect_place(
         self, ctx: CollectContext, location: S3Location, base: str, account: str, region: str, first, last

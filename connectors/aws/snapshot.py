@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import ClassVar
 
-from connectors.base import CollectContext, Place
+from connectors.base import CollectContext, Place, in_threads
 from socready.scope.models import AwsSpec
 
 ClientFor = Callable[[str], object]  # service name -> boto3 client for this account and region
@@ -35,10 +34,7 @@ class Snapshot(ABC):
         return [(a.id, r) for a in aws.accounts for r in (aws.regions if self.regional else aws.regions[:1])]
 
     def collect(self, ctx: CollectContext) -> None:
-        with ThreadPoolExecutor(self.workers) as pool:
-            reads = [pool.submit(self._collect_one, ctx, *place) for place in ctx.mine(self.places(ctx.scope.aws))]
-        for read in reads:
-            read.result()  # an unexpected error must stop the run, not vanish in a worker
+        in_threads(lambda place: self._collect_one(ctx, *place), ctx.mine(self.places(ctx.scope.aws)), self.workers)
 
     def _collect_one(self, ctx: CollectContext, account: str, region: str) -> None:
         where = f"account={account}" + (f" region={region}" if self.regional else "")

@@ -256,7 +256,9 @@ class RunRecorder:
                 created_at=datetime.now(UTC),
                 window=self.window,
                 entries=sorted(self.entries, key=lambda e: (e.source, e.query)),
-                errors=list(self.errors),
+                # By source, each source's in the order they happened: sources collected side by side fail in
+                # any order, and a manifest of the same failures reads the same.
+                errors=sorted(self.errors, key=lambda failure: failure.source),
             )
 
     def finish(self) -> Manifest:

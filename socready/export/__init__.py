@@ -1,5 +1,3 @@
-"""The auditor package: report, evidence, populations, samples, exceptions, GX Data Docs and OSCAL in one zip."""
-
-from socready.export.package import ExportError, PackageSummary, export_package
-
-__all__ = ["ExportError", "PackageSummary", "export_package"]
+"""The auditor package: report, evidence, populations, samples, exceptions, GX Data Docs and OSCAL in one zip
+(socready.export.package). Nothing is imported here: the report's publishing reads `layout` without loading GX and
+trestle, which only the package needs."""

@@ -49,7 +49,7 @@ def publish_report(scope: Scope, store: EvidenceStore, report_folder: Path, run_
     backend = store.backend
     if not isinstance(backend, S3Backend):
         return []
-    from socready.export import export_package  # GX and trestle load only when there is somewhere to publish
+    from socready.export.package import export_package  # GX and trestle load only when there is somewhere to publish
 
     base = f"{REPORTS}/{run_id}"
     files = {f"{base}/{name}": (report_folder / name).read_bytes() for name in FILE_NAMES.values()}

@@ -22,8 +22,8 @@ from socready.cli import main
 from socready.collect import collect
 from socready.evidence import open_store
 from socready.evidence.view import EvidenceView
-from socready.export import ExportError, export_package
 from socready.export.oscal import NS
+from socready.export.package import ExportError, export_package
 from socready.report.build import build_report
 from socready.report.model import Report
 from socready.report.writer import write_report
