@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pandas as pd
 from pydantic import Field
@@ -16,21 +16,22 @@ from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
 from expectations.config_items import CONFIG_STATE, ConfigItem, config_items
 from expectations.dataset import Row, frame
 from expectations.eng_cfg_01 import blind_intervals
+from expectations.ingress import OPEN, OpenRule, admitting, open_rule, world_open
 from expectations.jira_issues import Issue, optional_issues
-from expectations.spec import ControlSpec, Parameters, Rule, always, at_most, covered, never
-from expectations.state_timeline import State, named
+from expectations.spec import ControlSpec, Parameters, Rule, always, at_most, covered, rule
+from expectations.state_timeline import State
 from socready.evidence.view import EvidenceView
 from socready.scope import Scope
 from socready.window import Window
 
 CONTROL_ID = "ENG-NET-02"
-FACT = "internet_ingress"  # the group admits 0.0.0.0/0 or ::/0 to a watched port
-FACTS = {FACT: "boolean", "exposure_hours": "Float64", "incident_ticket": "boolean"}  # the latter two: under an SLA
+# Every rule open to 0.0.0.0/0 or ::/0 whatever its port, as expectations/ingress.py writes it; the suite decides
+# which of them admit the watched ports. Under an SLA, each exposure's length and ticket on its rows.
+WORLD_OPEN = "world_open"
+FACTS = {WORLD_OPEN: "string", "exposure_hours": "Float64", "incident_ticket": "boolean"}
 SETTINGS = "aws.ec2.settings"
 INCIDENTS = "jira.incidents"
 CONFIG_TYPE = "AWS::EC2::SecurityGroup"
-OPEN = ("0.0.0.0/0", "::/0")
-PORTED = ("tcp", "udp", "6", "17")  # RDP also listens on UDP 3389
 EVENTS = (
     "CreateSecurityGroup",
     "DeleteSecurityGroup",
@@ -56,56 +57,57 @@ def group_arn(account: str, region: str, group_id: str) -> str:
     return f"arn:aws:ec2:{region}:{account}:security-group/{group_id}"
 
 
-def exposures(permissions, ports: tuple[int, ...]) -> list[str]:
-    """Rules admitting the internet to one of `ports`, as text, from API, Config or CloudTrail shapes."""
+def watched(params: EngNet02Parameters) -> list[int]:
+    return [int(port) for port in params.ports.split(",")]
+
+
+def open_rules(permissions) -> list[OpenRule]:
+    """Rules admitting the internet, whatever their ports, from API, Config or CloudTrail shapes."""
     found = []
     for permission in as_list(permissions):
         protocol = str(pick(permission, "ipProtocol", "")).lower()
         low, high = pick(permission, "fromPort"), pick(permission, "toPort")
-        reaches = protocol == "-1" or (
-            protocol in PORTED and any(low is None or low == -1 or int(low) <= p <= int(high) for p in ports)
-        )
         ranges = [*as_list(pick(permission, "ipv4Ranges") or pick(permission, "ipRanges"))]
         ranges += as_list(pick(permission, "ipv6Ranges"))
         cidrs = [r if isinstance(r, str) else pick(r, "cidrIp") or pick(r, "cidrIpv6") for r in ranges]
-        span = "all ports" if protocol == "-1" else f"{protocol} {low}-{high}"
-        found += [f"{span} from {cidr}" for cidr in cidrs if reaches and cidr in OPEN]
-    return sorted(set(found))
+        found += [open_rule(protocol, low, high, cidr) for cidr in cidrs if cidr in OPEN]
+    return list(dict.fromkeys(found))
 
 
-def judge(settings: dict, whole: bool, at: datetime) -> tuple[State, str]:
-    exposed = sorted(rule for rule, present in settings.items() if present)
-    if exposed:
-        return "fail", f"open to the internet: {'; '.join(exposed)}"
+def judge(settings: dict[OpenRule, bool], whole: bool, ports: list[int]) -> tuple[State, str, dict[str, object]]:
+    """The open rules as the suite's fact; the state (where rows split, and the value naming the exposed rules)
+    from the watched ports, read from that same fact as the suite reads it."""
+    shown = world_open((r for r, present in settings.items() if present), whole)
+    facts = {WORLD_OPEN: shown}
+    if exposed := admitting(shown or "", ports):
+        return "fail", f"open to the internet: {'; '.join(sorted(r.text for r in exposed))}", facts
     if whole:
-        return "pass", "no internet ingress to the watched ports"
-    return "unknown", "rules before the first change not shown"
+        return "pass", "no internet ingress to the watched ports", facts
+    return "unknown", "rules before the first change not shown", facts
 
 
-def facts(view: EvidenceView, ports: tuple[int, ...]) -> Iterator[Fact]:
+def facts(view: EvidenceView) -> Iterator[Fact]:
     for item in config_items(view, CONFIG_TYPE):
-        yield item_fact(item, ports)
+        yield item_fact(item)
     for event in cloudtrail_logs(view).named(*EVENTS):
-        yield event_fact(event, ports)
+        yield event_fact(event)
     for entry in [*view.earlier_entries(SETTINGS), *view.entries(SETTINGS)]:
         body = view.read_json(entry)
         account, region = entry.account or body["account"], entry.region or body["region"]
         for group in body["security_groups"]:
-            settings = dict.fromkeys(exposures(group.get("IpPermissions"), ports), True)
+            settings = dict.fromkeys(open_rules(group.get("IpPermissions")), True)
             arn = group_arn(account, region, group["GroupId"])
             yield Fact(arn, entry.collected_at, settings, entry.sha256, account, region, True, kind="snapshot")
 
 
-def item_fact(item: ConfigItem, ports: tuple[int, ...]) -> Fact:
-    settings = (
-        None if item.deleted else dict.fromkeys(exposures(pick(item.configuration, "ipPermissions"), ports), True)
-    )
+def item_fact(item: ConfigItem) -> Fact:
+    settings = None if item.deleted else dict.fromkeys(open_rules(pick(item.configuration, "ipPermissions")), True)
     arn = group_arn(item.account, item.region, item.resource_id)
     created = item.status == "ResourceDiscovered"
     return Fact(arn, item.time, settings, item.evidence, item.account, item.region, True, created, blindable=True)
 
 
-def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
+def event_fact(event: TrailEvent) -> Fact:
     group_id = pick(event.parameters, "groupId") or pick(event.details, "groupId") or ""
     arn = group_arn(event.account, event.region, str(group_id))
     seen = {"evidence": event.evidence, "account": event.account, "region": event.region}
@@ -113,14 +115,21 @@ def event_fact(event: TrailEvent, ports: tuple[int, ...]) -> Fact:
         return Fact(arn, event.time, {}, **seen, whole=True, created=True)
     if event.name == "DeleteSecurityGroup":
         return Fact(arn, event.time, None, **seen)
-    rules = exposures(pick(event.parameters, "ipPermissions"), ports)
+    rules = open_rules(pick(event.parameters, "ipPermissions"))
     return Fact(arn, event.time, dict.fromkeys(rules, event.name == "AuthorizeSecurityGroupIngress"), **seen)
 
 
-def timed(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
-    """Each exposure (touching rows of one group open to the internet) with its length in hours on its rows and
-    whether an incident ticket names the group, opened from the exposure's start until the SLA after its end. An
-    exposure closed within the SLA says so in its value, citing the ticket."""
+def exposed(row: Row, ports: list[int]) -> bool:
+    """Whether the row's open rules admit one of `ports`, read from its fact as the suite reads it."""
+    shown = row.metrics.get(WORLD_OPEN)
+    return shown is not None and bool(admitting(shown, ports))
+
+
+def timed(rows: list[Row], sla: timedelta, tickets: list[Issue], ports: list[int]) -> list[Row]:
+    """Each exposure (touching rows of one group open to the internet on one of `ports`) with its length in hours
+    on its rows and whether an incident ticket names the group, opened from the exposure's start until the SLA
+    after its end. An exposure closed within the SLA says so in its value, citing the ticket. Other rows keep
+    null hours and ticket: the suite's limits do not apply to them."""
     kept: list[Row] = []
     run: list[Row] = []
 
@@ -144,29 +153,39 @@ def timed(rows: list[Row], sla: timedelta, tickets: list[Issue]) -> list[Row]:
         run.clear()
 
     for row in sorted(rows, key=lambda r: (r.resource, r.start)):
-        exposed = row.metrics[FACT] is True
-        if run and (row.resource != run[-1].resource or row.start != run[-1].end or not exposed):
+        admits = exposed(row, ports)
+        if run and (row.resource != run[-1].resource or row.start != run[-1].end or not admits):
             flush()
-        (run if exposed else kept).append(row)
+        (run if admits else kept).append(row)
     flush()
     return kept
 
 
 def build(view: EvidenceView, scope: Scope, window: Window, params: EngNet02Parameters) -> pd.DataFrame:
-    ports = tuple(int(p) for p in params.ports.split(","))
-    timelines = Timelines().fold(facts(view, ports), judge)
-    rows = named(timelines.rows(scope, window, blind=blind_intervals(view, scope, window)), FACT, negated=True)
+    ports = watched(params)
+    timelines = Timelines().fold(facts(view), lambda settings, whole, at: judge(settings, whole, ports))
+    rows = timelines.rows(scope, window, blind=blind_intervals(view, scope, window))
     sla = timedelta(hours=params.close_within_hours)
-    # Without an SLA every exposure is an exception: its length and tickets do not matter (null).
-    return frame(timed(rows, sla, optional_issues(view, scope, INCIDENTS, window)) if sla else rows, FACTS)
+    if not sla:  # every exposure is an exception: its length and tickets do not matter (null)
+        return frame(rows, FACTS)
+    return frame(timed(rows, sla, optional_issues(view, scope, INCIDENTS, window), ports), FACTS)
 
 
 def rules(params: EngNet02Parameters) -> list[Rule]:
+    """The open rules must be shown, unless those shown already admit a watched port (a known exposure is an
+    exception, not a gap); then none may admit a watched port, or under an SLA each exposure (the rows whose
+    rules admit one: only they carry its hours and ticket) must be closed within it with a ticket."""
+    ports = watched(params)
     beyond = "The security group admitted the internet to SSH or RDP beyond the allowed time."
-    shown = covered(FACT, "The evidence does not show this security group's ingress rules.")
+    unshown = "The evidence does not show this security group's ingress rules."
+    shown = [
+        covered(WORLD_OPEN, unshown),
+        rule("ExpectColumnValuesToShowWhetherPortsAreAdmitted", "coverage", unshown, column=WORLD_OPEN, ports=ports),
+    ]
     if not params.close_within_hours:
-        return [shown, never(FACT, beyond)]
-    return [shown, at_most("exposure_hours", params.close_within_hours, beyond), always("incident_ticket", beyond)]
+        admits_none = rule("ExpectColumnValuesToAdmitNoneOfPorts", "exception", beyond, column=WORLD_OPEN, ports=ports)
+        return [*shown, admits_none]
+    return [*shown, at_most("exposure_hours", params.close_within_hours, beyond), always("incident_ticket", beyond)]
 
 
 SPEC = ControlSpec(

@@ -18,6 +18,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 
+from expectations import custom_expectations  # noqa: F401  registers socready's expectations, which results name
 from socready.export.offline_assets import make_offline
 
 SITE = "socready"
