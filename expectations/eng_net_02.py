@@ -42,7 +42,9 @@ EVENTS = (
 
 class EngNet02Parameters(Parameters):
     ports: str = Field(
-        default="22,3389", description="comma-separated ports that must not be open to 0.0.0.0/0 or ::/0"
+        default="22,3389",
+        pattern=r"^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$",
+        description="comma-separated ports that must not be open to 0.0.0.0/0 or ::/0",
     )
     close_within_hours: float = Field(
         default=0.0,
@@ -58,6 +60,7 @@ def group_arn(account: str, region: str, group_id: str) -> str:
 
 
 def watched(params: EngNet02Parameters) -> list[int]:
+    """The ports of the setting (its pattern admits only comma-separated numbers)."""
     return [int(port) for port in params.ports.split(",")]
 
 

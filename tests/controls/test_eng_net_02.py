@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from itertools import product
 
 import pytest
+from pydantic import ValidationError
 
 from expectations.dataset import Row, frame
-from expectations.eng_net_02 import FACTS, SPEC, EngNet02Parameters, judge, open_rules, rules, timed
+from expectations.eng_net_02 import FACTS, SPEC, EngNet02Parameters, judge, open_rules, rules, timed, watched
 from expectations.runner import validate
 from socready.readiness.model import ControlResult
 from socready.scope.models import JiraSpec
@@ -249,3 +250,10 @@ def test_the_port_rules_render_in_the_data_docs(tmp_path):
     page = subprocess.run([sys.executable, "-c", build, str(tmp_path)], capture_output=True, text=True, check=True)
     assert "Rules open to the internet in" in page.stdout and "must admit none of ports" in page.stdout
     assert "22, 3389" in page.stdout and "must all be shown, unless one shown admits one of ports" in page.stdout
+
+
+@pytest.mark.parametrize("ports", ["", "22,,3389", "ssh", "22;3389"])
+def test_ports_that_are_not_comma_separated_numbers_are_refused_naming_the_setting(ports):
+    with pytest.raises(ValidationError, match="ports"):
+        EngNet02Parameters(ports=ports)
+    assert watched(EngNet02Parameters(ports=" 22, 3389")) == [22, 3389]
