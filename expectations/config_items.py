@@ -4,10 +4,13 @@ and how each account and region's history was read (delivered files, the Config 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
+from socready.evidence import EvidenceEntry
 from socready.evidence.aws_formats import BASELINE_API, EMPTY_LOCATION, HISTORY_API
 from socready.evidence.view import EvidenceView
 
@@ -16,6 +19,8 @@ SOURCE = "aws.config.history"
 # changes between items); a control's spec lists these after its own snapshot source.
 CONFIG_STATE = (SOURCE, "aws.config.recorders", "aws.cloudtrail.logs")
 DELETED = ("ResourceDeleted", "ResourceDeletedNotRecorded")
+QUERIED_TYPE = re.compile(r" type=(\S+)")
+HISTORY_FILE_TYPE = re.compile(r"_ConfigHistory_(.+?)_\d{8}T\d{6}Z")
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,31 @@ def _time(value) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
 
 
-def parse_items(view: EvidenceView) -> dict[str, list[ConfigItem]]:
-    by_type: dict[str, dict[tuple, ConfigItem]] = defaultdict(dict)
+def held_type(entry: EvidenceEntry) -> str | None:
+    """The one resource type an entry can hold, by its query: an API page or baseline asked for one type, and
+    Config delivers a history file per type (`<account>_Config_<region>_ConfigHistory_AWS::EC2::SecurityGroup_
+    <time>...`; "::" as "_" in the sandbox's files). None: any type (snapshot files, a file named without one)."""
+    if entry.query.startswith(HISTORY_API):
+        found = QUERIED_TYPE.search(entry.query)
+    else:
+        found = HISTORY_FILE_TYPE.search(unquote(entry.query.rsplit("/", 1)[-1]))
+    return found.group(1).replace("::", "_") if found else None
+
+
+def parse_items(view: EvidenceView, resource_type: str) -> list[ConfigItem]:
+    """One resource type's items, oldest first; entries that hold only other types are left unread, since a run
+    holds every type's items of every account and region and a control reads one or two types."""
+    wanted = resource_type.replace("::", "_")
+    items: dict[tuple, ConfigItem] = {}
     for entry in view.entries(SOURCE):
+        if held_type(entry) not in (None, wanted):
+            continue
         body = view.read_json(entry)
         # A baseline call asked for the last item at or before the window start; an item after it is not that.
         later = _time(body["laterTime"]) if "laterTime" in body else None
         for raw in body.get("configurationItems", []):
+            if raw["resourceType"] != resource_type:
+                continue
             item = ConfigItem(
                 time=_time(raw["configurationItemCaptureTime"]),
                 status=raw.get("configurationItemStatus", "OK"),
@@ -72,12 +95,13 @@ def parse_items(view: EvidenceView) -> dict[str, list[ConfigItem]]:
             if later is not None and item.time > later:
                 continue
             # Snapshot files repeat items that history files also hold: one item per resource and capture time.
-            by_type[item.resource_type].setdefault((item.account, item.resource_id, item.time), item)
-    return {kind: sorted(items.values(), key=lambda i: i.time) for kind, items in by_type.items()}
+            items.setdefault((item.account, item.resource_id, item.time), item)
+    return sorted(items.values(), key=lambda i: i.time)
 
 
 def config_items(view: EvidenceView, resource_type: str) -> list[ConfigItem]:
-    return view.parsed(SOURCE, parse_items).get(resource_type, [])
+    """Parsed once per view and type."""
+    return view.parsed(SOURCE, parse_items, resource_type)
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import weakref
 from datetime import UTC, datetime
 
 import boto3
@@ -194,3 +196,21 @@ def test_a_manifest_lists_failures_by_source_each_in_the_order_it_happened(tmp_p
         ("jira.changes", "page 1"),
         ("jira.changes", "page 0"),
     ]
+
+
+def test_a_views_parsed_evidence_is_freed_with_the_view(tmp_path):
+    """A Dask worker makes a view for each control's task: what the view parsed must not outlive it."""
+
+    class Parsed:
+        def __init__(self, view: EvidenceView) -> None:
+            self.entries = view.entries("file.hr_roster")
+
+    store = open_store(str(tmp_path / "evidence"))
+    view = EvidenceView(store, store.load_manifest(record_run(store).run_id))
+    declared = view.limited_to(["file.hr_roster"])
+    parsed = declared.parsed("file.hr_roster", Parsed)
+    assert view.parsed("file.hr_roster", Parsed) is parsed  # one parse, shared by the controls' views
+    freed = weakref.ref(parsed)
+    del view, declared, parsed
+    gc.collect()
+    assert freed() is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from functools import cache, cached_property
+from functools import cached_property
 
 from socready.errors import EvidenceError, EvidenceUnusable
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest
@@ -15,6 +15,10 @@ from socready.evidence.store import EvidenceStore
 class EvidenceView:
     def __init__(self, store: EvidenceStore, manifest: Manifest) -> None:
         self.store, self.manifest = store, manifest
+        # The view's own caches, freed with it: a Dask worker makes a view per control's task, and a cache kept
+        # beyond the view (functools.cache on a method is module-wide) held every task's parsed evidence.
+        self._parsed: dict[tuple, object] = {}
+        self._current_states: dict[str, list[EvidenceEntry]] = {}
 
     @cached_property
     def manifest_sha256(self) -> str:
@@ -58,10 +62,13 @@ class EvidenceView:
         self.store.mark_unreadable(entry.sha256, problem)
         return EvidenceUnusable(f"{self.named(entry)} {problem}")
 
-    @cache  # noqa: B019 - a view lives for one run; caching parsed evidence shares it between suites
-    def parsed(self, source: str, parser) -> object:
-        """Parse a source once per run, even when several controls read it."""
-        return parser(self)
+    def parsed(self, source: str, parser, *args) -> object:
+        """`parser(view, *args)` once per view, even when several controls read it: `args` (hashable) pick a
+        part of the source, such as one resource type, so that a control parses only what it reads."""
+        key = (source, parser, *args)
+        if key not in self._parsed:
+            self._parsed[key] = parser(self, *args)
+        return self._parsed[key]
 
     def earlier_entries(self, source: str) -> list[EvidenceEntry]:
         """The source's entries from earlier runs in this store, collected inside this run's window: the
@@ -76,11 +83,13 @@ class EvidenceView:
                     found.setdefault(f"{entry.sha256}|{entry.account}|{entry.region}", entry)
         return sorted(found.values(), key=lambda e: e.collected_at)
 
-    @cache  # noqa: B019 - a run's evidence is immutable once written
     def _current_state(self, run_id: str) -> list[EvidenceEntry]:
-        """A run's current-state entries: kept apart by the run, else (older runs) its whole manifest's."""
-        kept = self.store.current_state(run_id)
-        return self.store.load_manifest(run_id).entries if kept is None else kept
+        """A run's current-state entries (read once per view: a run's evidence is immutable once written): kept
+        apart by the run, else (older runs) its whole manifest's."""
+        if run_id not in self._current_states:
+            kept = self.store.current_state(run_id)
+            self._current_states[run_id] = self.store.load_manifest(run_id).entries if kept is None else kept
+        return self._current_states[run_id]
 
 
 class UndeclaredSource(RuntimeError):
@@ -105,8 +114,8 @@ class DeclaredView(EvidenceView):
     def failures(self, source: str) -> list[CollectionFailure]:
         return self.run_view.failures(self._declared(source))
 
-    def parsed(self, source: str, parser) -> object:
-        return self.run_view.parsed(self._declared(source), parser)
+    def parsed(self, source: str, parser, *args) -> object:
+        return self.run_view.parsed(self._declared(source), parser, *args)
 
     def earlier_entries(self, source: str) -> list[EvidenceEntry]:
         return self.run_view.earlier_entries(self._declared(source))
