@@ -75,28 +75,39 @@ class ExpectColumnPairValuesToDiffer(ColumnPairMapExpectation):
         ]
 
 
-def _ports_template(renderer_configuration, template: str):
-    """The atomic renderer's configuration of an expectation over `column` and a list of `ports`."""
-    renderer_configuration.add_param(name="column", param_type=RendererValueType.STRING)
-    renderer_configuration.add_param(name="ports", param_type=RendererValueType.ARRAY)
-    renderer_configuration.template_str = template
-    return renderer_configuration
+class PortsExpectation(ColumnMapExpectation):
+    """An expectation over a column of open rules (expectations/ingress.py's text) and a list of `ports`, with its
+    Data Docs sentence (`template`). Abstract (no metric): GX registers only its subclasses."""
 
+    success_keys = ("ports", "mostly")
+    args_keys = ("column", "ports")
+    ports: list[int]
+    library_metadata: ClassVar[dict] = LIBRARY_METADATA
+    template: ClassVar[str]
 
-def _ports_rendered(template: str, configuration, runtime_configuration) -> list[RenderedStringTemplateContent]:
-    """The Data Docs sentence of an expectation over `column` and a list of `ports` (listed as "22, 3389")."""
-    kwargs = configuration.kwargs if configuration else {}
-    params = {"column": kwargs.get("column"), "ports": ", ".join(str(p) for p in kwargs.get("ports") or [])}
-    return [
-        RenderedStringTemplateContent(
-            content_block_type="string_template",
-            string_template={
-                "template": template,
-                "params": params,
-                "styling": (runtime_configuration or {}).get("styling"),
-            },
-        )
-    ]
+    @classmethod
+    def _prescriptive_template(cls, renderer_configuration):
+        renderer_configuration.add_param(name="column", param_type=RendererValueType.STRING)
+        renderer_configuration.add_param(name="ports", param_type=RendererValueType.ARRAY)
+        renderer_configuration.template_str = cls.template
+        return renderer_configuration
+
+    @classmethod
+    @renderer(renderer_type="renderer.prescriptive")
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        """The sentence with the ports listed as "22, 3389"."""
+        arguments = configuration.kwargs if configuration else {}
+        params = {"column": arguments.get("column"), "ports": ", ".join(str(p) for p in arguments.get("ports") or [])}
+        return [
+            RenderedStringTemplateContent(
+                content_block_type="string_template",
+                string_template={
+                    "template": cls.template,
+                    "params": params,
+                    "styling": (runtime_configuration or {}).get("styling"),
+                },
+            )
+        ]
 
 
 class ColumnValuesAdmitNoneOfPorts(ColumnMapMetricProvider):
@@ -108,26 +119,13 @@ class ColumnValuesAdmitNoneOfPorts(ColumnMapMetricProvider):
         return column.map(lambda text: not ingress.admitting(text, ports)).astype(bool)
 
 
-class ExpectColumnValuesToAdmitNoneOfPorts(ColumnMapExpectation):
+class ExpectColumnValuesToAdmitNoneOfPorts(PortsExpectation):
     """Security-group rules open to the internet, as expectations/ingress.py writes them, admit none of `ports`
     (a rule of all traffic, or of TCP/UDP whose range covers a port or is unbounded). Rows whose rules are not
     shown (null) are left to a coverage rule."""
 
     map_metric = "column_values.admit_none_of_ports"
-    success_keys = ("ports", "mostly")
-    args_keys = ("column", "ports")
-    ports: list[int]
-    library_metadata: ClassVar[dict] = LIBRARY_METADATA
     template: ClassVar[str] = "Rules open to the internet in $column must admit none of ports $ports."
-
-    @classmethod
-    def _prescriptive_template(cls, renderer_configuration):
-        return _ports_template(renderer_configuration, cls.template)
-
-    @classmethod
-    @renderer(renderer_type="renderer.prescriptive")
-    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
-        return _ports_rendered(cls.template, configuration, runtime_configuration)
 
 
 class ColumnValuesShowWhetherPortsAreAdmitted(ColumnMapMetricProvider):
@@ -139,25 +137,12 @@ class ColumnValuesShowWhetherPortsAreAdmitted(ColumnMapMetricProvider):
         return column.map(lambda text: not ingress.undecided(text, ports)).astype(bool)
 
 
-class ExpectColumnValuesToShowWhetherPortsAreAdmitted(ColumnMapExpectation):
+class ExpectColumnValuesToShowWhetherPortsAreAdmitted(PortsExpectation):
     """Rules open to the internet, as expectations/ingress.py writes them, show whether one of `ports` is
     admitted: every rule is shown, or a rule shown already admits one. A row with only some rules shown, none of
     them admitting a port, is no evidence either way."""
 
     map_metric = "column_values.show_whether_ports_are_admitted"
-    success_keys = ("ports", "mostly")
-    args_keys = ("column", "ports")
-    ports: list[int]
-    library_metadata: ClassVar[dict] = LIBRARY_METADATA
     template: ClassVar[str] = (
         "Rules open to the internet in $column must all be shown, unless one shown admits one of ports $ports."
     )
-
-    @classmethod
-    def _prescriptive_template(cls, renderer_configuration):
-        return _ports_template(renderer_configuration, cls.template)
-
-    @classmethod
-    @renderer(renderer_type="renderer.prescriptive")
-    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
-        return _ports_rendered(cls.template, configuration, runtime_configuration)
