@@ -21,6 +21,24 @@ from socready_sandbox.aws import SANDBOX_CREDENTIALS, start_moto
 # backend; the folder does not change while the tests run.
 backends.list_of_moto_modules = cache(lambda modules=backends.list_of_moto_modules: tuple(modules()))
 
+# Files that each run the whole pipeline several times (1.5-2.5 min each), longest first. With `--dist loadfile`
+# a file runs on one worker; collected in their folder order, two of them came last and left the other worker
+# idle for minutes at the end.
+LONGEST_FIRST = (
+    "tests/test_flow.py",
+    "tests/tickets/test_flow_lifecycle.py",
+    "tests/production/test_deployed_run.py",
+    "tests/companies/test_brightwave.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest files first (a stable sort: every other test keeps its order); a renamed one is named."""
+    if missing := [path for path in LONGEST_FIRST if not (config.rootpath / path).is_file()]:
+        raise pytest.UsageError(f"tests/conftest.py LONGEST_FIRST names files that do not exist: {missing}")
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.relative_to(config.rootpath).as_posix(), len(rank)))
+
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
