@@ -24,9 +24,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -139,11 +141,15 @@ def call_counter(calls: Counter):
     """A client hook counting each API call by its IAM action name."""
     from connectors.policy import iam_action
 
+    counting = threading.Lock()  # sources and places call from threads; Counter.update is not atomic
+
+    def counted(service: str, model, **_event) -> None:
+        with counting:
+            calls.update([iam_action(service, model.name)])
+
     def count(client, account, region) -> None:
         service = client.meta.service_model.service_name
-        client.meta.events.register(
-            "before-call.*.*", lambda model, **_: calls.update([iam_action(service, model.name)])
-        )
+        client.meta.events.register("before-call.*.*", partial(counted, service))
 
     return count
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,13 +38,20 @@ Place = tuple[str, str]  # (account id, region): the unit a collection task may 
 Item = TypeVar("Item")
 
 
-def in_threads(work: Callable[[Item], None], items: Iterable[Item], workers: int) -> None:
+def in_threads(
+    work: Callable[[Item], None],
+    items: Iterable[Item],
+    workers: int,
+    on_done: Callable[[int], None] = lambda done: None,
+) -> None:
     """`work(item)` for every item, `workers` at a time: reads wait on the network and on each client's rate
-    limit, so they overlap. An unexpected error stops the run instead of vanishing in a worker."""
+    limit, so they overlap. `on_done(n)` as the n-th item finishes (a progress bar). An unexpected error stops the
+    run, once the other items have finished, instead of vanishing in a worker."""
     with ThreadPoolExecutor(workers) as pool:
         started = [pool.submit(work, item) for item in items]
-    for done in started:
-        done.result()
+        for done, finished in enumerate(as_completed(started), 1):
+            finished.result()
+            on_done(done)
 
 
 CREDENTIALS_FIX = (

@@ -6,14 +6,14 @@ import json
 import sys
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import ClassVar
 
 from connectors.aws.organizations import SOURCE as DISCOVERY
 from connectors.aws.organizations import with_discovered_accounts, with_discovery
-from connectors.base import CollectContext, Place
+from connectors.base import CollectContext, Place, in_threads
 from connectors.registry import COLLECTORS
 from socready.evidence import CollectionFailure, EvidenceEntry, EvidenceStore, Manifest, RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow, run_id_for
@@ -109,18 +109,6 @@ def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda messag
     return recorder.entries, recorder.errors
 
 
-def collect_side_by_side(sources: list[str], context: CollectContext, on_done: Callable[[int], None]) -> None:
-    """Sources in threads of this process, SOURCES_AT_ONCE at a time: a run with little new to fetch is mostly
-    waiting on list calls and per-service rate limits, which overlap across sources (the rate limits are each
-    account, region and service's, shared by the sources that call it). The recorder is thread-safe and still
-    checkpoints every `checkpoint_every` entries, so a killed run resumes as before."""
-    with ThreadPoolExecutor(SOURCES_AT_ONCE, thread_name_prefix="collect") as pool:
-        started = [pool.submit(collect_source, source, context) for source in sources]
-        for done, finished in enumerate(as_completed(started), 1):
-            finished.result()  # an unexpected error stops the run, as it did one source at a time
-            on_done(done)
-
-
 def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoint_url: str | None) -> list[ShardJob]:
     """One job per account and region for collectors that read places, one per source for the others."""
     jobs = []
@@ -169,7 +157,12 @@ def collect(
         on_source_done(1, len(sources))
     rest = [s for s in sources if s != DISCOVERY]
     if fan_out is None:
-        collect_side_by_side(rest, context, lambda done: on_source_done(len(sources) - len(rest) + done, len(sources)))
+        # Side by side: a run with little new to fetch mostly waits on list calls and per-service rate limits, which
+        # overlap across sources. The recorder is thread-safe and checkpoints as before, so a killed run resumes.
+        def counted(done: int) -> None:
+            on_source_done(len(sources) - len(rest) + done, len(sources))
+
+        in_threads(partial(collect_source, context=context), rest, SOURCES_AT_ONCE, counted)
     else:
         jobs = shard_jobs(context, rest, recorder.run_id, endpoint_url)
         progress(f"collecting {len(jobs)} shards of {len(rest)} sources")
