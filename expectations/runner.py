@@ -69,11 +69,13 @@ def _locked(root: Path) -> Iterator[None]:
 
 def _file_context(root: Path):
     context = gx.get_context(mode="file", project_root_dir=str(root))
-    if context.config.config_variables_file_path:
-        # No ${VAR} substitutions are used; without the file GX stops re-reading it on every config lookup.
-        context.config.config_variables_file_path = None
-        context._save_project_config()
-    return context
+    if not context.config.config_variables_file_path:
+        return context
+    # No ${VAR} substitutions are used, and GX re-reads the variables file on every config lookup (thousands a
+    # run). A context reads the setting when made: the project is saved without it and opened again.
+    context.config.config_variables_file_path = None
+    context._save_project_config()
+    return gx.get_context(mode="file", project_root_dir=str(root))
 
 
 def _source(context, datasets: Path):

@@ -102,15 +102,32 @@ def datasets_on(
 
 
 @contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` in this process's environment while the block runs, then as it was."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+@contextmanager
 def server_for_workers(execution: ExecutionSpec) -> Iterator[None]:
-    """Dask workers report their task runs to the flow's Prefect server. A run with no PREFECT_API_URL has a
-    temporary server of its own on loopback: the LocalCluster's workers, spawned meanwhile, are given its address
-    (without it each worker would start a server of its own, and its threads race to do so); a cluster on other
-    machines cannot reach it, so that run is refused before any work."""
+    """Dask workers report their task runs to the flow's Prefect server, whose address the LocalCluster's workers,
+    spawned meanwhile, inherit from the environment. The flow's server may be set only in Prefect's settings (a
+    settings context, as Prefect's test harness makes): without it in the environment each worker would start a
+    temporary server of its own and its task runs would not appear beside the flow's. A run with no
+    PREFECT_API_URL has a temporary server of its own on loopback; a cluster on other machines cannot reach it,
+    so that run is refused before any work."""
     from prefect.settings import PREFECT_API_URL
 
-    if PREFECT_API_URL.value():
-        yield
+    if api := PREFECT_API_URL.value():
+        with environment("PREFECT_API_URL", api):
+            yield
         return
     if execution.dask_address:
         raise ScopeError(
@@ -122,11 +139,8 @@ def server_for_workers(execution: ExecutionSpec) -> Iterator[None]:
 
     server = SubprocessASGIServer()  # the flow's own: Prefect's client started it
     server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the workers the cluster spawns
-    try:
+    with environment("PREFECT_API_URL", server.api_url):
         yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)  # it was unset (or empty)
 
 
 @contextmanager

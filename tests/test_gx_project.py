@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import boto3
 import pandas as pd
+import yaml
 
 from expectations.runner import Suite, validate_in_store
 from expectations.spec import at_most, covered
@@ -49,6 +50,26 @@ def test_local_store_keeps_one_project_with_a_checkpoint_per_run(tmp_path):
     )
     [failed] = [r for r in result["results"] if not r["success"]]
     assert failed["result"]["unexpected_index_list"][0]["resource"] == "key/1"
+
+
+def test_a_new_projects_validations_do_not_reread_the_configuration_variables_file(tmp_path, monkeypatch):
+    """GX's scaffold names one, and a context that knows of it re-reads it on every config lookup (thousands a
+    run, ≈ 4 s for 40 suites). Only making the project reads it: the reads do not grow with the suites."""
+    from great_expectations.core.config_provider import _ConfigurationVariablesConfigurationProvider as Provider
+
+    reads = []
+    read = Provider.get_values
+    monkeypatch.setattr(Provider, "get_values", lambda self: reads.append(1) or read(self))
+
+    def first_run_reads(folder: str, count: int) -> int:
+        reads.clear()
+        many = {f"ENG-IAM-{n:02d}": suite for n in range(count) for suite in suites([10.0]).values()}
+        validate_in_store(open_store(str(tmp_path / folder)), "run-1", many)
+        return len(reads)
+
+    assert first_run_reads("two", 2) == first_run_reads("eight", 8)
+    config = yaml.safe_load((tmp_path / "two" / "gx" / "great_expectations.yml").read_text())
+    assert config["config_variables_file_path"] is None
 
 
 def test_s3_store_gets_the_runs_project_files_under_its_derived_files(aws, tmp_path):
