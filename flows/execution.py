@@ -9,9 +9,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.progress import CollectionProgress
 from socready.applicability import Assessment
 from socready.assess import Dataset, build_dataset
 from socready.collect import Shard, ShardJob, collect, collect_shard
@@ -75,11 +75,11 @@ def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sourc
     logger = get_run_logger()
 
     def fan_out(jobs: list[ShardJob]) -> Iterator[Shard]:
-        bar = create_progress_artifact(0.0, key="readiness-collection", description=f"Collecting {len(jobs)} shards")
+        progress = CollectionProgress("shards", len(jobs))
         futures = [runner.submit(collect_shard_task, {"job": job}) for job in jobs]
         for done, future in enumerate(futures, 1):  # in submission order: the manifest's errors keep one order
             yield future.result()
-            update_progress_artifact(bar, 100 * done / len(jobs))
+            progress(done, len(jobs))
 
     endpoint = scope.aws.endpoint_url if scope.aws else None
     incremental = not full

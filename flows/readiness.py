@@ -9,9 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
     create_link_artifact,
     create_markdown_artifact,
-    create_progress_artifact,
     create_table_artifact,
-    update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
@@ -20,6 +18,7 @@ from prefect.utilities.annotations import quote
 from connectors.aws.organizations import run_scope
 from expectations.outcome import SuiteOutcome
 from flows.execution import collect_on, datasets_on, task_runner
+from flows.progress import CollectionProgress
 from socready.applicability import Assessment, needed_sources, plan_assessments
 from socready.assess import Dataset, build_dataset, decide_verdicts, load_validation_meanwhile, validate_datasets
 from socready.catalog import load_catalog
@@ -54,9 +53,6 @@ def load_scope_task(scope_path: str | None, scope_settings: dict | None) -> Scop
 @task(name="collect-evidence", cache_policy=NO_CACHE)
 def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: list[str], incremental: bool) -> Manifest:
     logger = get_run_logger()
-    bar = create_progress_artifact(
-        0.0 if sources else 100.0, key="readiness-collection", description=f"Collecting {len(sources)} evidence sources"
-    )
     manifest = collect(
         scope,
         window,
@@ -64,7 +60,7 @@ def collect_task(scope: Scope, window: Window, store: EvidenceStore, sources: li
         sources,
         progress=logger.info,
         incremental=incremental,
-        on_source_done=lambda done, total: update_progress_artifact(bar, 100 * done / total),
+        on_source_done=CollectionProgress("evidence sources", len(sources)),
     )
     logger.info("collected %d evidence objects, %d failures", len(manifest.entries), len(manifest.errors))
     return manifest
@@ -173,13 +169,17 @@ def readiness(
         # risk acceptances recorded in tickets follow the scope's own exceptions' rules
         judged = scope.model_copy(update={"exceptions": [*scope.exceptions, *triage.acceptances()]})
         discovered = run_scope(judged, view)  # the accounts the run collected, read once and passed to every control
+        # A control that does not apply is decided here and now: a task would only add Prefect's overhead.
+        applicable = [plan for plan in plans if plan.applicable]
         if dask:
-            staged = datasets_on(dask, plans, discovered, window, store, manifest)
+            built = datasets_on(dask, applicable, discovered, window, store, manifest)
         else:
             # Big values go quoted: Prefect would walk every field of them (the scope for each control, the
             # datasets, the results, the report) in search of futures to wait for; they are plain values here.
-            shared = quote(discovered)
-            staged = [dataset_task(plan, shared, window, view, (n, len(plans))) for n, plan in enumerate(plans, 1)]
+            shared, count = quote(discovered), len(applicable)
+            built = [dataset_task(plan, shared, window, view, (n, count)) for n, plan in enumerate(applicable, 1)]
+        in_order = iter(built)
+        staged = [next(in_order) if p.applicable else build_dataset(p, discovered, window, view) for p in plans]
     outcomes = checkpoint_task(quote([d for d in staged if isinstance(d, Dataset)]), manifest.run_id, store)
     results = decide_verdicts(staged, outcomes, window, view, store)
     results = [redacted(r) for r in results]  # before any of it reaches a ticket, the report or an artifact

@@ -16,6 +16,7 @@ from socready_sandbox.aws import PLANTED_GAPS
 from socready_sandbox.company import TRAIL_STOPS
 from socready_sandbox.environment import Sandbox
 from tests.least_privilege import outside_policy, recording
+from tests.prefect_runs import task_run_names
 from tests.verdict_snapshots import unchanged
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
@@ -199,15 +200,6 @@ def test_cli_run_prints_summary_and_exits_3_when_evidence_is_missing(two_runs, s
     assert len(gap_tickets(sandbox)) == len({control for control, _ in PLANTED_GAPS})
 
 
-async def task_run_names(flow_run_id) -> set[str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    async with get_client() as client:
-        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    return {run.name for run in runs}
-
-
 def test_a_run_on_a_two_worker_local_dask_cluster_gives_the_same_report(two_runs, sandbox):
     from flows.readiness import readiness
     from socready.scope.models import ExecutionSpec
@@ -230,5 +222,5 @@ def test_a_run_on_a_two_worker_local_dask_cluster_gives_the_same_report(two_runs
     assert report.run_id != two_runs[1].run_id  # a run of its own, not the report of an earlier one
     # The workers' task runs are the flow's, on its server (the harness's, set only in Prefect's settings): a
     # worker that started a temporary server of its own would report them there, out of the user's sight.
-    task_runs = asyncio.run(task_run_names(state.state_details.flow_run_id))
+    task_runs = task_run_names(state.state_details.flow_run_id)
     assert {"collect-aws.cloudtrail.logs 111111111111/eu-west-1", "dataset-ENG-ACC-01"} <= task_runs
