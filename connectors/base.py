@@ -27,7 +27,6 @@ from socready.evidence import CollectionFailure, EvidenceEntry, RunRecorder
 from socready.evidence.manifest import NOT_CONFIGURED
 from socready.redact import redact
 from socready.scope import Scope
-from socready.scope.models import AwsSpec
 from socready.window import Window
 
 DENIED_ACTION = re.compile(r"perform: ([a-z0-9-]+:[A-Za-z0-9]+)")
@@ -61,22 +60,6 @@ CREDENTIALS_FIX = (
 )
 
 
-RUNS_KEPT = 4  # a process serving scheduled runs keeps the sessions of its last few, not of every run
-_run_sessions: dict[tuple[str, str], AwsSessions] = {}
-_run_sessions_lock = threading.Lock()
-
-
-def run_sessions(run_id: str, spec: AwsSpec) -> AwsSessions:
-    """One run's AWS sessions in this process, made on first use."""
-    key = (run_id, spec.model_dump_json())
-    with _run_sessions_lock:
-        if key not in _run_sessions:
-            _run_sessions[key] = AwsSessions(spec, base=aws_session(spec, CollectionError))
-            while len(_run_sessions) > RUNS_KEPT:
-                del _run_sessions[next(iter(_run_sessions))]
-        return _run_sessions[key]
-
-
 @dataclass
 class CollectContext:
     scope: Scope
@@ -87,7 +70,8 @@ class CollectContext:
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
     resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
     shard: Place | None = None  # collect only this account and region (one task's share); None: every place
-    _sessions: tuple[AwsSpec, AwsSessions] | None = field(default=None, repr=False)  # the scope's, on first use
+    _sessions: AwsSessions | None = field(default=None, repr=False)  # made on first use
+    _sessions_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def mine(self, places: Iterable[Place]) -> list[Place]:
         """The places of a collector this context reads: all of them, or its shard's."""
@@ -95,14 +79,14 @@ class CollectContext:
 
     @property
     def aws(self) -> AwsSessions:
-        """The run's sessions in this process, shared by every source collected at once and every Dask task a
-        worker runs for the run: its assumed roles, clients and rate limits are the run's, not each thread's."""
-        spec = self.scope.aws
-        if spec is None:
+        """One set of sessions for every source collected at once: its assumed roles and its rate limits are
+        the run's, not each thread's."""
+        if self.scope.aws is None:
             raise CollectionError("the scope has no `aws` section; add accounts and regions to collect AWS evidence")
-        if self._sessions is None or self._sessions[0] is not spec:  # looked up once per scope, not per call
-            self._sessions = (spec, run_sessions(self.recorder.run_id, spec))
-        return self._sessions[1]
+        with self._sessions_lock:
+            if self._sessions is None:
+                self._sessions = AwsSessions(self.scope.aws, base=aws_session(self.scope.aws, CollectionError))
+            return self._sessions
 
     @contextmanager
     def guard(

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from connectors.base import RUNS_KEPT, CollectContext, in_threads
+from connectors.base import CollectContext, in_threads
 from socready.collect import ShardJob, shard_jobs, start_run
 from socready.errors import ScopeError
 from socready.evidence import EvidenceEntry, open_store
@@ -103,26 +103,6 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     assert list(by_place["222222222222", "us-east-1"].earlier) == [keys["222222222222"]]
     assert by_place["333333333333", "eu-west-1"].earlier == {}
     assert all(isinstance(job, ShardJob) and job.store == store.location and job.run_id == "run-1" for job in jobs)
-
-
-def test_a_runs_collectors_in_one_process_share_its_aws_sessions(tmp_path, monkeypatch):
-    """Sources side by side and a worker's shard tasks of one run: one set of assumed roles, clients and rate
-    limiters per run in a process (per shard, two shards of one service, account and region doubled the rate)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    scope = scope_from_text(MINIMAL + TWO_ACCOUNTS)
-    window = Window(date(2026, 1, 1), date(2026, 6, 30), "Europe/Berlin", datetime(2026, 7, 1, tzinfo=UTC))
-    store = open_store(str(tmp_path / "evidence"))
-
-    def context(run_id: str, shard=None) -> CollectContext:
-        return CollectContext(scope, window, start_run(scope, window, store, run_id), shard=shard)
-
-    first = context("run-1", ("111111111111", "eu-west-1")).aws
-    assert context("run-1", ("222222222222", "eu-west-1")).aws is first
-    assert context("run-2").aws is not first
-    later = [context(f"run-{run}").aws for run in range(3, 3 + RUNS_KEPT)]
-    assert len({id(sessions) for sessions in later}) == RUNS_KEPT
-    assert context("run-1").aws is not first  # a process serving scheduled runs keeps only its last few runs'
 
 
 def test_a_cluster_elsewhere_is_refused_a_flow_without_a_reachable_prefect_server(tmp_path, monkeypatch):
