@@ -104,7 +104,12 @@ def worker_env(api: str, home: Path) -> dict[str, str]:
     env = prefect_env(home, api) | {"PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "us-east-1"}
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", TOKEN_ENV):
         env.pop(name, None)
-    return env | {"AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull}
+    # The worker asks for scheduled runs every second, not every 10 s: test speed only, the deployment is the same
+    return env | {
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_CONFIG_FILE": os.devnull,
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +172,7 @@ def run_deployment(deployed: Deployed, parameters: dict | None = None, timeout: 
             flow_run = api.get(f"/flow_runs/{run_id}").raise_for_status().json()
             if flow_run["state"]["type"] in FINAL:
                 return flow_run
-            time.sleep(2)
+            time.sleep(0.5)
     raise TimeoutError(f"flow run {run_id} not final after {timeout} s:\n{deployed.worker_log.read_text()[-4000:]}")
 
 
