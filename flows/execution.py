@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from connectors.aws.organizations import with_discovery
 from flows.progress import CollectionProgress
 from socready.applicability import Assessment
 from socready.assess import Dataset, build_dataset
@@ -52,34 +50,23 @@ def _store(location: str, endpoint_url: str | None) -> EvidenceStore:
     return open_store(location, endpoint_url=endpoint_url)
 
 
+@lru_cache(maxsize=2)
+def _manifest(location: str, endpoint_url: str | None, run_id: str) -> Manifest:
+    """Read once per worker process from the store: tasks are sent the run id, not the whole manifest."""
+    return _store(location, endpoint_url).load_manifest(run_id)
+
+
 @task(name="collect-shard", cache_policy=NO_CACHE, task_run_name="collect-{job.name}")
 def collect_shard_task(job: ShardJob) -> Shard:
     return collect_shard(job, get_run_logger().info)
 
 
-@lru_cache(maxsize=1)
-def _one_build() -> threading.Lock:
-    """One control's dataset at a time in a worker process: builds hold the GIL (parsing, pandas), so a second one
-    at once adds its evidence to the worker's memory, not speed. (A function, made in the worker: the task is
-    pickled by value, with the module-level objects it uses, and a lock does not pickle.)"""
-    return threading.Lock()
-
-
 @task(name="build-dataset", cache_policy=NO_CACHE, task_run_name="dataset-{plan.control.id}")
 def dataset_on_worker(
-    plan: Assessment,
-    scope: Scope,
-    window: Window,
-    store: str,
-    endpoint_url: str | None,
-    evidence: bytes,
-    manifest_sha256: str,
+    plan: Assessment, scope: Scope, window: Window, store: str, endpoint_url: str | None, run_id: str
 ) -> Dataset | ControlResult:
-    """`evidence`: the run's manifest cut to the sources the control reads, as JSON (bytes, which Prefect does not
-    walk): a task holds its own control's entries, never the whole run's."""
-    with _one_build():
-        view = EvidenceView(_store(store, endpoint_url), Manifest.model_validate_json(evidence), manifest_sha256)
-        return build_dataset(plan, scope, window, view)
+    evidence = _store(store, endpoint_url)
+    return build_dataset(plan, scope, window, EvidenceView(evidence, _manifest(store, endpoint_url, run_id)))
 
 
 def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sources: list[str], full: bool) -> Manifest:
@@ -104,21 +91,13 @@ def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sourc
 
 
 def datasets_on(
-    runner, plans: list[Assessment], scope: Scope, window: Window, view: EvidenceView
+    runner, plans: list[Assessment], scope: Scope, window: Window, store: EvidenceStore, manifest: Manifest
 ) -> list[Dataset | ControlResult]:
-    """Each control's dataset a task on the runner, sent its sources' share of the manifest; the run's one
-    Checkpoint and the verdicts follow in the flow's process."""
+    """Each control's dataset a task on the runner (workers read the manifest from the store by its run id); the
+    run's one Checkpoint and the verdicts follow in the flow's process."""
     endpoint = scope.aws.endpoint_url if scope.aws else None
-    where = {"scope": scope, "window": window, "store": view.store.location, "endpoint_url": endpoint}
-    cited = view.manifest_sha256  # the run's view computes it once; its verdicts cite it too
-
-    def share(plan: Assessment) -> bytes:
-        return view.manifest.limited_to(with_discovery(scope, plan.control.evidence)).to_json()
-
-    futures = [
-        runner.submit(dataset_on_worker, {"plan": p, **where, "evidence": share(p), "manifest_sha256": cited})
-        for p in plans
-    ]
+    where = {"scope": scope, "window": window, "store": store.location, "endpoint_url": endpoint}
+    futures = [runner.submit(dataset_on_worker, {"plan": p, **where, "run_id": manifest.run_id}) for p in plans]
     return [future.result() for future in futures]
 
 

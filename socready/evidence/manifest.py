@@ -67,12 +67,6 @@ class Manifest(Frozen):
     def failures_for(self, source: str) -> list[CollectionFailure]:
         return [f for f in self.errors if f.source == source]
 
-    def limited_to(self, sources: list[str]) -> Manifest:
-        """The same run's manifest with only these sources' entries and failures (what one control reads)."""
-        wanted = set(sources)
-        entries = [e for e in self.entries if e.source in wanted]
-        return self.model_copy(update={"entries": entries, "errors": [f for f in self.errors if f.source in wanted]})
-
     def to_json(self) -> bytes:
         return self.model_dump_json(by_alias=True, indent=1).encode()
 
