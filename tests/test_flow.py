@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from socready.catalog import load_catalog
+from socready.evidence import open_store
 from socready.report.model import Report
 from socready_sandbox.aws import PLANTED_GAPS
 from socready_sandbox.company import TRAIL_STOPS
@@ -218,6 +220,12 @@ def test_a_run_on_a_two_worker_local_dask_cluster_gives_the_same_report(two_runs
         ]
 
     assert verdicts(report) == verdicts(two_runs[0])
+    # Built on the workers, the controls cite the run's manifest as stored, with its count of each source read
+    manifest = open_store(report.evidence_store).load_manifest(report.run_id)
+    applicable = [c for c in report.controls if c.status != "not_applicable"]
+    assert {c.evidence.manifest_sha256 for c in applicable} == {manifest.sha256()}
+    counts = Counter(e.source for e in manifest.entries)
+    assert all(read.objects == counts[read.source] for c in applicable for read in c.evidence.sources)
     assert report.readiness.earliest_type2_close == two_runs[0].readiness.earliest_type2_close
     assert report.run_id != two_runs[1].run_id  # a run of its own, not the report of an earlier one
     # The workers' task runs are the flow's, on its server (the harness's, set only in Prefect's settings): a
