@@ -219,7 +219,7 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
                 view = EvidenceView(store, manifest)
                 discovered = run_scope(scope, view)
                 if dask:
-                    staged = datasets_on(dask, plans, discovered, window, store, manifest)
+                    staged = datasets_on(dask, plans, discovered, window, view)
                 else:
                     staged = [build_dataset(plan, discovered, window, view) for plan in plans]
         with phases("assessment"):

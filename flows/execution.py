@@ -63,10 +63,18 @@ def collect_shard_task(job: ShardJob) -> Shard:
 
 @task(name="build-dataset", cache_policy=NO_CACHE, task_run_name="dataset-{plan.control.id}")
 def dataset_on_worker(
-    plan: Assessment, scope: Scope, window: Window, store: str, endpoint_url: str | None, run_id: str
+    plan: Assessment,
+    scope: Scope,
+    window: Window,
+    store: str,
+    endpoint_url: str | None,
+    run_id: str,
+    manifest_sha256: str,
 ) -> Dataset | ControlResult:
-    evidence = _store(store, endpoint_url)
-    return build_dataset(plan, scope, window, EvidenceView(evidence, _manifest(store, endpoint_url, run_id)))
+    """`manifest_sha256`: the flow's, which the control cites; a task computing it would dump the whole manifest."""
+    manifest = _manifest(store, endpoint_url, run_id)
+    view = EvidenceView(_store(store, endpoint_url), manifest, manifest_sha256)
+    return build_dataset(plan, scope, window, view)
 
 
 def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sources: list[str], full: bool) -> Manifest:
@@ -91,13 +99,15 @@ def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sourc
 
 
 def datasets_on(
-    runner, plans: list[Assessment], scope: Scope, window: Window, store: EvidenceStore, manifest: Manifest
+    runner, plans: list[Assessment], scope: Scope, window: Window, view: EvidenceView
 ) -> list[Dataset | ControlResult]:
-    """Each control's dataset a task on the runner (workers read the manifest from the store by its run id); the
-    run's one Checkpoint and the verdicts follow in the flow's process."""
+    """Each control's dataset a task on the runner (workers read the manifest from the store by its run id, and
+    are sent the hash the flow's view computed once); the run's one Checkpoint and the verdicts follow in the
+    flow's process."""
     endpoint = scope.aws.endpoint_url if scope.aws else None
-    where = {"scope": scope, "window": window, "store": store.location, "endpoint_url": endpoint}
-    futures = [runner.submit(dataset_on_worker, {"plan": p, **where, "run_id": manifest.run_id}) for p in plans]
+    run = {"run_id": view.manifest.run_id, "manifest_sha256": view.manifest_sha256}
+    where = {"scope": scope, "window": window, "store": view.store.location, "endpoint_url": endpoint, **run}
+    futures = [runner.submit(dataset_on_worker, {"plan": p, **where}) for p in plans]
     return [future.result() for future in futures]
 
 

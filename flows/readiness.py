@@ -172,7 +172,7 @@ def readiness(
         # A control that does not apply is decided here and now: a task would only add Prefect's overhead.
         applicable = [plan for plan in plans if plan.applicable]
         if dask:
-            built = datasets_on(dask, applicable, discovered, window, store, manifest)
+            built = datasets_on(dask, applicable, discovered, window, view)
         else:
             # Big values go quoted: Prefect would walk every field of them (the scope for each control, the
             # datasets, the results, the report) in search of futures to wait for; they are plain values here.

@@ -15,7 +15,7 @@ from socready.cli import main
 from socready.errors import EvidenceError
 from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, backends, open_store
 from socready.evidence.backends import S3Backend
-from socready.evidence.manifest import ManifestWindow, run_id_for
+from socready.evidence.manifest import Manifest, ManifestWindow, run_id_for
 from socready.evidence.view import EvidenceView
 
 WINDOW = ManifestWindow(start=datetime(2026, 5, 1, tzinfo=UTC), end=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
@@ -214,3 +214,19 @@ def test_a_views_parsed_evidence_is_freed_with_the_view(tmp_path):
     del view, declared, parsed
     gc.collect()
     assert freed() is None
+
+
+def test_a_view_cites_the_manifest_hash_it_is_given_and_computes_one_at_most_once(tmp_path, monkeypatch):
+    """A Dask task is sent the flow's hash: computing it dumps the whole manifest. A control's declared view uses
+    its run view's, computed once for every control."""
+    store = open_store(str(tmp_path / "evidence"))
+    manifest = store.load_manifest(record_run(store).run_id)
+    dumps = []
+    monkeypatch.setattr(Manifest, "sha256", lambda self: dumps.append(self.run_id) or "computed")
+    given = EvidenceView(store, manifest, "given")
+    assert given.manifest_sha256 == given.limited_to(["file.hr_roster"]).manifest_sha256 == "given"
+    assert dumps == []
+    own = EvidenceView(store, manifest)
+    declared = [own.limited_to(["file.hr_roster"]), own.limited_to(["aws.cloudtrail.trails"])]
+    assert {own.manifest_sha256, *(view.manifest_sha256 for view in declared)} == {"computed"}
+    assert dumps == [manifest.run_id]

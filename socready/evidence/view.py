@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from functools import cached_property
 
 from socready.errors import EvidenceError, EvidenceUnusable
 from socready.evidence.manifest import CollectionFailure, EvidenceEntry, Manifest
@@ -13,16 +12,21 @@ from socready.evidence.store import EvidenceStore
 
 
 class EvidenceView:
-    def __init__(self, store: EvidenceStore, manifest: Manifest) -> None:
+    def __init__(self, store: EvidenceStore, manifest: Manifest, manifest_sha256: str | None = None) -> None:
+        """`manifest_sha256`: the manifest's hash when the caller has it (a Dask task is sent the flow's), else
+        computed on first use: a JSON dump of the whole manifest, seconds at hundreds of thousands of entries."""
         self.store, self.manifest = store, manifest
+        self._manifest_sha256 = manifest_sha256
         # The view's own caches, freed with it: a Dask worker makes a view per control's task, and a cache kept
         # beyond the view (functools.cache on a method is module-wide) held every task's parsed evidence.
         self._parsed: dict[tuple, object] = {}
         self._current_states: dict[str, list[EvidenceEntry]] = {}
 
-    @cached_property
+    @property
     def manifest_sha256(self) -> str:
-        return self.manifest.sha256()
+        if self._manifest_sha256 is None:
+            self._manifest_sha256 = self.manifest.sha256()
+        return self._manifest_sha256
 
     def limited_to(self, sources: list[str]) -> EvidenceView:
         """This view for one control's builder: it reads only the sources the control's spec declares."""
@@ -102,6 +106,10 @@ class DeclaredView(EvidenceView):
     def __init__(self, run_view: EvidenceView, sources: list[str]) -> None:
         super().__init__(run_view.store, run_view.manifest)
         self.run_view, self.sources = run_view, frozenset(sources)
+
+    @property
+    def manifest_sha256(self) -> str:
+        return self.run_view.manifest_sha256
 
     def _declared(self, source: str) -> str:
         if source not in self.sources:
