@@ -38,9 +38,21 @@ SOURCES_AT_ONCE = 8  # sources collected side by side in one process (each reads
 Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
 
 
-def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> tuple[Earlier, bool]:
+@dataclass(frozen=True)
+class EarlierRuns:
     """What earlier runs for the same organization and window already fetched: the latest finished run,
-    plus the checkpoints of runs interrupted after it (a resumed backfill, said by the second value)."""
+    plus the checkpoints of runs interrupted after it (`resuming`: a resumed backfill). `read_from`: the latest
+    finished run's Manifest.read_from."""
+
+    entries: Earlier
+    read_from: dict[str, datetime]
+    resuming: bool
+
+
+NO_EARLIER_RUNS = EarlierRuns({}, {}, False)
+
+
+def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> EarlierRuns:
     manifests = (store.load_manifest(run) for run in reversed(store.run_ids()))  # newest first, read lazily
     same = (m for m in manifests if m.organization == scope.organization and m.window.start == window.start)
     latest = next(same, None)
@@ -51,7 +63,24 @@ def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindo
     earlier: Earlier = {}
     for entry in entries:
         earlier.setdefault(entry.source, {})[entry.query] = entry
-    return earlier, bool(resumed)
+    return EarlierRuns(earlier, dict(latest.read_from) if latest else {}, bool(resumed))
+
+
+def read_from(context: CollectContext, sources: list[str]) -> dict[str, datetime]:
+    """Manifest.read_from of this run: each source of dated files read from its collector's start. A source
+    with a failure (a folder not listed) keeps the later of that start and the earlier run's: the files it
+    carried for that folder cover no more than they did."""
+    failed = {failure.source for failure in context.recorder.errors}
+    covered = {}
+    for source in sources:
+        start = getattr(COLLECTORS[source], "read_from", None)
+        if start is None:
+            continue
+        if source not in failed:
+            covered[source] = start(context)
+        elif source in context.earlier_read_from:
+            covered[source] = max(start(context), context.earlier_read_from[source])
+    return covered
 
 
 def collect_source(source: str, context: CollectContext) -> None:
@@ -79,6 +108,7 @@ class ShardJob:
     endpoint_url: str | None
     run_id: str
     earlier: dict[str, EvidenceEntry]  # what earlier runs fetched of this source (in this account), by query
+    earlier_read_from: datetime | None  # the latest finished run's Manifest.read_from for this source
     unreadable: frozenset[str]
     resuming: bool
 
@@ -102,8 +132,9 @@ def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda messag
     store = open_store(job.store, endpoint_url=job.endpoint_url)
     recorder = ShardRecorder(store, job.run_id, job.scope.organization, manifest_window(job.window))
     earlier = {job.source: job.earlier}
+    covered = {job.source: job.earlier_read_from} if job.earlier_read_from else {}
     context = CollectContext(
-        job.scope, job.window, recorder, progress, earlier, job.unreadable, job.resuming, job.place
+        job.scope, job.window, recorder, progress, earlier, covered, job.unreadable, job.resuming, job.place
     )
     collect_source(job.source, context)
     return recorder.entries, recorder.errors
@@ -125,7 +156,8 @@ def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoin
                 }
             where = (context.recorder.store.location, endpoint_url, run_id)
             flags = (context.unreadable, context.resuming)
-            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, *flags))
+            covered = context.earlier_read_from.get(source)
+            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, covered, *flags))
     return jobs
 
 
@@ -145,9 +177,11 @@ def collect(
     `on_source_done(done, total)` follows the sources (or shards) collected, e.g. for a progress bar. With
     `fan_out`, the sources after account discovery are split into ShardJobs that it runs (on Dask, say)."""
     recorder = start_run(scope, window, store, new_run_id())
-    earlier, resuming = earlier_collection(store, scope, recorder.window) if incremental else ({}, False)
+    earlier = earlier_collection(store, scope, recorder.window) if incremental else NO_EARLIER_RUNS
     unreadable = store.unreadable() if incremental else frozenset()
-    context = CollectContext(scope, window, recorder, progress, earlier, unreadable, resuming)
+    context = CollectContext(
+        scope, window, recorder, progress, earlier.entries, earlier.read_from, unreadable, earlier.resuming
+    )
     sources = with_discovery(scope, sources)
     if DISCOVERY in sources:  # every AWS collector reads the accounts it finds
         collect_source(DISCOVERY, context)
@@ -172,6 +206,7 @@ def collect(
             for failure in failures:
                 recorder.fail(failure)
             on_source_done(done, len(jobs))
+    recorder.read_from = read_from(context, rest)
     manifest = recorder.finish()
     store.write_current_state(manifest, CURRENT_STATE)
     return manifest

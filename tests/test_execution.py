@@ -83,7 +83,9 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     logs = "aws.cloudtrail.logs"
     keys = {account: f"s3://logs/AWSLogs/{account}/{account[0]}.json.gz" for account in ("1" * 12, "2" * 12)}
     earlier = {logs: {key: entry(logs, key, account) for account, key in keys.items()}}
-    context = CollectContext(scope, window, start_run(scope, window, store, "run-1"), earlier=earlier)
+    covered = datetime(2025, 10, 3, tzinfo=UTC)  # how far back the earlier run read the logs
+    recorder = start_run(scope, window, store, "run-1")
+    context = CollectContext(scope, window, recorder, earlier=earlier, earlier_read_from={logs: covered})
     sources = [logs, "aws.iam.credential_report", "aws.ec2.settings", "file.hr_roster"]
     jobs = shard_jobs(context, sources, "run-1", None)
 
@@ -102,6 +104,8 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     assert list(by_place["111111111111", "eu-west-1"].earlier) == [keys["111111111111"]]
     assert list(by_place["222222222222", "us-east-1"].earlier) == [keys["222222222222"]]
     assert by_place["333333333333", "eu-west-1"].earlier == {}
+    assert {job.earlier_read_from for job in by_place.values()} == {covered}
+    assert {job.earlier_read_from for job in jobs if job.source != logs} == {None}
     assert all(isinstance(job, ShardJob) and job.store == store.location and job.run_id == "run-1" for job in jobs)
 
 

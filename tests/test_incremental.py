@@ -46,8 +46,79 @@ def gets(monkeypatch) -> Counter:
     return counter
 
 
+@pytest.fixture
+def listings(monkeypatch) -> list[dict]:
+    """The parameters of every ListObjectsV2 call collectors make."""
+    calls: list[dict] = []
+
+    def hook(client, account, region):
+        def record(params, **_):
+            calls.append({k: v for k, v in params.items() if k in ("Prefix", "StartAfter")})
+
+        client.meta.events.register("before-parameter-build.s3.ListObjectsV2", record)
+
+    monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
+    return calls
+
+
 def run(scope, **options):
     return collect(scope, window_of(scope), open_store(scope.evidence_store), [SOURCE], **options)
+
+
+def with_lookback(scope, days: int, *locations: S3Location):
+    aws = {"cloudtrail_lookback_days": days, "cloudtrail_logs": [*scope.aws.cloudtrail_logs, *locations]}
+    return scope.model_copy(update={"aws": scope.aws.model_copy(update=aws)})
+
+
+LOGS = f"AWSLogs/{PROD}/CloudTrail/us-east-1/"
+LOOKBACK_START = datetime(2026, 4, 2, 4, tzinfo=UTC)  # 90 days before the window's start, 2026-07-01 04:00 UTC
+
+
+def test_a_trail_younger_than_the_lookback_is_listed_from_its_recent_days_on_the_next_run(aws, tmp_path, listings):
+    """The first files are from 2026-06-30, long after the lookback's start: the next run still lists only from
+    two days before the newest known file (it listed in full before, every run)."""
+    create_log_bucket(aws, PROD)
+    upload_logs(aws, PROD, [PROD], ["us-east-1"], last=date(2026, 7, 20))
+    scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], log_bucket=BUCKET)
+    first = run(scope)
+    assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]  # one listing, by day, from the start
+    assert first.read_from == {SOURCE: LOOKBACK_START}
+    upload_logs(aws, PROD, [PROD], ["us-east-1"], first=date(2026, 7, 21), last=date(2026, 7, 21))
+    listings.clear()
+    second = run(scope)
+    assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/07/18/"}]
+    assert len(second.entries) == len(first.entries) + 1 == 22
+    assert second.read_from == {SOURCE: LOOKBACK_START}
+
+
+def test_files_of_a_manifest_without_read_from_are_listed_again_from_the_start(aws, tmp_path, listings, monkeypatch):
+    """A manifest written before read_from existed says nothing of how far back its files reach."""
+    create_log_bucket(aws, PROD)
+    upload_logs(aws, PROD, [PROD], ["us-east-1"], last=date(2026, 7, 20))
+    scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], log_bucket=BUCKET)
+    with monkeypatch.context() as older:
+        older.setattr("socready.collect.read_from", lambda context, sources: {})
+        assert run(scope).read_from == {}
+    listings.clear()
+    assert len(run(scope).entries) == 21
+    assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]
+
+
+def test_a_longer_lookback_with_a_failed_listing_keeps_the_earlier_coverage(aws, tmp_path, listings):
+    """Lookback 30 days, then 90 days in a run where another location's listing fails: that run's files may not
+    reach back 90 days, so it records the 30-day start, and the run after lists from the 90-day start again."""
+    create_log_bucket(aws, PROD)
+    upload_logs(aws, PROD, [PROD], ["us-east-1"], first=date(2026, 3, 1), last=date(2026, 7, 20))
+    scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], log_bucket=BUCKET)
+    short = run(with_lookback(scope, 30))
+    assert short.read_from == {SOURCE: datetime(2026, 6, 1, 4, tzinfo=UTC)}
+    failing = run(with_lookback(scope, 90, S3Location(bucket="no-such-log-bucket")))
+    assert [f.error for f in failing.errors] == ["NoSuchBucket"]
+    assert failing.read_from == short.read_from
+    listings.clear()
+    again = run(with_lookback(scope, 90))
+    assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]
+    assert again.read_from == {SOURCE: LOOKBACK_START} and len(again.entries) == len(failing.entries)
 
 
 def test_second_run_fetches_only_new_files_and_still_lists_everything(aws, tmp_path, gets):
@@ -114,7 +185,7 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     first = collect(scope, window, store, [CONFIG])
     base = f"AWSLogs/{PROD}/Config/us-east-1/"
     # June 2025 (13 months before July 2026) to the run: a state read now is walked back through every change
-    months = [base + m for m in month_prefixes(datetime(2025, 6, 1, tzinfo=UTC), datetime.now(UTC), False)]
+    months = [base + m for m in month_prefixes(date(2025, 6, 1), datetime.now(UTC).date())]
     assert months[0] == f"{base}2025/6/" and len(months) >= 15
     assert [p for name, p in calls if name == "ListObjectsV2"] == months
     assert [name for name, _ in calls].count("GetResourceConfigHistory") == 1
@@ -122,7 +193,7 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     put_objects(s3, CONFIG_BUCKET, history_file_objects(new))
     calls.clear()
     second = collect(scope, window, store, [CONFIG])
-    relisted = [base + m for m in month_prefixes(datetime(2026, 7, 19, tzinfo=UTC), datetime.now(UTC), False)]
+    relisted = [base + m for m in month_prefixes(date(2026, 7, 19), datetime.now(UTC).date())]
     assert [p for name, p in calls if name == "ListObjectsV2"] == relisted  # from the newest known file's month
     assert "GetResourceConfigHistory" not in [name for name, _ in calls]  # the baseline answer is carried
     assert len(second.entries) == len(first.entries) + 1

@@ -3,9 +3,9 @@ AWS Backup Audit Manager delivers to S3 (found through the account's report plan
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from connectors.aws.delivered import fetch_objects, known_files, list_days, month_prefixes
+from connectors.aws.delivered import fetch_objects, known_files, list_days
 from connectors.aws.reads import read
 from connectors.aws.snapshot import ClientFor, Snapshot, pages
 from connectors.base import CollectContext, Place
@@ -64,10 +64,14 @@ class JobReportsCollector:
     def places(self, aws: AwsSpec) -> list[Place]:
         return [(account.id, region) for account in aws.accounts for region in aws.regions]
 
+    def read_from(self, ctx: CollectContext) -> datetime:
+        """Reports are read from the day before the window's first (UTC) day."""
+        return datetime.combine(ctx.window.start_utc.date() - timedelta(days=1), time(0), UTC)
+
     def collect(self, ctx: CollectContext) -> None:
         # A report covers the 24 hours before its delivery, so look one day past the evaluated end.
-        first = ctx.window.start_utc.date() - timedelta(days=1)
-        last = ctx.window.evaluated_end_utc.date() + timedelta(days=1)
+        first = self.read_from(ctx)
+        last = datetime.combine(ctx.window.evaluated_end_utc.date() + timedelta(days=1), time(0), UTC)
         for account, region in ctx.mine(self.places(ctx.scope.aws)):
             for plan in self._job_report_plans(ctx, account, region):
                 channel = plan["ReportDeliveryChannel"]
@@ -93,20 +97,20 @@ class JobReportsCollector:
                 return plans
 
     def _fetch_reports(
-        self, ctx: CollectContext, account: str, region: str, bucket: str, prefix: str, first: date, last: date
+        self, ctx: CollectContext, account: str, region: str, bucket: str, prefix: str, first: datetime, last: datetime
     ) -> None:
-        """Reports are immutable once delivered: earlier runs' are carried, and only the months since the newest
+        """Reports are immutable once delivered: earlier runs' are carried, and only the days since the newest
         known report are listed again, in both documented layouts (with and without the account folder)."""
         base = f"{prefix.strip('/')}/Backup/" if prefix.strip("/") else "Backup/"
-        window = (datetime.combine(first, time(0), UTC), datetime.combine(last, time(0), UTC))
         folders = [f"{base}{region}/", f"{base}{account}/{region}/"]  # a bucket may hold several regions' reports
-        known, since = known_files(ctx, self.source, tuple(f"s3://{bucket}/{f}" for f in folders), key_date, *window)
-        months = [folder + month for month in month_prefixes(since, window[1], padded=True) for folder in folders]
+        places = tuple(f"s3://{bucket}/{folder}" for folder in folders)
+        known, since = known_files(ctx, self.source, places, key_date, first, last)
         s3 = ctx.aws.client(account, region, "s3")
         keys: list[str] = []
         where = {"account": account, "region": region, "permission": "s3:ListBucket"}
+        reports = (since.date(), last.date(), lambda k: k.endswith(tuple(MEDIA_TYPES)))
         with ctx.guard(self.source, f"s3://{bucket}/{base}", **where):
-            keys = list_days(s3, bucket, months, key_date, since.date(), last, lambda k: k.endswith(tuple(MEDIA_TYPES)))
+            keys = list_days(s3, bucket, folders, True, key_date, *reports)
         fresh = [k for k in keys if f"s3://{bucket}/{k}" not in known]
         for entry in known.values():
             ctx.recorder.carry(entry)

@@ -50,7 +50,6 @@ class LogFilesCollector(DeliveredFiles):
     service_folder = "CloudTrail"
     padded = True
     locations_field = "cloudtrail_logs"
-    continuous = True
 
     def read_from(self, ctx: CollectContext) -> datetime:
         return ctx.window.start_utc - timedelta(days=ctx.scope.aws.cloudtrail_lookback_days)

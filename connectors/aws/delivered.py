@@ -1,4 +1,4 @@
-"""Files AWS delivers to S3 in dated layouts (CloudTrail logs, Config history): list by month, fetch in parallel."""
+"""Files AWS delivers to S3 in dated layouts (CloudTrail logs, Config history): list by day, fetch in parallel."""
 
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ def fetch_objects(
     in_threads(fetch, keys, workers)
 
 
-def month_prefixes(start: datetime, end: datetime, padded: bool) -> list[str]:
-    """`yyyy/mm/` (CloudTrail) or `yyyy/m/` (Config) path parts of every UTC month touched by [start, end]."""
-    months, day = [], date(start.year, start.month, 1)
-    while day <= end.date():
-        months.append(f"{day:%Y/%m}/" if padded else f"{day.year}/{day.month}/")
+def month_prefixes(first: date, last: date) -> list[str]:
+    """`yyyy/m/` path parts (Config's unpadded layout) of every month touched by [first, last]."""
+    months, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        months.append(f"{day.year}/{day.month}/")
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return months
 
@@ -74,40 +74,65 @@ def known_files(
     day_of: Callable[[str], date | None],
     first: datetime,
     last: datetime,
-    continuous: bool = False,
 ) -> tuple[dict[str, EvidenceEntry], datetime]:
     """Files earlier runs fetched under `prefix` (or any of several) for days in [first, last], and the time from
     which to list again: RELIST before the newest known file's day, since AWS may still deliver files for
-    recent days. A file no run could parse is listed and fetched again, never carried. `continuous`: the service
-    delivers files every day (CloudTrail), so known files starting well after `first` mean earlier runs read less
-    far back; Config delivers only when something changed, so a late first file means nothing."""
+    recent days. That holds only when the earlier run's files cover the folder from `first` on (its manifest's
+    read_from; a longer lookback or baseline since, or a manifest without it, lists from `first`): a trail that
+    began after `first` has no earlier files, and must not be listed in full on every run. A file no run could
+    parse is listed and fetched again, never carried."""
     earlier = {
         query: entry
         for query, entry in ctx.earlier.get(source, {}).items()
         if query.startswith(prefix) and (day := day_of(query)) and first.date() <= day <= last.date()
     }
     known = {query: entry for query, entry in earlier.items() if entry.sha256 not in ctx.unreadable}
-    if not known or ctx.resuming:  # parallel fetches checkpoint days out of order: list every day again
+    covered = ctx.earlier_read_from.get(source)
+    # resuming: parallel fetches checkpoint days out of order, so any day may be missing
+    if not known or ctx.resuming or covered is None or covered > first:
         return known, first
-    days = [day_of(query) for query in known]
-    if continuous and min(days) > first.date() + RELIST:
-        return known, first  # earlier runs read less far back (a longer lookback since): list from its start
-    relist = [max(days) - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days
+    newest = max(day_of(query) for query in known)
+    relist = [newest - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days
     return known, max(first, datetime.combine(min(relist), time(0), UTC))
 
 
 def list_days(
-    s3, bucket: str, prefixes: list[str], day_of: Callable[[str], date | None], first: date, last: date, wanted
+    s3,
+    bucket: str,
+    folders: list[str],
+    padded: bool,
+    day_of: Callable[[str], date | None],
+    first: date,
+    last: date,
+    wanted: Callable[[str], bool],
 ) -> list[str]:
-    """Keys under each (month) prefix whose day is in [first, last] and that `wanted` accepts."""
+    """Keys under each dated folder (<folder>yyyy/mm/dd/... zero-padded, or yyyy/m/d/...) whose day is in
+    [first, last] and that `wanted` accepts. Zero-padded keys sort by day: one listing per folder, starting
+    after the first day's folder (StartAfter) and stopped at the first key past `last`, so a run the day after
+    another reads one page, not the whole month. Unpadded keys (Config: 2026/10/ sorts before 2026/9/) are
+    listed one month prefix at a time."""
     keys: list[str] = []
-    for prefix in prefixes:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            keys += [
-                o["Key"]
-                for o in page.get("Contents", [])
-                if wanted(o["Key"]) and (day := day_of(o["Key"])) and first <= day <= last
-            ]
+    for folder in folders:
+        if padded:
+            listings = [{"Prefix": folder, "StartAfter": f"{folder}{first:%Y/%m/%d}/"}]
+        else:
+            listings = [{"Prefix": folder + month} for month in month_prefixes(first, last)]
+        for listing in listings:
+            keys += _listed(s3, bucket, listing, day_of, first, last, wanted, sorted_by_day=padded)
+    return keys
+
+
+def _listed(s3, bucket: str, listing: dict, day_of, first: date, last: date, wanted, sorted_by_day: bool) -> list[str]:
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, **listing):
+        for key in (o["Key"] for o in page.get("Contents", [])):
+            day = day_of(key)
+            if day is None:
+                continue  # not a dated file
+            if day > last and sorted_by_day:
+                return keys  # every later key is later still
+            if first <= day <= last and wanted(key):
+                keys.append(key)
     return keys
 
 
@@ -120,7 +145,6 @@ class DeliveredFiles:
     padded: ClassVar[bool]
     locations_field: ClassVar[str]
     lookback: ClassVar[timedelta] = timedelta(days=1)  # delivery lags events; window days are local dates
-    continuous: ClassVar[bool] = False  # files every day the service runs (see known_files)
     permissions = ("s3:ListBucket", "s3:GetObject")
     media_type = "application/gzip"
     workers = 8
@@ -180,12 +204,11 @@ class DeliveredFiles:
         s3 = ctx.aws.client(location.account or aws.accounts[0].id, aws.regions[0], "s3")
         day_of = partial(key_day, region=region)
         prefix = f"s3://{location.bucket}/{base}"
-        known, since = known_files(ctx, self.source, prefix, day_of, first, last, self.continuous)
-        months = [base + m for m in month_prefixes(since, last, self.padded)]
+        known, since = known_files(ctx, self.source, prefix, day_of, first, last)
         keys: list[str] = []
         where = {"account": account, "region": region, "permission": "s3:ListBucket"}
         with ctx.guard(self.source, f"s3://{location.bucket}/{base}", **where):
-            keys = list_days(s3, location.bucket, months, day_of, since.date(), last.date(), self.wanted)
+            keys = list_days(s3, location.bucket, [base], self.padded, day_of, since.date(), last.date(), self.wanted)
         fresh = [k for k in keys if f"s3://{location.bucket}/{k}" not in known]
         for entry in known.values():
             ctx.recorder.carry(entry)

@@ -58,6 +58,12 @@ class Manifest(Frozen):
     window: ManifestWindow
     entries: list[EvidenceEntry]
     errors: list[CollectionFailure]
+    read_from: dict[str, AwareDatetime] = Field(
+        default_factory=dict,
+        description="Per source of dated files (CloudTrail logs, Config history, backup job reports): the time "
+        "from which the files this run holds cover every folder read. A later run carries them and lists only "
+        "recent days when it reads from no earlier; older manifests lack it, and their files are listed again.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -204,6 +204,7 @@ class RunRecorder:
     window: ManifestWindow
     entries: list[EvidenceEntry] = field(default_factory=list)
     errors: list[CollectionFailure] = field(default_factory=list)
+    read_from: dict[str, datetime] = field(default_factory=dict)  # see Manifest.read_from; set before finish()
     checkpoint_every: ClassVar[int] = 500  # entries between checkpoints of a run in progress
     _checkpointed: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -259,6 +260,7 @@ class RunRecorder:
                 # By source, each source's in the order they happened: sources collected side by side fail in
                 # any order, and a manifest of the same failures reads the same.
                 errors=sorted(self.errors, key=lambda failure: failure.source),
+                read_from=self.read_from,
             )
 
     def finish(self) -> Manifest:
