@@ -1,37 +1,16 @@
 """What a benchmark measures apart: socready's CPU and memory (its process, Dask workers, Prefect's server) against
-the AWS stand-in's, which runs in a process of its own, and the wall time of each phase of a run."""
+the AWS stand-in's, which runs in a process of its own (benchmarks/moto_process.py), and the wall time of each
+phase of a run. Light to import: a measured process imports it."""
 
 from __future__ import annotations
 
 import resource
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import psutil
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "sandbox")]  # the core and the sandbox distribution, from this checkout
-
-from socready_sandbox.aws_process import AwsProcess  # noqa: E402
-
-
-class MotoProcess(AwsProcess):
-    """The sandbox's moto in its own process, empty, so the CPU it spends answering is not counted as socready's."""
-
-    def __init__(self) -> None:
-        super().__init__(seed=False)
-        self.url = self.seeded().endpoint
-
-    def cpu_seconds(self) -> float:
-        times = psutil.Process(self.child.pid).cpu_times()
-        return times.user + times.system
-
-    def rss_mb(self) -> int:
-        return psutil.Process(self.child.pid).memory_info().rss // 2**20
 
 
 def own_cpu_seconds() -> float:

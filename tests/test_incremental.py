@@ -189,6 +189,7 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     assert months[0] == f"{base}2025/6/" and len(months) >= 15
     assert [p for name, p in calls if name == "ListObjectsV2"] == months
     assert [name for name, _ in calls].count("GetResourceConfigHistory") == 1
+    assert first.read_from == {CONFIG: datetime(2025, 6, 1, tzinfo=UTC)}  # from the baseline months' first day
     new = [database_config_item("orders-db", PROD, "us-east-1", datetime(2026, 7, 21, tzinfo=UTC), MultiAZ=True)]
     put_objects(s3, CONFIG_BUCKET, history_file_objects(new))
     calls.clear()

@@ -49,6 +49,7 @@ from tests.controls.data_fixtures import (
     prepare,
 )
 from tests.helpers import objects_read, window_of
+from tests.test_incremental import listings  # noqa: F401 - the ListObjectsV2 recorder fixture
 
 REPORTS = "fixture-backup-reports"
 FIRST, LAST = date(2026, 6, 30), date(2026, 8, 1)  # UTC days around the fixture window
@@ -199,8 +200,9 @@ def test_a_second_run_fetches_only_reports_delivered_since(aws, tmp_path, monkey
     }
 
 
-def test_reports_of_two_regions_in_one_bucket_are_carried_once_each(aws, tmp_path):
-    """Each region's report plan owns its own folder of the shared bucket: a later run carries each report once."""
+def test_reports_of_two_regions_in_one_bucket_are_carried_once_each(aws, tmp_path, listings):  # noqa: F811
+    """Each region's report plan owns its own folder of the shared bucket: a later run carries each report once,
+    and lists each folder, in both layouts, once from two days before its newest report."""
     prepare(aws, [PROD], [EAST, WEST])
     s3 = client(aws, PROD, "s3")
     s3.create_bucket(Bucket=REPORTS)
@@ -216,6 +218,11 @@ def test_reports_of_two_regions_in_one_bucket_are_carried_once_each(aws, tmp_pat
     queries = [[e.query for e in run.entries] for run in runs]
     assert len(queries[0]) == 2 * ((LAST - FIRST).days + 1)
     assert sorted(queries[1]) == sorted(queries[0]) == sorted(set(queries[0]))
+    folders = [f"audit/Backup/{layout}{region}/" for region in (EAST, WEST) for layout in ("", f"{PROD}/")]
+    relist = f"{LAST + timedelta(days=1) - timedelta(days=2):%Y/%m/%d}/"  # a report is delivered the day after
+    assert sorted(map(str, listings[len(folders) :])) == sorted(
+        str({"Prefix": folder, "StartAfter": folder + relist}) for folder in folders
+    )
 
 
 CONTROL = "ENG-BCK-01"
