@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -79,10 +80,20 @@ def count_calls_plugin():
     return CountCalls
 
 
+def dask_runner(runner: str, workers: int, store):
+    """The run's Dask task runner on `--runner dask`, else none: a threaded run imports nothing of Prefect, as
+    the benchmark's first figures (2026-12-02) did not."""
+    if runner != "dask":
+        return nullcontext(None)
+    from flows.execution import task_runner
+    from socready.scope.models import ExecutionSpec
+
+    return task_runner(ExecutionSpec(runner="dask", dask_workers=workers), store)
+
+
 def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
     from connectors.aws.organizations import run_scope
     from connectors.aws.session import AwsSessions
-    from flows.execution import collect_on, datasets_on, task_runner
     from socready.applicability import plan_assessments
     from socready.assess import Dataset, build_dataset, decide_verdicts, validate_datasets
     from socready.catalog import load_catalog
@@ -92,7 +103,6 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     from socready.report.build import build_report
     from socready.report.writer import write_report
     from socready.scope import load_scope
-    from socready.scope.models import ExecutionSpec
     from socready.tickets.sync import sync_tickets
     from socready.window import Window
 
@@ -115,12 +125,17 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     started = time.perf_counter()
     run_started = datetime.now(UTC)
     with ChildMemory() as children:
-        with task_runner(ExecutionSpec(runner=runner, dask_workers=workers), store) as dask:
+        with dask_runner(runner, workers, store) as dask:
             if dask:  # shards run in the workers: their clients are counted there
                 CountCalls = count_calls_plugin()
                 dask.client.register_plugin(CountCalls(), name=CountCalls.name)
             with phases("collection"):
-                manifest = collect_on(dask, *where, full=False) if dask else collect(*where)
+                if dask:
+                    from flows.execution import collect_on
+
+                    manifest = collect_on(dask, *where, full=False)
+                else:
+                    manifest = collect(*where)
             if dask:
                 for counted in dask.client.run(CountCalls.counted).values():
                     calls.update(counted)
@@ -129,6 +144,8 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
                 view = EvidenceView(store, manifest)
                 discovered = run_scope(scope, view)
                 if dask:
+                    from flows.execution import datasets_on
+
                     staged = datasets_on(dask, plans, discovered, window, view)
                 else:
                     staged = [build_dataset(plan, discovered, window, view) for plan in plans]
