@@ -40,7 +40,10 @@ from socready_sandbox.aws import account_session  # noqa: E402
 from socready_sandbox.config_files import history_file_objects  # noqa: E402
 from socready_sandbox.uploads import put_objects  # noqa: E402
 
-TODAY = date(2026, 11, 1)  # the benchmark's "now": the window is the 12 months before it
+# The full backfill's as-of: two days ago, so the incremental run's day (yesterday) is run after it has ended, as a
+# user runs it; collectors list delivered files up to the real now, and an as-of months back would list those
+# months too. The window is the 12 months before it.
+TODAY = datetime.now(UTC).date() - timedelta(days=2)
 LOGS, CONFIG = "bench-cloudtrail-logs", "bench-config-history"
 
 

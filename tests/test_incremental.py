@@ -9,7 +9,7 @@ import pytest
 
 from connectors.aws.delivered import month_prefixes
 from connectors.aws.session import AwsSessions
-from socready.collect import collect
+from socready.collect import ShardJob, collect, collect_shard
 from socready.evidence import open_store
 from socready.scope.models import S3Location
 from socready_sandbox.aws import account_session
@@ -74,18 +74,27 @@ LOGS = f"AWSLogs/{PROD}/CloudTrail/us-east-1/"
 LOOKBACK_START = datetime(2026, 4, 2, 4, tzinfo=UTC)  # 90 days before the window's start, 2026-07-01 04:00 UTC
 
 
-def test_a_trail_younger_than_the_lookback_is_listed_from_its_recent_days_on_the_next_run(aws, tmp_path, listings):
+def in_shards(jobs: list[ShardJob]):
+    """Runs a run's shard jobs here, one after another, as Dask tasks would."""
+    return map(collect_shard, jobs)
+
+
+@pytest.mark.parametrize("fan_out", [None, in_shards], ids=["threads", "shards"])
+def test_a_trail_younger_than_the_lookback_is_listed_from_its_recent_days_on_the_next_run(
+    aws, tmp_path, listings, fan_out
+):
     """The first files are from 2026-06-30, long after the lookback's start: the next run still lists only from
-    two days before the newest known file (it listed in full before, every run)."""
+    two days before the newest known file (it listed in full before, every run). Shards are sent the earlier
+    run's read_from."""
     create_log_bucket(aws, PROD)
     upload_logs(aws, PROD, [PROD], ["us-east-1"], last=date(2026, 7, 20))
     scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], log_bucket=BUCKET)
-    first = run(scope)
+    first = run(scope, fan_out=fan_out)
     assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]  # one listing, by day, from the start
     assert first.read_from == {SOURCE: LOOKBACK_START}
     upload_logs(aws, PROD, [PROD], ["us-east-1"], first=date(2026, 7, 21), last=date(2026, 7, 21))
     listings.clear()
-    second = run(scope)
+    second = run(scope, fan_out=fan_out)
     assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/07/18/"}]
     assert len(second.entries) == len(first.entries) + 1 == 22
     assert second.read_from == {SOURCE: LOOKBACK_START}
