@@ -68,6 +68,7 @@ class CollectContext:
     progress: Callable[[str], None] = field(default=lambda message: None)
     earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
     earlier_read_from: dict[str, datetime] = field(default_factory=dict)  # source -> the earlier run's read_from
+    earlier_failed: dict[str, frozenset[Place]] = field(default_factory=dict)  # source -> its failed S3 reads' places
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
     resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
     shard: Place | None = None  # collect only this account and region (one task's share); None: every place

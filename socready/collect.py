@@ -42,14 +42,25 @@ Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry alread
 class EarlierRuns:
     """What earlier runs for the same organization and window already fetched: the latest finished run,
     plus the checkpoints of runs interrupted after it (`resuming`: a resumed backfill). `read_from`: the latest
-    finished run's Manifest.read_from."""
+    finished run's Manifest.read_from; `failed`: per source, the places (account, region) where it failed to list
+    or fetch a delivered file."""
 
     entries: Earlier
     read_from: dict[str, datetime]
+    failed: dict[str, frozenset[Place]]
     resuming: bool
 
 
-NO_EARLIER_RUNS = EarlierRuns({}, {}, False)
+NO_EARLIER_RUNS = EarlierRuns({}, {}, {}, False)
+
+
+def failed_file_reads(manifest: Manifest) -> dict[str, frozenset[Place]]:
+    """Per source, the places of a run's failed S3 reads (a folder it could not list, a file it could not fetch)."""
+    places: dict[str, set[Place]] = {}
+    for failure in manifest.errors:
+        if failure.query.startswith("s3://"):
+            places.setdefault(failure.source, set()).add((failure.account, failure.region))
+    return {source: frozenset(found) for source, found in places.items()}
 
 
 def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> EarlierRuns:
@@ -63,24 +74,16 @@ def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindo
     earlier: Earlier = {}
     for entry in entries:
         earlier.setdefault(entry.source, {})[entry.query] = entry
-    return EarlierRuns(earlier, dict(latest.read_from) if latest else {}, bool(resumed))
+    if latest is None:
+        return EarlierRuns(earlier, {}, {}, bool(resumed))
+    return EarlierRuns(earlier, dict(latest.read_from), failed_file_reads(latest), bool(resumed))
 
 
 def read_from(context: CollectContext, sources: list[str]) -> dict[str, datetime]:
-    """Manifest.read_from of this run: each source of dated files read from its collector's start. A source
-    with a failure (a folder not listed) keeps the later of that start and the earlier run's: the files it
-    carried for that folder cover no more than they did."""
-    failed = {failure.source for failure in context.recorder.errors}
-    covered = {}
-    for source in sources:
-        start = getattr(COLLECTORS[source], "read_from", None)
-        if start is None:
-            continue
-        if source not in failed:
-            covered[source] = start(context)
-        elif source in context.earlier_read_from:
-            covered[source] = max(start(context), context.earlier_read_from[source])
-    return covered
+    """Manifest.read_from of this run: each source of dated files, from its collector's start. A place where a
+    read failed is listed from the start again by the next run (EarlierRuns.failed), whatever this says."""
+    starts = {source: getattr(COLLECTORS[source], "read_from", None) for source in sources}
+    return {source: start(context) for source, start in starts.items() if start is not None}
 
 
 def collect_source(source: str, context: CollectContext) -> None:
@@ -109,6 +112,7 @@ class ShardJob:
     run_id: str
     earlier: dict[str, EvidenceEntry]  # what earlier runs fetched of this source (in this account), by query
     earlier_read_from: datetime | None  # the latest finished run's Manifest.read_from for this source
+    earlier_failed: frozenset[Place]  # where that run failed to read this source's delivered files
     unreadable: frozenset[str]
     resuming: bool
 
@@ -133,8 +137,9 @@ def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda messag
     recorder = ShardRecorder(store, job.run_id, job.scope.organization, manifest_window(job.window))
     earlier = {job.source: job.earlier}
     covered = {job.source: job.earlier_read_from} if job.earlier_read_from else {}
+    reads = (covered, {job.source: job.earlier_failed})
     context = CollectContext(
-        job.scope, job.window, recorder, progress, earlier, covered, job.unreadable, job.resuming, job.place
+        job.scope, job.window, recorder, progress, earlier, *reads, job.unreadable, job.resuming, job.place
     )
     collect_source(job.source, context)
     return recorder.entries, recorder.errors
@@ -156,8 +161,8 @@ def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoin
                 }
             where = (context.recorder.store.location, endpoint_url, run_id)
             flags = (context.unreadable, context.resuming)
-            covered = context.earlier_read_from.get(source)
-            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, covered, *flags))
+            reads = (context.earlier_read_from.get(source), context.earlier_failed.get(source, frozenset()))
+            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, *reads, *flags))
     return jobs
 
 
@@ -179,9 +184,8 @@ def collect(
     recorder = start_run(scope, window, store, new_run_id())
     earlier = earlier_collection(store, scope, recorder.window) if incremental else NO_EARLIER_RUNS
     unreadable = store.unreadable() if incremental else frozenset()
-    context = CollectContext(
-        scope, window, recorder, progress, earlier.entries, earlier.read_from, unreadable, earlier.resuming
-    )
+    reads = (earlier.entries, earlier.read_from, earlier.failed)
+    context = CollectContext(scope, window, recorder, progress, *reads, unreadable, earlier.resuming)
     sources = with_discovery(scope, sources)
     if DISCOVERY in sources:  # every AWS collector reads the accounts it finds
         collect_source(DISCOVERY, context)

@@ -85,7 +85,9 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     earlier = {logs: {key: entry(logs, key, account) for account, key in keys.items()}}
     covered = datetime(2025, 10, 3, tzinfo=UTC)  # how far back the earlier run read the logs
     recorder = start_run(scope, window, store, "run-1")
-    context = CollectContext(scope, window, recorder, earlier=earlier, earlier_read_from={logs: covered})
+    failed = frozenset({("111111111111", "eu-west-1")})  # where the earlier run failed to read a log file
+    reads = {"earlier_read_from": {logs: covered}, "earlier_failed": {logs: failed}}
+    context = CollectContext(scope, window, recorder, earlier=earlier, **reads)
     sources = [logs, "aws.iam.credential_report", "aws.ec2.settings", "file.hr_roster"]
     jobs = shard_jobs(context, sources, "run-1", None)
 
@@ -104,8 +106,8 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     assert list(by_place["111111111111", "eu-west-1"].earlier) == [keys["111111111111"]]
     assert list(by_place["222222222222", "us-east-1"].earlier) == [keys["222222222222"]]
     assert by_place["333333333333", "eu-west-1"].earlier == {}
-    assert {job.earlier_read_from for job in by_place.values()} == {covered}
-    assert {job.earlier_read_from for job in jobs if job.source != logs} == {None}
+    assert {(job.earlier_read_from, job.earlier_failed) for job in by_place.values()} == {(covered, failed)}
+    assert {(job.earlier_read_from, job.earlier_failed) for job in jobs if job.source != logs} == {(None, frozenset())}
     assert all(isinstance(job, ShardJob) and job.store == store.location and job.run_id == "run-1" for job in jobs)
 
 

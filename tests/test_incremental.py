@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
+from botocore.exceptions import ClientError
 
 from connectors.aws.delivered import month_prefixes
 from connectors.aws.session import AwsSessions
@@ -113,21 +114,71 @@ def test_files_of_a_manifest_without_read_from_are_listed_again_from_the_start(a
     assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]
 
 
-def test_a_longer_lookback_with_a_failed_listing_keeps_the_earlier_coverage(aws, tmp_path, listings):
-    """Lookback 30 days, then 90 days in a run where another location's listing fails: that run's files may not
-    reach back 90 days, so it records the 30-day start, and the run after lists from the 90-day start again."""
+def test_a_longer_lookback_lists_from_its_start_once(aws, tmp_path, listings):
+    """Lookback 30 days, then 90: the earlier run's files reach back 30 days only (its read_from), so the next run
+    lists from the 90-day start, once; the run after lists only the recent days again."""
     create_log_bucket(aws, PROD)
     upload_logs(aws, PROD, [PROD], ["us-east-1"], first=date(2026, 3, 1), last=date(2026, 7, 20))
     scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], log_bucket=BUCKET)
     short = run(with_lookback(scope, 30))
     assert short.read_from == {SOURCE: datetime(2026, 6, 1, 4, tzinfo=UTC)}
-    failing = run(with_lookback(scope, 90, S3Location(bucket="no-such-log-bucket")))
-    assert [f.error for f in failing.errors] == ["NoSuchBucket"]
-    assert failing.read_from == short.read_from
     listings.clear()
-    again = run(with_lookback(scope, 90))
+    longer = run(with_lookback(scope, 90))
     assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/04/02/"}]
-    assert again.read_from == {SOURCE: LOOKBACK_START} and len(again.entries) == len(failing.entries)
+    assert longer.read_from == {SOURCE: LOOKBACK_START} and len(longer.entries) == len(short.entries) + 60
+    listings.clear()
+    run(with_lookback(scope, 90))
+    assert listings == [{"Prefix": LOGS, "StartAfter": f"{LOGS}2026/07/18/"}]
+
+
+@pytest.fixture
+def failing_gets(monkeypatch) -> set[str]:
+    """GetObject of a key holding any of these strings fails as S3 answers an internal error (the collector
+    records it; botocore's retries gave up)."""
+    broken: set[str] = set()
+
+    def hook(client, account, region):
+        def fail(params, **_):
+            if any(part in params["url_path"] for part in broken):
+                error = {"Error": {"Code": "InternalError", "Message": "We encountered an internal error."}}
+                raise ClientError(error, "GetObject")
+
+        client.meta.events.register("before-call.s3.GetObject", fail)
+
+    monkeypatch.setattr(AwsSessions, "client_hooks", [*AwsSessions.client_hooks, hook])
+    return broken
+
+
+@pytest.mark.parametrize("fan_out", [None, in_shards], ids=["threads", "shards"])
+def test_a_file_a_run_failed_to_fetch_is_fetched_by_the_next_however_old(
+    aws, tmp_path, listings, failing_gets, fan_out
+):
+    """An old day's file fails to fetch: the next run lists that place from the start and fetches it (it listed
+    from two days before the newest file, and never found it again); the other region stays incremental."""
+    create_log_bucket(aws, PROD)
+    upload_logs(aws, PROD, [PROD], ["us-east-1", "eu-west-1"], last=date(2026, 7, 20))
+    scope = make_scope(tmp_path, endpoint=aws, accounts=[PROD], regions=["eu-west-1"], log_bucket=BUCKET)
+    failing_gets.add("/CloudTrail/eu-west-1/2026/07/05/")
+    first = run(scope, fan_out=fan_out)
+    assert [(f.error, f.region) for f in first.errors] == [("InternalError", "eu-west-1")]
+    assert len(first.entries) == 2 * 21 - 1
+    failing_gets.clear()
+    listings.clear()
+    second = run(scope, fan_out=fan_out)
+    west = f"AWSLogs/{PROD}/CloudTrail/eu-west-1/"
+    assert sorted(map(str, listings)) == sorted(
+        map(
+            str,
+            [
+                {"Prefix": west, "StartAfter": f"{west}2026/04/02/"},
+                {"Prefix": LOGS, "StartAfter": f"{LOGS}2026/07/18/"},
+            ],
+        )
+    )
+    assert len(second.entries) == 2 * 21 and second.errors == []
+    listings.clear()
+    run(scope, fan_out=fan_out)
+    assert {listing["StartAfter"][-11:] for listing in listings} == {"2026/07/18/"}
 
 
 def test_second_run_fetches_only_new_files_and_still_lists_everything(aws, tmp_path, gets):

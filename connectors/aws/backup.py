@@ -104,7 +104,7 @@ class JobReportsCollector:
         base = f"{prefix.strip('/')}/Backup/" if prefix.strip("/") else "Backup/"
         folders = [f"{base}{region}/", f"{base}{account}/{region}/"]  # a bucket may hold several regions' reports
         places = tuple(f"s3://{bucket}/{folder}" for folder in folders)
-        known, since = known_files(ctx, self.source, places, key_date, first, last)
+        known, since = known_files(ctx, self.source, places, key_date, first, last, (account, region))
         s3 = ctx.aws.client(account, region, "s3")
         keys: list[str] = []
         where = {"account": account, "region": region, "permission": "s3:ListBucket"}

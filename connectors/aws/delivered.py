@@ -74,13 +74,15 @@ def known_files(
     day_of: Callable[[str], date | None],
     first: datetime,
     last: datetime,
+    place: Place,
 ) -> tuple[dict[str, EvidenceEntry], datetime]:
     """Files earlier runs fetched under `prefix` (or any of several) for days in [first, last], and the time from
     which to list again: RELIST before the newest known file's day, since AWS may still deliver files for
-    recent days. That holds only when the earlier run's files cover the folder from `first` on (its manifest's
-    read_from; a longer lookback or baseline since, or a manifest without it, lists from `first`): a trail that
-    began after `first` has no earlier files, and must not be listed in full on every run. A file no run could
-    parse is listed and fetched again, never carried."""
+    recent days. That holds only when the earlier run's files cover the folder from `first` on: its manifest's
+    read_from is no later (a longer lookback or baseline since, or a manifest without it, lists from `first`),
+    and it read this place's files without a failure (a file it could not fetch, whatever its day, is found
+    again). A trail that began after `first` has no earlier files, and is not listed in full on every run. A file
+    no run could parse is listed and fetched again, never carried."""
     earlier = {
         query: entry
         for query, entry in ctx.earlier.get(source, {}).items()
@@ -88,8 +90,9 @@ def known_files(
     }
     known = {query: entry for query, entry in earlier.items() if entry.sha256 not in ctx.unreadable}
     covered = ctx.earlier_read_from.get(source)
+    failed = place in ctx.earlier_failed.get(source, ())
     # resuming: parallel fetches checkpoint days out of order, so any day may be missing
-    if not known or ctx.resuming or covered is None or covered > first:
+    if not known or ctx.resuming or covered is None or covered > first or failed:
         return known, first
     newest = max(day_of(query) for query in known)
     relist = [newest - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days
@@ -204,7 +207,7 @@ class DeliveredFiles:
         s3 = ctx.aws.client(location.account or aws.accounts[0].id, aws.regions[0], "s3")
         day_of = partial(key_day, region=region)
         prefix = f"s3://{location.bucket}/{base}"
-        known, since = known_files(ctx, self.source, prefix, day_of, first, last)
+        known, since = known_files(ctx, self.source, prefix, day_of, first, last, (account, region))
         keys: list[str] = []
         where = {"account": account, "region": region, "permission": "s3:ListBucket"}
         with ctx.guard(self.source, f"s3://{location.bucket}/{base}", **where):

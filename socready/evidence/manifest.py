@@ -61,8 +61,9 @@ class Manifest(Frozen):
     read_from: dict[str, AwareDatetime] = Field(
         default_factory=dict,
         description="Per source of dated files (CloudTrail logs, Config history, backup job reports): the time "
-        "from which the files this run holds cover every folder read. A later run carries them and lists only "
-        "recent days when it reads from no earlier; older manifests lack it, and their files are listed again.",
+        "from which this run read their folders. A later run reading from no earlier carries the files and lists "
+        "only recent days, except where this run's errors name a failed S3 read; older manifests lack it, and "
+        "their files are listed again.",
     )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
