@@ -80,10 +80,15 @@ def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindo
 
 
 def read_from(context: CollectContext, sources: list[str]) -> dict[str, datetime]:
-    """Manifest.read_from of this run: each source of dated files, from its collector's start. A place where a
-    read failed is listed from the start again by the next run (EarlierRuns.failed), whatever this says."""
-    starts = {source: getattr(COLLECTORS[source], "read_from", None) for source in sources}
+    """Manifest.read_from of this run: each source of dated files it read, from its collector's start. A place
+    where a read failed is listed from the start again by the next run (EarlierRuns.failed), whatever this says."""
+    read = [source for source in sources if not unconfigured_aws(source, context.scope)]
+    starts = {source: getattr(COLLECTORS[source], "read_from", None) for source in read}
     return {source: start(context) for source, start in starts.items() if start is not None}
+
+
+def unconfigured_aws(source: str, scope: Scope) -> bool:
+    return source.startswith("aws.") and scope.aws is None
 
 
 def collect_source(source: str, context: CollectContext) -> None:
@@ -91,7 +96,7 @@ def collect_source(source: str, context: CollectContext) -> None:
     collector did not guard itself (no credentials before the first call, say) is recorded for the whole source,
     so the run goes on to its report."""
     context.progress(f"collecting {source}")
-    if source.startswith("aws.") and context.scope.aws is None:
+    if unconfigured_aws(source, context.scope):
         context.not_configured(source, "the scope has no aws section; add accounts and regions")
         return
     with context.guard(source, "(every query)"):

@@ -259,3 +259,9 @@ def test_config_history_reads_the_baseline_months_once_and_later_runs_only_what_
     assert "GetResourceConfigHistory" not in [name for name, _ in calls]  # the baseline answer is carried
     assert len(second.entries) == len(first.entries) + 1
     assert {e.sha256 for e in first.entries} < {e.sha256 for e in second.entries}
+
+
+def test_a_scope_without_aws_records_no_read_from(tmp_path):
+    """The dated AWS sources of a scope without an aws section are recorded as not configured, and read nothing."""
+    manifest = run(make_scope(tmp_path))
+    assert [f.source for f in manifest.errors] == [SOURCE] and manifest.read_from == {}
