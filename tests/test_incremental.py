@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from connectors.aws.delivered import month_prefixes
+from connectors.aws.delivered import list_days, month_prefixes
 from connectors.aws.session import AwsSessions
 from socready.collect import ShardJob, collect, collect_shard
 from socready.evidence import open_store
+from socready.evidence.aws_formats import key_date
 from socready.scope.models import S3Location
 from socready_sandbox.aws import account_session
 from socready_sandbox.aws_data import database_config_item
@@ -265,3 +266,17 @@ def test_a_scope_without_aws_records_no_read_from(tmp_path):
     """The dated AWS sources of a scope without an aws section are recorded as not configured, and read nothing."""
     manifest = run(make_scope(tmp_path))
     assert [f.source for f in manifest.errors] == [SOURCE] and manifest.read_from == {}
+
+
+def test_a_listing_from_a_day_finds_every_later_key_written_with_or_without_zeros(aws):
+    """Backup reports' key padding is undocumented: a listing that starts after the zero-padded first day's folder
+    still finds every report dated from that day to the last, whichever way its month and day are written."""
+    s3 = account_session(aws, PROD).client("s3", endpoint_url=aws)
+    s3.create_bucket(Bucket="fixture-backup-reports")
+    folder = "audit/Backup/us-east-1/"
+    dated = ["2026/06/30/a", "2026/07/02/b", "2026/7/3/c", "2026/07/9/d", "2026/8/15/e", "2026/10/1/f", "2026/10/20/g"]
+    put_objects(s3, "fixture-backup-reports", ((f"{folder}{key}.csv", b"report") for key in dated))
+    found = list_days(
+        s3, "fixture-backup-reports", [folder], True, key_date, date(2026, 7, 1), date(2026, 10, 15), lambda k: True
+    )
+    assert sorted(key.removeprefix(folder).removesuffix(".csv") for key in found) == sorted(dated[1:6])

@@ -110,10 +110,13 @@ def list_days(
     wanted: Callable[[str], bool],
 ) -> list[str]:
     """Keys under each dated folder (<folder>yyyy/mm/dd/... zero-padded, or yyyy/m/d/...) whose day is in
-    [first, last] and that `wanted` accepts. Zero-padded keys sort by day: one listing per folder, starting
-    after the first day's folder (StartAfter) and stopped at the first key past `last`, so a run the day after
-    another reads one page, not the whole month. Unpadded keys (Config: 2026/10/ sorts before 2026/9/) are
-    listed one month prefix at a time."""
+    [first, last] and that `wanted` accepts. A zero-padded layout is listed in one listing per folder, starting
+    after the first day's folder (StartAfter: S3 lists keys in UTF-8 order), so a run the day after another reads
+    one page, not the whole month so far. That start skips no key dated on or after the first day even where a
+    month or day lacks its zero (7/ sorts after 07/, 1x/ after 0x/), so a layout whose padding AWS does not
+    document (backup reports) loses nothing; the listing runs to the folder's end. Config's unpadded layout is
+    listed one month prefix at a time: from a day, it would also list the year's unpadded months that sort after
+    it (2026/9/ after 2026/10/)."""
     keys: list[str] = []
     for folder in folders:
         if padded:
@@ -121,21 +124,12 @@ def list_days(
         else:
             listings = [{"Prefix": folder + month} for month in month_prefixes(first, last)]
         for listing in listings:
-            keys += _listed(s3, bucket, listing, day_of, first, last, wanted, sorted_by_day=padded)
-    return keys
-
-
-def _listed(s3, bucket: str, listing: dict, day_of, first: date, last: date, wanted, sorted_by_day: bool) -> list[str]:
-    keys: list[str] = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, **listing):
-        for key in (o["Key"] for o in page.get("Contents", [])):
-            day = day_of(key)
-            if day is None:
-                continue  # not a dated file
-            if day > last and sorted_by_day:
-                return keys  # every later key is later still
-            if first <= day <= last and wanted(key):
-                keys.append(key)
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, **listing):
+                keys += [
+                    o["Key"]
+                    for o in page.get("Contents", [])
+                    if wanted(o["Key"]) and (day := day_of(o["Key"])) and first <= day <= last
+                ]
     return keys
 
 
