@@ -15,7 +15,7 @@ from socready.cli import main
 from socready.errors import EvidenceError
 from socready.evidence import CollectionFailure, EvidenceStore, RunRecorder, backends, open_store
 from socready.evidence.backends import S3Backend
-from socready.evidence.manifest import Manifest, ManifestWindow, run_id_for
+from socready.evidence.manifest import EvidenceEntry, Manifest, ManifestWindow, run_id_for
 from socready.evidence.view import EvidenceView
 
 WINDOW = ManifestWindow(start=datetime(2026, 5, 1, tzinfo=UTC), end=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
@@ -230,3 +230,29 @@ def test_a_view_cites_the_manifest_hash_it_is_given_and_computes_one_at_most_onc
     declared = [own.limited_to(["file.hr_roster"]), own.limited_to(["aws.cloudtrail.trails"])]
     assert {own.manifest_sha256, *(view.manifest_sha256 for view in declared)} == {"computed"}
     assert dumps == [manifest.run_id]
+
+
+def test_entries_given_the_same_fields_share_one_set_of_their_names_and_copies_get_their_own():
+    """Half an entry's memory was its own set of given field names; entries share one per combination."""
+    given = {"sha256": "0" * 64, "source": "aws.cloudtrail.logs", "collected_at": datetime(2026, 7, 1, tzinfo=UTC)}
+    given |= {"connector": "tests", "connector_version": "1", "size": 1}
+    first = EvidenceEntry(query="s3://logs/a.json.gz", account="111111111111", **given)
+    loaded = Manifest.model_validate_json(
+        Manifest(
+            run_id="run-1",
+            organization="Fixture Co",
+            created_at=datetime(2026, 7, 2, tzinfo=UTC),
+            window=ManifestWindow(
+                start=datetime(2026, 7, 1, tzinfo=UTC), end=datetime(2026, 8, 1, tzinfo=UTC), timezone="UTC"
+            ),
+            entries=[first, EvidenceEntry(query="s3://logs/b.json.gz", account="111111111111", **given)],
+            errors=[],
+        ).to_json()
+    ).entries
+    assert loaded[0].model_fields_set is loaded[1].model_fields_set == set(EvidenceEntry.model_fields)
+    bare = EvidenceEntry(query="s3://logs/c.json.gz", **given)  # no account, region or media type given
+    assert bare.model_fields_set == set(given) | {"query"} != first.model_fields_set
+    assert bare.model_dump(exclude_unset=True) == {**given, "query": "s3://logs/c.json.gz"}
+    moved = first.model_copy(update={"region": "eu-west-1"})
+    assert moved.model_fields_set == {*given, "query", "account", "region"}
+    assert first.model_fields_set == {*given, "query", "account"} and first.region is None
