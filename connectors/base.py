@@ -60,17 +60,48 @@ CREDENTIALS_FIX = (
 )
 
 
+@dataclass(frozen=True)
+class EarlierRuns:
+    """What earlier runs for the same organization and window already fetched: the latest finished run, plus the
+    checkpoints of runs interrupted after it (`resuming`: a resumed backfill, whose checkpoints may miss any day).
+    `read_from`: the latest finished run's Manifest.read_from; `failed`: per source, the places (account, region)
+    where it failed to list or fetch a delivered file."""
+
+    entries: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
+    read_from: dict[str, datetime] = field(default_factory=dict)
+    failed: dict[str, frozenset[Place]] = field(default_factory=dict)
+    resuming: bool = False
+
+    def of(self, source: str) -> dict[str, EvidenceEntry]:
+        return self.entries.get(source, {})
+
+    def cover(self, source: str, place: Place, first: datetime) -> bool:
+        """Whether the files fetched of `source` at `place` are all there were from `first` on, up to their newest:
+        the latest run read from no later, without a failed read there, and its files are not a resumed
+        backfill's."""
+        covered = self.read_from.get(source)
+        failed = place in self.failed.get(source, ())
+        return not self.resuming and covered is not None and covered <= first and not failed
+
+    def share(self, source: str, place: Place | None) -> EarlierRuns:
+        """One collection task's share: its source's, and within it its own account and region's entries."""
+        entries = self.of(source)
+        if place is not None:
+            account, region = place
+            entries = {q: e for q, e in entries.items() if e.account in (None, account) and e.region in (None, region)}
+        read_from = {source: self.read_from[source]} if source in self.read_from else {}
+        failed = {source: self.failed[source]} if source in self.failed else {}
+        return EarlierRuns({source: entries}, read_from, failed, self.resuming)
+
+
 @dataclass
 class CollectContext:
     scope: Scope
     window: Window
     recorder: RunRecorder
     progress: Callable[[str], None] = field(default=lambda message: None)
-    earlier: dict[str, dict[str, EvidenceEntry]] = field(default_factory=dict)  # source -> query -> entry
-    earlier_read_from: dict[str, datetime] = field(default_factory=dict)  # source -> the earlier run's read_from
-    earlier_failed: dict[str, frozenset[Place]] = field(default_factory=dict)  # source -> its failed S3 reads' places
+    earlier: EarlierRuns = field(default_factory=EarlierRuns)
     unreadable: frozenset[str] = frozenset()  # sha256 of earlier objects no run could parse: fetch, never carry
-    resuming: bool = False  # `earlier` holds an interrupted run's checkpoints: any day may still be missing
     shard: Place | None = None  # collect only this account and region (one task's share); None: every place
     _sessions: AwsSessions | None = field(default=None, repr=False)  # made on first use
     _sessions_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

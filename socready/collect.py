@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from connectors.aws.organizations import SOURCE as DISCOVERY
 from connectors.aws.organizations import with_discovered_accounts, with_discovery
-from connectors.base import CollectContext, Place, in_threads
+from connectors.base import CollectContext, EarlierRuns, Place, in_threads
 from connectors.registry import COLLECTORS
 from socready.evidence import CollectionFailure, EvidenceEntry, EvidenceStore, Manifest, RunRecorder, open_store
 from socready.evidence.manifest import ManifestWindow, run_id_for
@@ -35,23 +35,6 @@ def start_run(scope: Scope, window: Window, store: EvidenceStore, run_id: str) -
 
 
 SOURCES_AT_ONCE = 8  # sources collected side by side in one process (each reads its accounts and regions in threads)
-Earlier = dict[str, dict[str, EvidenceEntry]]  # source -> query -> entry already in the store
-
-
-@dataclass(frozen=True)
-class EarlierRuns:
-    """What earlier runs for the same organization and window already fetched: the latest finished run,
-    plus the checkpoints of runs interrupted after it (`resuming`: a resumed backfill). `read_from`: the latest
-    finished run's Manifest.read_from; `failed`: per source, the places (account, region) where it failed to list
-    or fetch a delivered file."""
-
-    entries: Earlier
-    read_from: dict[str, datetime]
-    failed: dict[str, frozenset[Place]]
-    resuming: bool
-
-
-NO_EARLIER_RUNS = EarlierRuns({}, {}, {}, False)
 
 
 def failed_file_reads(manifest: Manifest) -> dict[str, frozenset[Place]]:
@@ -64,6 +47,7 @@ def failed_file_reads(manifest: Manifest) -> dict[str, frozenset[Place]]:
 
 
 def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindow) -> EarlierRuns:
+    """What the store's earlier runs for this organization and window fetched (see EarlierRuns)."""
     manifests = (store.load_manifest(run) for run in reversed(store.run_ids()))  # newest first, read lazily
     same = (m for m in manifests if m.organization == scope.organization and m.window.start == window.start)
     latest = next(same, None)
@@ -71,11 +55,11 @@ def earlier_collection(store: EvidenceStore, scope: Scope, window: ManifestWindo
     resumed = [run for run in store.interrupted_runs() if latest is None or run > latest.run_id]
     for run in resumed:
         entries += store.load_parts(run)
-    earlier: Earlier = {}
+    earlier: dict[str, dict[str, EvidenceEntry]] = {}
     for entry in entries:
         earlier.setdefault(entry.source, {})[entry.query] = entry
     if latest is None:
-        return EarlierRuns(earlier, {}, {}, bool(resumed))
+        return EarlierRuns(earlier, resuming=bool(resumed))
     return EarlierRuns(earlier, dict(latest.read_from), failed_file_reads(latest), bool(resumed))
 
 
@@ -115,11 +99,8 @@ class ShardJob:
     store: str  # the evidence store's location; each task opens its own
     endpoint_url: str | None
     run_id: str
-    earlier: dict[str, EvidenceEntry]  # what earlier runs fetched of this source (in this account), by query
-    earlier_read_from: datetime | None  # the latest finished run's Manifest.read_from for this source
-    earlier_failed: frozenset[Place]  # where that run failed to read this source's delivered files
+    earlier: EarlierRuns  # what earlier runs fetched of this source (in this account and region)
     unreadable: frozenset[str]
-    resuming: bool
 
     @property
     def name(self) -> str:
@@ -140,12 +121,7 @@ class ShardRecorder(RunRecorder):
 def collect_shard(job: ShardJob, progress: Callable[[str], None] = lambda message: None) -> Shard:
     store = open_store(job.store, endpoint_url=job.endpoint_url)
     recorder = ShardRecorder(store, job.run_id, job.scope.organization, manifest_window(job.window))
-    earlier = {job.source: job.earlier}
-    covered = {job.source: job.earlier_read_from} if job.earlier_read_from else {}
-    reads = (covered, {job.source: job.earlier_failed})
-    context = CollectContext(
-        job.scope, job.window, recorder, progress, earlier, *reads, job.unreadable, job.resuming, job.place
-    )
+    context = CollectContext(job.scope, job.window, recorder, progress, job.earlier, job.unreadable, job.place)
     collect_source(job.source, context)
     return recorder.entries, recorder.errors
 
@@ -158,16 +134,9 @@ def shard_jobs(context: CollectContext, sources: list[str], run_id: str, endpoin
         aws = context.scope.aws
         split = places is not None and aws is not None and source != DISCOVERY
         for place in places(aws) if split else [None]:
-            earlier = context.earlier.get(source, {})
-            if place is not None:  # each task is sent its own place's share, not the whole source's
-                account, region = place
-                earlier = {
-                    q: e for q, e in earlier.items() if e.account in (None, account) and e.region in (None, region)
-                }
             where = (context.recorder.store.location, endpoint_url, run_id)
-            flags = (context.unreadable, context.resuming)
-            reads = (context.earlier_read_from.get(source), context.earlier_failed.get(source, frozenset()))
-            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, *reads, *flags))
+            earlier = context.earlier.share(source, place)  # its own place's share, not the whole source's
+            jobs.append(ShardJob(source, place, context.scope, context.window, *where, earlier, context.unreadable))
     return jobs
 
 
@@ -187,10 +156,9 @@ def collect(
     `on_source_done(done, total)` follows the sources (or shards) collected, e.g. for a progress bar. With
     `fan_out`, the sources after account discovery are split into ShardJobs that it runs (on Dask, say)."""
     recorder = start_run(scope, window, store, new_run_id())
-    earlier = earlier_collection(store, scope, recorder.window) if incremental else NO_EARLIER_RUNS
+    earlier = earlier_collection(store, scope, recorder.window) if incremental else EarlierRuns()
     unreadable = store.unreadable() if incremental else frozenset()
-    reads = (earlier.entries, earlier.read_from, earlier.failed)
-    context = CollectContext(scope, window, recorder, progress, *reads, unreadable, earlier.resuming)
+    context = CollectContext(scope, window, recorder, progress, earlier, unreadable)
     sources = with_discovery(scope, sources)
     if DISCOVERY in sources:  # every AWS collector reads the accounts it finds
         collect_source(DISCOVERY, context)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from connectors.base import CollectContext, in_threads
+from connectors.base import CollectContext, EarlierRuns, in_threads
 from socready.collect import ShardJob, shard_jobs, start_run
 from socready.errors import ScopeError
 from socready.evidence import EvidenceEntry, open_store
@@ -86,8 +86,7 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     covered = datetime(2025, 10, 3, tzinfo=UTC)  # how far back the earlier run read the logs
     recorder = start_run(scope, window, store, "run-1")
     failed = frozenset({("111111111111", "eu-west-1")})  # where the earlier run failed to read a log file
-    reads = {"earlier_read_from": {logs: covered}, "earlier_failed": {logs: failed}}
-    context = CollectContext(scope, window, recorder, earlier=earlier, **reads)
+    context = CollectContext(scope, window, recorder, earlier=EarlierRuns(earlier, {logs: covered}, {logs: failed}))
     sources = [logs, "aws.iam.credential_report", "aws.ec2.settings", "file.hr_roster"]
     jobs = shard_jobs(context, sources, "run-1", None)
 
@@ -103,11 +102,11 @@ def test_collection_splits_into_account_region_source_shards_holding_only_their_
     assert places("aws.iam.credential_report") == [("111111111111", "eu-west-1"), ("222222222222", "eu-west-1")]
     assert len(places("aws.ec2.settings")) == 4 and places("file.hr_roster") == [None]
     by_place = {job.place: job for job in jobs if job.source == logs}
-    assert list(by_place["111111111111", "eu-west-1"].earlier) == [keys["111111111111"]]
-    assert list(by_place["222222222222", "us-east-1"].earlier) == [keys["222222222222"]]
-    assert by_place["333333333333", "eu-west-1"].earlier == {}
-    assert {(job.earlier_read_from, job.earlier_failed) for job in by_place.values()} == {(covered, failed)}
-    assert {(job.earlier_read_from, job.earlier_failed) for job in jobs if job.source != logs} == {(None, frozenset())}
+    assert list(by_place["111111111111", "eu-west-1"].earlier.of(logs)) == [keys["111111111111"]]
+    assert list(by_place["222222222222", "us-east-1"].earlier.of(logs)) == [keys["222222222222"]]
+    assert by_place["333333333333", "eu-west-1"].earlier.of(logs) == {}
+    assert {(job.earlier.read_from[logs], job.earlier.failed[logs]) for job in by_place.values()} == {(covered, failed)}
+    assert {(len(job.earlier.read_from), len(job.earlier.failed)) for job in jobs if job.source != logs} == {(0, 0)}
     assert all(isinstance(job, ShardJob) and job.store == store.location and job.run_id == "run-1" for job in jobs)
 
 

@@ -150,7 +150,7 @@ class HistoryCollector(DeliveredFiles):
             f"{BASELINE_API} account={account} region={region} type={resource_type} id={resource_id} "
             f"laterTime={start.isoformat()} limit=1"
         )
-        if (known := ctx.earlier.get(self.source, {}).get(query)) is not None:
+        if (known := ctx.earlier.of(self.source).get(query)) is not None:
             ctx.recorder.carry(known)
             return
         with ctx.guard(self.source, query, account=account, region=region, permission=HISTORY_API):

@@ -85,14 +85,11 @@ def known_files(
     no run could parse is listed and fetched again, never carried."""
     earlier = {
         query: entry
-        for query, entry in ctx.earlier.get(source, {}).items()
+        for query, entry in ctx.earlier.of(source).items()
         if query.startswith(prefix) and (day := day_of(query)) and first.date() <= day <= last.date()
     }
     known = {query: entry for query, entry in earlier.items() if entry.sha256 not in ctx.unreadable}
-    covered = ctx.earlier_read_from.get(source)
-    failed = place in ctx.earlier_failed.get(source, ())
-    # resuming: parallel fetches checkpoint days out of order, so any day may be missing
-    if not known or ctx.resuming or covered is None or covered > first or failed:
+    if not known or not ctx.earlier.cover(source, place, first):
         return known, first
     newest = max(day_of(query) for query in known)
     relist = [newest - RELIST, *(day_of(q) for q in earlier if q not in known)]  # and unreadable files' days

@@ -39,7 +39,7 @@ class Earlier:
 def earlier_collection(ctx: CollectContext, source: str, base: str, fields: list[str], reads: tuple) -> Earlier:
     """Only a collection closed by its summary counts; one of another query, field list or `reads` (changelog,
     JSM approvals) is fetched again."""
-    known = ctx.earlier.get(source, {})
+    known = ctx.earlier.of(source)
     summaries = [json.loads(ctx.recorder.store.read(e.sha256)) for q, e in known.items() if q.startswith(SUMMARY)]
     wanted = (base, fields, *reads)
     if not summaries or any(
