@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 from pydantic import Field
 
-from expectations.cloudtrail_events import TrailEvent, cloudtrail_logs
+from expectations.cloudtrail_events import RecordedHours, TrailEvent, cloudtrail_logs
 from expectations.config_items import ConfigItem, config_items
 from expectations.credential_report import SOURCE as CREDENTIAL_REPORT
 from expectations.credential_report import credential_users, has_active_credentials
@@ -167,7 +167,7 @@ def unlogged(view: EvidenceView, scope: Scope, start: datetime, end: datetime) -
     hours = cloudtrail_logs(view).hours
     gaps = []
     for account in scope.aws.accounts:
-        logged = set().union(*(stamps for (a, _), stamps in hours.items() if a == account.id))
+        logged = RecordedHours.union(recorded for (a, _), recorded in hours.items() if a == account.id)
         since = max(start, account.joined) if account.joined else start
         gaps += [(account.id, gap) for gap in merge(hours_without_records(logged, since, end))]
     return [f"account {a} has no CloudTrail records {stamp(s)} to {stamp(e)}" for a, (s, e) in gaps]

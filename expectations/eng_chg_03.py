@@ -76,7 +76,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngChg03Para
             if start <= t.issue.created < end or (t.deployed and start <= t.deployed.start < end)
         ]
         logged = all(
-            any(start <= hour < end for (account, _), hours in logs.hours.items() if account == a for hour in hours)
+            any(hours.any_in(start, end) for (account, _), hours in logs.hours.items() if account == a)
             for a in accounts
         )
         evidenced = True if ticketed else (not changed if logged or changed else None)

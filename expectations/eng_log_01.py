@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from pydantic import Field
 
-from expectations.cloudtrail_events import SOURCE, TrailEvent, cloudtrail_logs
+from expectations.cloudtrail_events import SOURCE, RecordedHours, TrailEvent, cloudtrail_logs
 from expectations.dataset import Row, frame
 from expectations.spec import ControlSpec, Parameters, Rule, held_throughout
 from expectations.state_timeline import before_joining
@@ -157,7 +157,7 @@ def describe_gap(
     return f"trail {arn} stopped by {last.name} ({last.actor})", (last.evidence,)
 
 
-def hours_without_records(hours: set[datetime], start: datetime, end: datetime) -> list[Interval]:
+def hours_without_records(hours: RecordedHours, start: datetime, end: datetime) -> list[Interval]:
     gaps, hour = [], start.replace(minute=0, second=0, microsecond=0)
     while hour < end:
         if hour not in hours:
@@ -206,7 +206,7 @@ def build(view: EvidenceView, scope: Scope, window: Window, params: EngLog01Para
             seen, shown_by = describe_gap((s, e), events, trails, listing)
             found.append(Row(resource, s, e, seen, {"logging": False}, shown_by))
         for region in scope.aws.regions:
-            gaps = subtract(hours_without_records(logs.hours.get((account, region), set()), start, end), off)
+            gaps = subtract(hours_without_records(logs.hours.get((account, region), RecordedHours()), start, end), off)
             found += [
                 Row(f"{resource}/region/{region}", s, e, "no CloudTrail records delivered", {"logging": None})
                 for s, e in gaps
