@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # Threads per LocalCluster worker: collection tasks mostly wait on the network; controls (pandas, GX) hold the GIL,
 # so processes, not threads, are what run them side by side.
 THREADS = 2
+# A LocalCluster worker's one slot for a control's dataset: a build holds one resource type's Config items of every
+# account (≈ 400 MiB at org M) and gains nothing from a second thread, which would only double what it holds.
+BUILD_SLOT = "socready-dataset-build"
 
 
 def dask_task_runner(execution: ExecutionSpec) -> DaskTaskRunner:
@@ -42,7 +45,15 @@ def dask_task_runner(execution: ExecutionSpec) -> DaskTaskRunner:
     if execution.dask_address:
         return DaskTaskRunner(address=execution.dask_address)
     workers = {"n_workers": execution.dask_workers, "threads_per_worker": THREADS, "dashboard_address": ":0"}
-    return DaskTaskRunner(cluster_kwargs={"processes": True, **workers})
+    return DaskTaskRunner(cluster_kwargs={"processes": True, "resources": {BUILD_SLOT: 1}, **workers})
+
+
+def one_build_per_worker(execution: ExecutionSpec) -> AbstractContextManager:
+    """Tasks submitted inside take the LocalCluster worker's build slot. A cluster given by address has no such
+    slot (its tasks would wait for it forever): there, its workers' threads set how many builds run at once."""
+    import dask
+
+    return nullcontext() if execution.dask_address else dask.annotate(resources={BUILD_SLOT: 1})
 
 
 @lru_cache(maxsize=4)
@@ -99,15 +110,16 @@ def collect_on(runner, scope: Scope, window: Window, store: EvidenceStore, sourc
 
 
 def datasets_on(
-    runner, plans: list[Assessment], scope: Scope, window: Window, view: EvidenceView
+    runner, execution: ExecutionSpec, plans: list[Assessment], scope: Scope, window: Window, view: EvidenceView
 ) -> list[Dataset | ControlResult]:
     """Each control's dataset a task on the runner (workers read the manifest from the store by its run id, and
-    are sent the hash the flow's view computed once); the run's one Checkpoint and the verdicts follow in the
-    flow's process."""
+    are sent the hash the flow's view computed once), one at a time per LocalCluster worker; the run's one
+    Checkpoint and the verdicts follow in the flow's process."""
     endpoint = scope.aws.endpoint_url if scope.aws else None
     run = {"run_id": view.manifest.run_id, "manifest_sha256": view.manifest_sha256}
     where = {"scope": scope, "window": window, "store": view.store.location, "endpoint_url": endpoint, **run}
-    futures = [runner.submit(dataset_on_worker, {"plan": p, **where}) for p in plans]
+    with one_build_per_worker(execution):
+        futures = [runner.submit(dataset_on_worker, {"plan": p, **where}) for p in plans]
     return [future.result() for future in futures]
 
 

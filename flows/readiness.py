@@ -158,7 +158,8 @@ def readiness(
     store = open_scope_store(scope)
     plans = plan_assessments(load_catalog(), scope)
     load_validation_meanwhile()
-    with task_runner(execution or scope.execution, store) as dask:  # None: this process runs every task
+    execution = execution or scope.execution
+    with task_runner(execution, store) as dask:  # None: this process runs every task
         sources = needed_sources(plans)
         if dask:
             manifest = collect_on(dask, scope, window, store, sources, full_backfill)
@@ -172,7 +173,7 @@ def readiness(
         # A control that does not apply is decided here and now: a task would only add Prefect's overhead.
         applicable = [plan for plan in plans if plan.applicable]
         if dask:
-            built = datasets_on(dask, applicable, discovered, window, view)
+            built = datasets_on(dask, execution, applicable, discovered, window, view)
         else:
             # Big values go quoted: Prefect would walk every field of them (the scope for each control, the
             # datasets, the results, the report) in search of futures to wait for; they are plain values here.

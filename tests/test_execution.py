@@ -1,5 +1,6 @@
 """Where a run executes: the `execution` scope block, the collection's split into account x region x source shards,
-and the refusal of a local evidence store for a Dask cluster on other machines."""
+the dataset builds' slot on a LocalCluster worker, and the refusal of a local evidence store for a Dask cluster on
+other machines."""
 
 from __future__ import annotations
 
@@ -134,3 +135,15 @@ def test_work_in_threads_stops_on_an_unexpected_error_after_the_others_finish():
     with pytest.raises(ValueError, match="unexpected"):
         in_threads(work, [1, 2, 3, 4], workers=2)
     assert sorted(finished) == [1, 3, 4]
+
+
+def test_dataset_builds_take_the_local_clusters_build_slot_but_not_a_cluster_given_by_address():
+    import dask
+
+    from flows.execution import BUILD_SLOT, one_build_per_worker
+
+    with one_build_per_worker(ExecutionSpec(runner="dask", dask_workers=2)):
+        assert dask.get_annotations() == {"resources": {BUILD_SLOT: 1}}
+    # The cluster's workers declare no such slot: a task asking for it would wait forever.
+    with one_build_per_worker(ExecutionSpec(runner="dask", dask_address=ADDRESS)):
+        assert dask.get_annotations() == {}

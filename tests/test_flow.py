@@ -18,7 +18,7 @@ from socready_sandbox.aws import PLANTED_GAPS
 from socready_sandbox.company import TRAIL_STOPS
 from socready_sandbox.environment import Sandbox
 from tests.least_privilege import outside_policy, recording
-from tests.prefect_runs import task_run_names
+from tests.prefect_runs import most_at_once, task_run_names, task_runs
 from tests.verdict_snapshots import unchanged
 
 AS_OF = datetime(2026, 11, 26, 12, tzinfo=UTC)
@@ -230,5 +230,8 @@ def test_a_run_on_a_two_worker_local_dask_cluster_gives_the_same_report(two_runs
     assert report.run_id != two_runs[1].run_id  # a run of its own, not the report of an earlier one
     # The workers' task runs are the flow's, on its server (the harness's, set only in Prefect's settings): a
     # worker that started a temporary server of its own would report them there, out of the user's sight.
-    task_runs = task_run_names(state.state_details.flow_run_id)
-    assert {"collect-aws.cloudtrail.logs 111111111111/eu-west-1", "dataset-ENG-ACC-01"} <= task_runs
+    names = task_run_names(state.state_details.flow_run_id)
+    assert {"collect-aws.cloudtrail.logs 111111111111/eu-west-1", "dataset-ENG-ACC-01"} <= names
+    # Each worker builds one control's dataset at a time (its build slot), though it has two threads.
+    builds = [run for run in task_runs(state.state_details.flow_run_id) if run.name.startswith("dataset-")]
+    assert len(builds) == len(applicable) and most_at_once(builds) <= 2
