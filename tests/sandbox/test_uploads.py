@@ -1,10 +1,12 @@
-"""Objects the sandbox writes straight into moto read back over HTTP exactly like objects uploaded with PutObject."""
+"""Objects the sandbox writes straight into moto (in this process, or its AWS process's) read back over HTTP exactly
+like objects uploaded with PutObject."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import pytest
 
 from socready_sandbox.aws import SANDBOX_CREDENTIALS
 from socready_sandbox.uploads import put_objects, store_objects
@@ -36,3 +38,22 @@ def test_stored_objects_read_back_over_http_as_uploaded_ones(aws):
     assert reads[1]["ChecksumCRC32"] == reads[0]["ChecksumCRC32"]
     assert reads[1]["ContentType"] == reads[0]["ContentType"] == "binary/octet-stream"
     assert s3.get_object(Bucket=BUCKET, Key="logs/other.json")["Body"].read() == b"{}"
+
+
+def test_the_aws_process_stores_objects_in_batches_into_its_own_backend(monkeypatch):
+    from socready_sandbox import aws_process
+
+    monkeypatch.setattr(aws_process, "BATCH", 2)  # three batches for five objects
+    moto = aws_process.AwsProcess(seed=False)
+    try:
+        s3 = boto3.client("s3", endpoint_url=moto.seeded().endpoint, region_name="us-east-1", **SANDBOX_CREDENTIALS)
+        s3.create_bucket(Bucket=BUCKET)
+        objects = ((f"day/{n}.json", b'{"n": %d}' % n) for n in range(5))
+        assert moto.store(BUCKET, objects) == 5
+        listed = s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+        assert [o["Key"] for o in listed] == [f"day/{n}.json" for n in range(5)]
+        assert s3.get_object(Bucket=BUCKET, Key="day/3.json", ChecksumMode="ENABLED")["Body"].read() == b'{"n": 3}'
+        with pytest.raises(RuntimeError, match="stopped while storing into no-such-bucket"):
+            moto.store("no-such-bucket", [("a.json", b"{}")])
+    finally:
+        moto.stop()
