@@ -80,15 +80,14 @@ def count_calls_plugin():
     return CountCalls
 
 
-def dask_runner(runner: str, workers: int, store):
+def dask_runner(execution, store):
     """The run's Dask task runner on `--runner dask`, else none: a threaded run imports nothing of Prefect, as
     the benchmark's first figures (2026-12-02) did not."""
-    if runner != "dask":
+    if execution.runner != "dask":
         return nullcontext(None)
     from flows.execution import task_runner
-    from socready.scope.models import ExecutionSpec
 
-    return task_runner(ExecutionSpec(runner="dask", dask_workers=workers), store)
+    return task_runner(execution, store)
 
 
 def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: float) -> None:
@@ -103,6 +102,7 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     from socready.report.build import build_report
     from socready.report.writer import write_report
     from socready.scope import load_scope
+    from socready.scope.models import ExecutionSpec
     from socready.tickets.sync import sync_tickets
     from socready.window import Window
 
@@ -122,10 +122,11 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
     sources = sorted({s for p in plans for s in required(p)})
     store = open_store(scope.evidence_store)
     where = (scope, window, store, sources)
+    execution = ExecutionSpec(runner=runner, dask_workers=workers)
     started = time.perf_counter()
     run_started = datetime.now(UTC)
     with ChildMemory() as children:
-        with dask_runner(runner, workers, store) as dask:
+        with dask_runner(execution, store) as dask:
             if dask:  # shards run in the workers: their clients are counted there
                 CountCalls = count_calls_plugin()
                 dask.client.register_plugin(CountCalls(), name=CountCalls.name)
@@ -146,7 +147,7 @@ def measured(scope_path: str, as_of: str, runner: str, workers: int, spawned: fl
                 if dask:
                     from flows.execution import datasets_on
 
-                    staged = datasets_on(dask, plans, discovered, window, view)
+                    staged = datasets_on(dask, execution, plans, discovered, window, view)
                 else:
                     staged = [build_dataset(plan, discovered, window, view) for plan in plans]
         with phases("assessment"):
