@@ -68,7 +68,8 @@ def logs_from(logs: CloudTrailLogs, start: datetime, lookback: timedelta) -> dic
     first: dict[str, datetime] = {}
     for (account, _), hours in logs.hours.items():
         if hours:
-            first[account] = min(first.get(account, hours.first()), hours.first())
+            at = hours.first()
+            first[account] = min(first.get(account, at), at)
     return {account: max(at, start - lookback) for account, at in first.items()}
 
 
